@@ -1,0 +1,204 @@
+"""The ``tenure`` command: thin commands over :class:`tenure.Workspace`.
+
+Each command parses its options, calls the workspace and renders the result.
+The workspace is imported inside each command so that ``tenure --help`` is fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from tenure.cli.console import RichProgress, console, err_console
+from tenure.errors import TenureError
+
+if TYPE_CHECKING:
+    from tenure.store import IngestResult
+    from tenure.workspace import Workspace
+
+app = typer.Typer(
+    name="tenure",
+    help="Tenure: a retention engine for subscription businesses.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+demo_app = typer.Typer(help="Generate and load a synthetic SaaS world.")
+app.add_typer(demo_app, name="demo")
+
+WorkspaceOpt = Annotated[
+    Path, typer.Option("--workspace", "-w", help="Workspace folder.", show_default=True)
+]
+
+
+def _open(workspace: Path) -> Workspace:
+    from tenure.workspace import Workspace  # noqa: PLC0415 - keeps --help fast
+
+    return Workspace.open(workspace, progress=RichProgress())
+
+
+def _fail(exc: TenureError) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {exc}")
+    return typer.Exit(code=2)
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder for the new workspace.")] = Path("."),
+) -> None:
+    """Create a workspace: tenure.toml and an empty DuckDB warehouse."""
+    from tenure.workspace import Workspace  # noqa: PLC0415
+
+    try:
+        with Workspace.init(directory) as ws:
+            console.print(f"Workspace ready in [bold]{ws.root}[/] "
+                          f"(warehouse: {ws.settings.warehouse_url()})")
+    except TenureError as exc:
+        raise _fail(exc) from exc
+
+
+def _print_results(results: list[IngestResult]) -> None:
+    from rich.table import Table  # noqa: PLC0415
+
+    table = Table(title="Ingested")
+    for col in ("file", "format", "new rows", "duplicates", "rejects", "ignored"):
+        table.add_column(col, justify="left" if col in ("file", "format") else "right")
+    for r in results:
+        table.add_row(r.source.name, r.format, f"{r.inserted:,}", f"{r.duplicates:,}",
+                      f"{r.rejects:,}", f"{r.skipped:,}")
+    console.print(table)
+    for r in results:
+        for reason in r.reasons:
+            console.print(f"  [yellow]reject[/] {r.source.name}: {reason}")
+    if any(r.rejects for r in results):
+        console.print("Rejected records are kept: run [bold]tenure rejects[/] to see them all.")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    workspace: WorkspaceOpt = Path("."),
+    format: Annotated[
+        Optional[str], typer.Option(help="stripe, segment or table (default: detect).")  # noqa: UP045
+    ] = None,
+    table: Annotated[
+        Optional[str], typer.Option(help="Target table for Tenure's own tables.")  # noqa: UP045
+    ] = None,
+) -> None:
+    """Ingest Stripe objects, Segment events and Tenure tables (CSV, Parquet, JSON Lines)."""
+    try:
+        with _open(workspace) as ws:
+            results = ws.ingest(paths, format=format, table=table)  # type: ignore[arg-type]
+    except TenureError as exc:
+        raise _fail(exc) from exc
+    _print_results(results)
+
+
+@app.command()
+def rejects(
+    workspace: WorkspaceOpt = Path("."),
+    limit: Annotated[int, typer.Option(help="How many to show.")] = 50,
+    source: Annotated[Optional[str], typer.Option(help="Only this file.")] = None,  # noqa: UP045
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """List rejected records with file, line, field and reason."""
+    from rich.table import Table  # noqa: PLC0415
+
+    try:
+        with _open(workspace) as ws:
+            rows = ws.rejects(limit=limit, source=source)
+    except TenureError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(row, default=str))
+        return
+    if not rows:
+        console.print("No rejected records.")
+        return
+    table = Table(title=f"Rejected records (newest {len(rows)})")
+    for col in ("file", "line", "field", "reason"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        line = str(row["line"] or "") + (f" {row['path']}" if row["path"] else "")
+        table.add_row(Path(row["source"]).name, line, row["field"] or "", row["reason"])
+    console.print(table)
+
+
+@app.command()
+def status(workspace: WorkspaceOpt = Path(".")) -> None:
+    """Show row counts of every table in the warehouse."""
+    from rich.table import Table  # noqa: PLC0415
+
+    try:
+        with _open(workspace) as ws:
+            counts = ws.counts()
+    except TenureError as exc:
+        raise _fail(exc) from exc
+    table = Table(title="Warehouse")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, n in counts.items():
+        table.add_row(name, f"{n:,}")
+    console.print(table)
+
+
+@demo_app.callback(invoke_without_command=True)
+def demo(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Option("--dir", help="Workspace to create.")] = Path(
+        "tenure-demo"
+    ),
+    customers: Annotated[int, typer.Option(min=1, help="Customers to simulate.")] = 2000,
+    months: Annotated[int, typer.Option(min=1, max=120, help="Months of history.")] = 24,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Generate a demo world into a new workspace, ingest it and print a summary."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from tenure.workspace import Workspace  # noqa: PLC0415
+
+    try:
+        with Workspace.init(directory, progress=RichProgress()) as ws:
+            manifest = ws.generate_demo(directory / "data", customers=customers,
+                                        months=months, seed=seed)
+            results = ws.ingest([directory / "data" / "stripe", directory / "data" / "segment",
+                                 directory / "data" / "tables"])
+            counts = ws.counts()
+    except TenureError as exc:
+        raise _fail(exc) from exc
+    _print_results(results)
+    console.print(
+        f"Demo workspace [bold]{directory}[/]: {counts['customers']:,} customers, "
+        f"{counts['subscriptions']:,} subscriptions, {counts['invoices']:,} invoices, "
+        f"{counts['events']:,} product events, {counts['rejects']:,} rejects "
+        f"({manifest.start} to {manifest.end})."
+    )
+
+
+@demo_app.command("generate")
+def demo_generate(
+    out: Annotated[Path, typer.Option(help="Folder to write.")] = Path("tenure-demo-data"),
+    customers: Annotated[int, typer.Option(min=1, help="Customers to simulate.")] = 2000,
+    months: Annotated[int, typer.Option(min=1, max=120, help="Months of history.")] = 24,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    stripe_shape: Annotated[
+        str, typer.Option(help="Stripe API shape: current (2025+) or legacy.")
+    ] = "current",
+) -> None:
+    """Write a synthetic SaaS world as Stripe objects, Segment events and tables."""
+    from tenure.demo import generate  # noqa: PLC0415
+
+    if stripe_shape not in ("current", "legacy"):
+        err_console.print("[bold red]error:[/] --stripe-shape must be 'current' or 'legacy'. "
+                          f"Got {stripe_shape!r}")
+        raise typer.Exit(code=2)
+    manifest = generate(out, customers=customers, months=months, seed=seed,
+                        stripe_shape=stripe_shape, progress=RichProgress())  # type: ignore[arg-type]
+    console.print(f"Wrote {out}: " + ", ".join(f"{k} {v:,}" for k, v in manifest.counts.items()))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,191 @@
+"""Typed settings: ``tenure.toml`` in the workspace plus ``TENURE_*`` variables.
+
+Front ends call :meth:`Settings.load` once and pass the object in; library code
+never reads the environment. Unknown keys are errors that name the field path.
+Environment variables override the file; nested fields use a double underscore,
+e.g. ``TENURE_WAREHOUSE__URL=postgres://...``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from tenure.currencies import is_currency
+from tenure.errors import ConfigError, Location
+
+__all__ = ["CONFIG_FILE", "IngestSettings", "Settings", "StoreSettings", "WarehouseSettings"]
+
+CONFIG_FILE = "tenure.toml"
+
+_URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WarehouseSettings(_Section):
+    """Where the analytical tables live."""
+
+    url: str = Field(
+        default="duckdb://warehouse.duckdb",
+        description="Any Ibis connection URL; a relative DuckDB path is inside the workspace.",
+    )
+    memory_limit: str = Field(default="1GB", description="DuckDB memory limit while ingesting.")
+    threads: int | None = Field(default=None, ge=1, description="DuckDB threads (default: all).")
+
+    @field_validator("url")
+    @classmethod
+    def _is_url(cls, value: str) -> str:
+        if not _URL.match(value):
+            raise ValueError(
+                f"must be a connection URL such as 'duckdb://warehouse.duckdb' or "
+                f"'postgres://user@host/db'. Got {value!r}"
+            )
+        return value
+
+
+class StoreSettings(_Section):
+    """Where operational state lives (users, keys, journeys): SQLite or PostgreSQL."""
+
+    url: str = Field(default="sqlite:///tenure.sqlite", description="SQLAlchemy URL.")
+
+
+class IngestSettings(_Section):
+    """How ingestion judges rows."""
+
+    future_tolerance_hours: int = Field(
+        default=24,
+        ge=0,
+        description="Timestamps later than now plus this many hours are rejected.",
+    )
+
+
+class Settings(BaseSettings):
+    """All of a workspace's settings.
+
+    Examples
+    --------
+    >>> s = Settings(reporting_currency="EUR")
+    >>> s.reporting_currency
+    'EUR'
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="TENURE_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+        validate_default=True,
+    )
+    _toml_file: ClassVar[Path | None] = None
+
+    workspace: Path = Field(default=Path("."), description="The workspace folder.")
+    reporting_currency: str = Field(default="USD", description="ISO 4217 code for reports.")
+    data_path: Path = Field(
+        default=Path("../shared/data"), description="Public data sets for tests and benchmarks."
+    )
+    warehouse: WarehouseSettings = WarehouseSettings()
+    store: StoreSettings = StoreSettings()
+    ingest: IngestSettings = IngestSettings()
+
+    @field_validator("reporting_currency")
+    @classmethod
+    def _iso_currency(cls, value: str) -> str:
+        code = value.upper()
+        if not is_currency(code):
+            raise ValueError(f"must be an ISO 4217 currency code such as 'USD'. Got {value!r}")
+        return code
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if cls._toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=cls._toml_file))
+        return tuple(sources)
+
+    @classmethod
+    def load(cls, workspace: Path | str = ".", **overrides: Any) -> Settings:
+        """Read ``tenure.toml`` in ``workspace`` (if present) and ``TENURE_*`` variables.
+
+        Raises
+        ------
+        ConfigError
+            With the file, line and field of the first invalid value.
+        """
+        root = Path(workspace).resolve()
+        toml_path = root / CONFIG_FILE
+        if toml_path.exists():
+            try:
+                tomllib.loads(toml_path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise ConfigError(
+                    f"{CONFIG_FILE} is not valid TOML: {exc}. Fix the syntax and retry.",
+                    location=Location(file=toml_path),
+                ) from exc
+        bound = type("_BoundSettings", (cls,), {"_toml_file": toml_path if toml_path.exists() else None})
+        try:
+            loaded = bound(workspace=root, **overrides)
+        except ValidationError as exc:
+            raise _config_error(exc, toml_path) from exc
+        return cls.model_validate(loaded.model_dump())
+
+    @property
+    def root(self) -> Path:
+        """The workspace folder, absolute."""
+        return self.workspace.resolve()
+
+    def warehouse_url(self) -> str:
+        """The warehouse URL with a relative DuckDB path resolved inside the workspace."""
+        url = self.warehouse.url
+        if url.startswith("duckdb://"):
+            path = url.removeprefix("duckdb://")
+            if path in ("", ":memory:"):
+                return "duckdb://:memory:"
+            if not Path(path).is_absolute():
+                return f"duckdb://{self.root / path}"
+        return url
+
+
+def _config_error(exc: ValidationError, toml_path: Path) -> ConfigError:
+    err = exc.errors()[0]
+    field = ".".join(str(p) for p in err["loc"])
+    line = _find_line(toml_path, str(err["loc"][-1])) if toml_path.exists() else None
+    value = err.get("input")
+    if err["type"] == "extra_forbidden":
+        msg = (
+            f"The setting {field!r} is not known. Check its spelling against "
+            f"docs/configuration.md (section and key)."
+        )
+    else:
+        msg = f"The setting {field!r} {err['msg'].removeprefix('Value error, ')}"
+        if "Got" not in msg:
+            msg += f". Got {value!r} instead"
+    source = toml_path if line is not None else "TENURE_* environment or arguments"
+    return ConfigError(msg, location=Location(file=source, line=line, field=field))
+
+
+def _find_line(path: Path, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if pattern.match(text):
+            return number
+    return None

@@ -1,0 +1,107 @@
+"""Tenure's exception tree.
+
+Every error Tenure raises on purpose derives from :class:`TenureError`, so callers
+can catch one root. The tree::
+
+    TenureError
+    ├── ConfigError(location)            a tenure.toml field or TENURE_* variable is wrong
+    ├── DataError                        input data cannot be used
+    │   ├── SchemaError                  a table or column does not match its contract
+    │   └── IngestError(file, line, field)
+    ├── StoreError                       the warehouse or operational store failed
+    ├── ModelError
+    │   └── NotFittedError               (also an AttributeError, as in scikit-learn)
+    ├── DeliveryError                    a message could not be delivered
+    ├── ExperimentError
+    └── MissingDependencyError           an optional extra is not installed (also ImportError)
+
+Messages say what was wrong, where, and how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "ConfigError",
+    "DataError",
+    "DeliveryError",
+    "ExperimentError",
+    "IngestError",
+    "Location",
+    "MissingDependencyError",
+    "ModelError",
+    "NotFittedError",
+    "SchemaError",
+    "StoreError",
+    "TenureError",
+]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem was found: a file, a line in it and a field."""
+
+    file: Path | str | None = None
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file is not None:
+            parts.append(str(self.file))
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.field is not None:
+            parts.append(self.field)
+        return ", ".join(parts)
+
+
+class TenureError(Exception):
+    """Root of every error Tenure raises on purpose."""
+
+    def __init__(self, message: str, *, location: Location | None = None) -> None:
+        self.message = message
+        self.location = location
+        super().__init__(f"{message} ({location})" if location and str(location) else message)
+
+
+class ConfigError(TenureError, ValueError):
+    """A setting in ``tenure.toml`` or a ``TENURE_*`` variable is invalid."""
+
+
+class DataError(TenureError, ValueError):
+    """Input data cannot be used as it is."""
+
+
+class SchemaError(DataError):
+    """A table, column or type does not match the canonical data model."""
+
+
+class IngestError(DataError):
+    """A file could not be ingested at all (a fatal error, not a rejected row)."""
+
+
+class StoreError(TenureError):
+    """The warehouse or the operational store failed."""
+
+
+class ModelError(TenureError):
+    """A model could not be fitted, saved, loaded or applied."""
+
+
+class NotFittedError(ModelError, AttributeError):
+    """A model was used before ``fit``."""
+
+
+class DeliveryError(TenureError):
+    """A message (e-mail, webhook, in-app) could not be delivered."""
+
+
+class ExperimentError(TenureError):
+    """An experiment or holdout is misconfigured."""
+
+
+class MissingDependencyError(TenureError, ImportError):
+    """An optional part is not installed; the message names the extra to install."""

@@ -1,0 +1,164 @@
+"""Staging SQL: read a file into numbered records, keeping every bad line.
+
+Every reader fills the same two temporary tables, which the store then maps:
+
+``_stage(_line, _path, o, _lenient, _event_at)``
+    one JSON object per record: ``_line`` is the 1-based line of the file (the
+    record number for Parquet), ``_path`` where it sits inside an envelope
+    (``data[3]``, ``batch[0]``, ``resources.customer``).
+``_bad(_line, _path, _field, _reason, _record)``
+    lines that could not be read at all (bad encoding, malformed JSON, wrong
+    column count), with a reason a person understands.
+
+Reading is DuckDB's own CSV/JSON/Parquet readers, so no Python touches a row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tenure.ingest._columns import q
+
+__all__ = ["document_setup", "jsonl_setup", "parquet_setup", "table_csv_setup"]
+
+_MAX_LINE = 256 * 1024 * 1024
+_REJECT_OPTS = "ignore_errors=true, store_rejects=true, rejects_scan='_rscan', rejects_table='_rerr'"
+
+CLEANUP = (
+    "DROP TABLE IF EXISTS _raw",
+    "DROP VIEW IF EXISTS _lines",
+    "DROP TABLE IF EXISTS _radj",
+    "DROP TABLE IF EXISTS _stage",
+    "DROP TABLE IF EXISTS _bad",
+    "DROP TABLE IF EXISTS _objects",
+    "DROP TABLE IF EXISTS _load",
+    "DROP TABLE IF EXISTS _rerr",
+    "DROP TABLE IF EXISTS _rscan",
+)
+
+
+def _encoding_reason(kind: str) -> str:
+    return (
+        "CASE error_type WHEN 'INVALID ENCODING' THEN 'line is not valid UTF-8 text; re-save the "
+        "file as UTF-8' WHEN 'TOO MANY COLUMNS' THEN 'line has more columns than the header ("
+        "' || error_message || '); quote fields that contain commas' WHEN 'MISSING COLUMNS' THEN "
+        "'line has fewer columns than the header (' || error_message || ')' WHEN 'LINE SIZE "
+        "OVER MAXIMUM' THEN 'line is longer than 256 MiB' ELSE "
+        f"{q(kind)} || ' could not be read: ' || error_message END"
+    )
+
+
+def _line_numbers(offset: int) -> tuple[str, ...]:
+    """Map reader row numbers to file lines, accounting for lines the reader skipped."""
+    return (
+        "CREATE TEMP TABLE _radj AS SELECT line - row_number() OVER (ORDER BY line) AS good_before "
+        "FROM (SELECT DISTINCT line FROM _rerr)",
+        "CREATE TEMP VIEW _lines AS SELECT _n + "
+        f"{offset} + (SELECT count(*) FROM _radj WHERE good_before < _n + {offset}) AS _line, "
+        "* EXCLUDE (_n) FROM _raw",
+        "CREATE TEMP TABLE _bad AS SELECT line AS _line, CAST(NULL AS VARCHAR) AS _path, "
+        f"CAST(NULL AS VARCHAR) AS _field, {_encoding_reason('line')} AS _reason, "
+        "left(csv_line, 2000) AS _record FROM _rerr",
+    )
+
+
+_EXPLODE = """
+CREATE TEMP TABLE _stage AS
+WITH src AS (
+    SELECT _line, text AS o, json_type(text) AS jt FROM _lines
+    WHERE text IS NOT NULL AND json_valid(text) AND json_type(text) IN ('OBJECT', 'ARRAY')
+),
+kinds AS (
+    SELECT *, CASE
+        WHEN jt = 'ARRAY' THEN 'array'
+        WHEN json_extract_string(o, '$.object') = 'list'
+             AND json_type(o, '$.data') = 'ARRAY' THEN 'list'
+        WHEN json_type(o, '$.batch') = 'ARRAY' THEN 'batch'
+        WHEN json_type(o, '$.resources') = 'OBJECT' THEN 'resources'
+        ELSE 'single' END AS kind
+    FROM src
+)
+SELECT _line, CAST(NULL AS VARCHAR) AS _path, o, FALSE AS _lenient FROM kinds WHERE kind = 'single'
+UNION ALL
+SELECT _line, 'data[' || (i - 1) || ']', CAST(e AS VARCHAR), FALSE
+FROM kinds, unnest(json_extract(o, '$.data[*]')) WITH ORDINALITY AS t(e, i) WHERE kind = 'list'
+UNION ALL
+SELECT _line, 'batch[' || (i - 1) || ']', CAST(e AS VARCHAR), FALSE
+FROM kinds, unnest(json_extract(o, '$.batch[*]')) WITH ORDINALITY AS t(e, i) WHERE kind = 'batch'
+UNION ALL
+SELECT _line, '[' || (i - 1) || ']', CAST(e AS VARCHAR), FALSE
+FROM kinds, unnest(json_extract(o, '$[*]')) WITH ORDINALITY AS t(e, i) WHERE kind = 'array'
+UNION ALL
+SELECT _line, 'resources.' || r.key, CAST(r.value AS VARCHAR), TRUE
+FROM kinds, json_each(o, '$.resources') AS r WHERE kind = 'resources'
+"""
+
+_BAD_JSON = """
+INSERT INTO _bad
+SELECT _line, NULL, NULL,
+    CASE WHEN NOT json_valid(text) THEN
+        'line is not valid JSON' || CASE WHEN _line = (SELECT max(_line) FROM _lines)
+            THEN ' (the file may be truncated)' ELSE '' END
+        ELSE 'line is JSON but not an object or array' END,
+    left(text, 2000)
+FROM _lines
+WHERE text IS NOT NULL AND (NOT json_valid(text) OR json_type(text) NOT IN ('OBJECT', 'ARRAY'))
+"""
+
+
+def jsonl_setup(path: Path) -> tuple[str, ...]:
+    """Statements that stage a JSON Lines file, one record per line."""
+    read = (
+        f"read_csv({q(str(path))}, columns={{'text': 'VARCHAR'}}, delim=chr(1), quote='', "
+        f"escape='', header=false, auto_detect=false, max_line_size={_MAX_LINE}, "
+        f"{_REJECT_OPTS})"
+    )
+    return (
+        *CLEANUP,
+        f"CREATE TEMP TABLE _raw AS SELECT row_number() OVER () AS _n, text FROM {read}",
+        *_line_numbers(0),
+        _EXPLODE,
+        _BAD_JSON,
+    )
+
+
+def document_setup(path: Path) -> tuple[str, ...]:
+    """Statements that stage one JSON document (a list envelope, array or fixture file)."""
+    return (
+        *CLEANUP,
+        "CREATE TEMP TABLE _rerr (line BIGINT, error_type VARCHAR, error_message VARCHAR, "
+        "csv_line VARCHAR)",
+        f"CREATE TEMP TABLE _raw AS SELECT 1 AS _n, content AS text FROM read_text({q(str(path))})",
+        *_line_numbers(0),
+        _EXPLODE,
+        _BAD_JSON.replace("'line is not valid JSON'", "'file is not one valid JSON document'"),
+    )
+
+
+def table_csv_setup(path: Path) -> tuple[str, ...]:
+    """Statements that stage a CSV file with a header row; each row becomes a JSON object."""
+    read = (
+        f"read_csv({q(str(path))}, header=true, all_varchar=true, max_line_size={_MAX_LINE}, "
+        f"{_REJECT_OPTS})"
+    )
+    return (
+        *CLEANUP,
+        f"CREATE TEMP TABLE _raw AS SELECT row_number() OVER () AS _n, * FROM {read}",
+        *_line_numbers(1),
+        "CREATE TEMP TABLE _stage AS SELECT _line, CAST(NULL AS VARCHAR) AS _path, "
+        "CAST(to_json(_l) AS VARCHAR) AS o, FALSE AS _lenient FROM (SELECT * FROM _lines) AS _l",
+    )
+
+
+def parquet_setup(path: Path) -> tuple[str, ...]:
+    """Statements that stage a Parquet file; ``_line`` is the 1-based record number."""
+    return (
+        *CLEANUP,
+        "CREATE TEMP TABLE _rerr (line BIGINT, error_type VARCHAR, error_message VARCHAR, "
+        "csv_line VARCHAR)",
+        f"CREATE TEMP TABLE _raw AS SELECT file_row_number + 1 AS _n, * EXCLUDE (file_row_number) "
+        f"FROM read_parquet({q(str(path))}, file_row_number=true)",
+        *_line_numbers(0),
+        "CREATE TEMP TABLE _stage AS SELECT _line, CAST(NULL AS VARCHAR) AS _path, "
+        "CAST(to_json(_l) AS VARCHAR) AS o, FALSE AS _lenient FROM (SELECT * FROM _lines) AS _l",
+    )

@@ -1,0 +1,7 @@
+"""Storage: the warehouse (DuckDB by default, any Ibis backend by URL)."""
+
+from __future__ import annotations
+
+from tenure.store.warehouse import IngestResult, Warehouse
+
+__all__ = ["IngestResult", "Warehouse"]

@@ -1,0 +1,178 @@
+"""``Workspace``: the one facade that composes Tenure's layers.
+
+Front ends (CLI, API, dashboard) build :class:`~tenure.config.Settings` at the
+edge, open a workspace and call its methods; they hold no logic of their own.
+
+Examples
+--------
+>>> import tempfile
+>>> from tenure import Workspace
+>>> ws = Workspace.init(tempfile.mkdtemp())
+>>> ws.counts()["customers"]
+0
+>>> ws.close()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from tenure.clock import Clock, SystemClock
+from tenure.config import CONFIG_FILE, Settings
+from tenure.demo import DemoManifest, generate
+from tenure.errors import ConfigError, Location
+from tenure.ingest import expand_paths, plan_file
+from tenure.progress import NullProgress, Progress
+from tenure.store import IngestResult, Warehouse
+
+__all__ = ["Workspace"]
+
+DEFAULT_TOML = """\
+# Tenure workspace settings; every key is described in docs/configuration.md.
+# Environment variables override them: TENURE_REPORTING_CURRENCY, TENURE_WAREHOUSE__URL, ...
+reporting_currency = "USD"
+
+[warehouse]
+# Any Ibis connection URL; a relative DuckDB path lives inside this folder.
+url = "duckdb://warehouse.duckdb"
+memory_limit = "1GB"
+
+[store]
+# Operational state (users, keys, journeys): SQLite file by default, or PostgreSQL.
+url = "sqlite:///tenure.sqlite"
+
+[ingest]
+# Timestamps later than now plus this many hours are rejected.
+future_tolerance_hours = 24
+"""
+
+
+class Workspace:
+    """A Tenure workspace: settings, a warehouse and everything computed from them.
+
+    Parameters
+    ----------
+    settings
+        The workspace's settings (see :meth:`Settings.load`).
+    clock
+        The source of "now"; a :class:`~tenure.clock.FixedClock` in tests.
+    progress
+        Where long work reports progress.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.progress: Progress = progress or NullProgress()
+        self._warehouse: Warehouse | None = None
+
+    @classmethod
+    def init(cls, path: Path | str = ".", **kwargs: Any) -> Workspace:
+        """Create a workspace in ``path``: write ``tenure.toml`` and create the warehouse.
+
+        An existing ``tenure.toml`` is kept, so ``init`` is safe to repeat.
+        """
+        root = Path(path)
+        root.mkdir(parents=True, exist_ok=True)
+        toml = root / CONFIG_FILE
+        if not toml.exists():
+            toml.write_text(DEFAULT_TOML, encoding="utf-8")
+        ws = cls.open(root, **kwargs)
+        ws.warehouse.ensure_schema()
+        return ws
+
+    @classmethod
+    def open(cls, path: Path | str = ".", **kwargs: Any) -> Workspace:
+        """Open the workspace in ``path`` (which must hold ``tenure.toml``)."""
+        root = Path(path)
+        if not (root / CONFIG_FILE).exists():
+            raise ConfigError(
+                f"{root.resolve()} is not a Tenure workspace (no {CONFIG_FILE}); run "
+                f"'tenure init {path}' first or pass --workspace",
+                location=Location(file=root / CONFIG_FILE),
+            )
+        return cls(Settings.load(root), **kwargs)
+
+    @property
+    def root(self) -> Path:
+        return self.settings.root
+
+    @property
+    def warehouse(self) -> Warehouse:
+        """The warehouse connection, opened on first use."""
+        if self._warehouse is None:
+            self._warehouse = Warehouse(
+                self.settings.warehouse_url(),
+                memory_limit=self.settings.warehouse.memory_limit,
+                threads=self.settings.warehouse.threads,
+            )
+        return self._warehouse
+
+    def close(self) -> None:
+        """Close open connections."""
+        if self._warehouse is not None:
+            self._warehouse.close()
+            self._warehouse = None
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- data in -----------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        paths: Sequence[Path | str],
+        *,
+        format: Literal["stripe", "segment", "table"] | None = None,
+        table: str | None = None,
+    ) -> list[IngestResult]:
+        """Ingest files and folders; each file lands atomically.
+
+        Rejected records are kept in the ``rejects`` table; re-ingesting a file adds
+        nothing. Returns one :class:`~tenure.store.IngestResult` per file.
+        """
+        files = list(expand_paths([Path(p) for p in paths]))
+        tolerance = dt.timedelta(hours=self.settings.ingest.future_tolerance_hours)
+        results = []
+        with self.progress.task("Ingesting", total=len(files)) as task:
+            for path in files:
+                now = self.clock.now()
+                batch = plan_file(path, now=now, format=format, table=table,
+                                  future_tolerance=tolerance)
+                results.append(self.warehouse.write_batch(batch, now=now))
+                task.advance()
+        return results
+
+    def rejects(self, *, limit: int = 50, source: str | None = None) -> list[dict[str, Any]]:
+        """The most recent rejected records with file, line, field and reason."""
+        return self.warehouse.rejects(limit=limit, source=source)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per canonical table."""
+        return self.warehouse.counts()
+
+    # -- demo --------------------------------------------------------------------------------
+
+    def generate_demo(
+        self,
+        out: Path | str,
+        *,
+        customers: int = 2000,
+        months: int = 24,
+        seed: int = 0,
+    ) -> DemoManifest:
+        """Write a synthetic SaaS world (Stripe objects, Segment events, tables) to ``out``."""
+        return generate(Path(out), customers=customers, months=months, seed=seed,
+                        progress=self.progress)
