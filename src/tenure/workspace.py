@@ -18,15 +18,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from tenure.clock import Clock, SystemClock
 from tenure.config import CONFIG_FILE, Settings
-from tenure.demo import DemoManifest, generate
 from tenure.errors import ConfigError, Location
 from tenure.ingest import expand_paths, plan_file
 from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
+
+if TYPE_CHECKING:
+    from tenure.demo import DemoManifest
 
 __all__ = ["Workspace"]
 
@@ -174,5 +176,7 @@ class Workspace:
         seed: int = 0,
     ) -> DemoManifest:
         """Write a synthetic SaaS world (Stripe objects, Segment events, tables) to ``out``."""
+        from tenure.demo import generate  # noqa: PLC0415 - numpy/polars only when needed
+
         return generate(Path(out), customers=customers, months=months, seed=seed,
                         progress=self.progress)

@@ -96,11 +96,16 @@ def _text_expr(col: Col, slots: dict[tuple[str, str], int]) -> str:
     return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
 
 
+def _whole(t: str) -> str:
+    """A whole number, or NULL: DuckDB's TRY_CAST would round 12.5 to 13."""
+    return f"CASE WHEN regexp_full_match({t}, '-?[0-9]+') THEN TRY_CAST({t} AS BIGINT) END"
+
+
 def _typed(kind: Kind, t: str) -> str:
     if kind in ("int", "money", "signed_money"):
-        return f"TRY_CAST({t} AS BIGINT)"
+        return _whole(t)
     if kind == "unix":
-        return f"to_timestamp(TRY_CAST({t} AS BIGINT))"
+        return f"to_timestamp({_whole(t)})"
     if kind == "currency":
         return f"upper({t})"
     if kind == "json":
@@ -122,12 +127,12 @@ def _checks(col: Col, t: str, typed: str, future_limit: dt.datetime) -> list[tup
             col.kind, "a whole number of minor units" if "money" in col.kind else "a whole number"
         )
         out.append((
-            f"{t} IS NOT NULL AND TRY_CAST({t} AS BIGINT) IS NULL",
+            f"{t} IS NOT NULL AND {_whole(t)} IS NULL",
             f"'field ''{label}'' must be {noun}; got ''' || {shown} || ''''",
         ))
     if col.kind == "money":
         out.append((
-            f"TRY_CAST({t} AS BIGINT) < 0",
+            f"{_whole(t)} < 0",
             f"'field ''{label}'' must not be negative; got ' || {shown}",
         ))
     if col.kind in ("bool", "iso", "date", "float"):

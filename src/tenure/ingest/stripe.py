@@ -307,12 +307,11 @@ def stripe_loads(*, future_limit: dt.datetime) -> tuple[tuple[str, ...], tuple[L
     )))
     known = ", ".join(q(t) for t in MODELLED_TYPES)
     loads.append(Load(None, f"""
-SELECT _line, _path, left(o, 2000) AS _record,
-    'object' AS _field,
+SELECT _line, _path, 'object' AS _field,
     CASE WHEN _otype IS NULL
         THEN 'field ''object'' is missing: every Stripe object names its type'
         ELSE 'object type ''' || _otype || ''' is not one Tenure reads ({", ".join(MODELLED_TYPES)})'
-    END AS _reason
+    END AS _reason, left(o, 2000) AS _record
 FROM _objects WHERE (_otype IS NULL OR _otype NOT IN ({known})) AND NOT _lenient
 """))
     skipped = f"SELECT count(*) FROM _objects WHERE _lenient AND NOT _from_event AND (_otype IS NULL OR _otype NOT IN ({known}))"

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tenure.clock import FixedClock
+from tenure.workspace import Workspace
+
+NOW = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def data_path() -> Path:
+    """The shared public data sets: TENURE_DATA_PATH, or ../shared/data beside the repo."""
+    return Path(os.environ.get("TENURE_DATA_PATH", ROOT.parent / "shared" / "data"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if data_path().is_dir():
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"the shared data sets are missing at {data_path()}")
+    skip = pytest.mark.skip(reason=f"shared data sets not found at {data_path()}")
+    for item in items:
+        if "data" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def ws(tmp_path: Path, clock: FixedClock) -> Iterator[Workspace]:
+    workspace = Workspace.init(tmp_path / "ws", clock=clock)
+    yield workspace
+    workspace.close()
