@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     )
     _toml_file: ClassVar[Path | None] = None
 
-    workspace: Path = Field(default=Path("."), description="The workspace folder.")
+    workspace: Path = Field(default=Path(), description="The workspace folder.")
     reporting_currency: str = Field(default="USD", description="ISO 4217 code for reports.")
     data_path: Path = Field(
         default=Path("../shared/data"), description="Public data sets for tests and benchmarks."
@@ -141,7 +141,9 @@ class Settings(BaseSettings):
                     f"{CONFIG_FILE} is not valid TOML: {exc}. Fix the syntax and retry.",
                     location=Location(file=toml_path),
                 ) from exc
-        bound = type("_BoundSettings", (cls,), {"_toml_file": toml_path if toml_path.exists() else None})
+        bound = type(
+            "_BoundSettings", (cls,), {"_toml_file": toml_path if toml_path.exists() else None}
+        )
         try:
             loaded = bound(workspace=root, **overrides)
         except ValidationError as exc:

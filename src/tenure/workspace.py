@@ -151,8 +151,9 @@ class Workspace:
         with self.progress.task("Ingesting", total=len(files)) as task:
             for path in files:
                 now = self.clock.now()
-                batch = plan_file(path, now=now, format=format, table=table,
-                                  future_tolerance=tolerance)
+                batch = plan_file(
+                    path, now=now, format=format, table=table, future_tolerance=tolerance
+                )
                 results.append(self.warehouse.write_batch(batch, now=now))
                 task.advance()
         return results
@@ -176,7 +177,8 @@ class Workspace:
         seed: int = 0,
     ) -> DemoManifest:
         """Write a synthetic SaaS world (Stripe objects, Segment events, tables) to ``out``."""
-        from tenure.demo import generate  # noqa: PLC0415 - numpy/polars only when needed
+        from tenure.demo import generate
 
-        return generate(Path(out), customers=customers, months=months, seed=seed,
-                        progress=self.progress)
+        return generate(
+            Path(out), customers=customers, months=months, seed=seed, progress=self.progress
+        )

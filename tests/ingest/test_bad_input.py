@@ -32,7 +32,9 @@ def _only_reject(ws: Workspace) -> dict[str, object]:
     return rows[0]
 
 
-def test_malformed_json_line_is_rejected_when_others_are_good(ws: Workspace, tmp_path: Path) -> None:
+def test_malformed_json_line_is_rejected_when_others_are_good(
+    ws: Workspace, tmp_path: Path
+) -> None:
     f = _write(tmp_path / "e.jsonl", [_seg(1), '{"type": "track", "messageId": ', _seg(3)])
     [res] = ws.ingest([f])
     assert res.rows == {"events": 2}
@@ -41,7 +43,9 @@ def test_malformed_json_line_is_rejected_when_others_are_good(ws: Workspace, tmp
     assert "not valid JSON" in str(rej["reason"])
 
 
-def test_missing_required_field_is_rejected_when_message_id_absent(ws: Workspace, tmp_path: Path) -> None:
+def test_missing_required_field_is_rejected_when_message_id_absent(
+    ws: Workspace, tmp_path: Path
+) -> None:
     f = _write(tmp_path / "e.jsonl", [_seg(1), _seg(2, messageId=None), _seg(3)])
     [res] = ws.ingest([f], format="segment")
     assert res.rows == {"events": 2}
@@ -59,14 +63,23 @@ def test_wrong_type_is_rejected_when_timestamp_is_not_a_time(ws: Workspace, tmp_
 
 
 def _price(pid: str, amount: object, currency: str = "usd") -> str:
-    return json.dumps({
-        "id": pid, "object": "price", "currency": currency, "unit_amount": amount,
-        "created": 1735689600, "product": "prod_1", "type": "recurring",
-        "recurring": {"interval": "month", "interval_count": 1},
-    })
+    return json.dumps(
+        {
+            "id": pid,
+            "object": "price",
+            "currency": currency,
+            "unit_amount": amount,
+            "created": 1735689600,
+            "product": "prod_1",
+            "type": "recurring",
+            "recurring": {"interval": "month", "interval_count": 1},
+        }
+    )
 
 
-def test_negative_amount_is_rejected_when_price_is_below_zero(ws: Workspace, tmp_path: Path) -> None:
+def test_negative_amount_is_rejected_when_price_is_below_zero(
+    ws: Workspace, tmp_path: Path
+) -> None:
     f = _write(tmp_path / "p.jsonl", [_price("price_a", 1000), _price("price_b", -5)])
     [res] = ws.ingest([f])
     assert res.rows["prices"] == 1
@@ -75,7 +88,9 @@ def test_negative_amount_is_rejected_when_price_is_below_zero(ws: Workspace, tmp
     assert "must not be negative" in str(rej["reason"])
 
 
-def test_non_integer_amount_is_rejected_when_amount_has_decimals(ws: Workspace, tmp_path: Path) -> None:
+def test_non_integer_amount_is_rejected_when_amount_has_decimals(
+    ws: Workspace, tmp_path: Path
+) -> None:
     f = _write(tmp_path / "p.jsonl", [_price("price_a", 12.5)])
     ws.ingest([f])
     rej = _only_reject(ws)
@@ -181,7 +196,9 @@ def test_line_numbers_stay_right_when_an_earlier_line_was_unreadable(
     assert got == [(2, None), (4, "message_id")]
 
 
-def test_csv_table_rejects_bad_score_when_nps_is_out_of_range(ws: Workspace, tmp_path: Path) -> None:
+def test_csv_table_rejects_bad_score_when_nps_is_out_of_range(
+    ws: Workspace, tmp_path: Path
+) -> None:
     f = tmp_path / "feedback.csv"
     f.write_text(
         "feedback_id,customer_id,kind,score,comment,submitted_at\n"

@@ -20,11 +20,20 @@ from tests.conftest import ROOT
 def _events(path: Path, n: int, start: int = 0) -> Path:
     with path.open("w", encoding="utf-8") as fh:
         for i in range(start, start + n):
-            fh.write(json.dumps({
-                "type": "track", "messageId": f"m{i}", "userId": f"u{i % 7}",
-                "event": "Feature Used", "timestamp": "2025-05-01T10:00:00Z",
-                "properties": {"feature": "export"}, "context": {"groupId": f"cus_{i % 3}"},
-            }) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "type": "track",
+                        "messageId": f"m{i}",
+                        "userId": f"u{i % 7}",
+                        "event": "Feature Used",
+                        "timestamp": "2025-05-01T10:00:00Z",
+                        "properties": {"feature": "export"},
+                        "context": {"groupId": f"cus_{i % 3}"},
+                    }
+                )
+                + "\n"
+            )
     return path
 
 
@@ -74,8 +83,13 @@ def test_warehouse_is_unchanged_when_ingest_is_killed_midway(tmp_path: Path) -> 
         ws.ingest([{str(big)!r}])
         print("finished", flush=True)
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
-                            cwd=ROOT, env={**os.environ})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ},
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "started"
     time.sleep(1.0)

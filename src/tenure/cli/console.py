@@ -37,7 +37,9 @@ class _Task:
             self.owner.bar.advance(self.task_id, amount)  # type: ignore[arg-type]
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         if self.task_id is not None:

@@ -34,7 +34,7 @@ WorkspaceOpt = Annotated[
 
 
 def _open(workspace: Path) -> Workspace:
-    from tenure.workspace import Workspace  # noqa: PLC0415 - keeps --help fast
+    from tenure.workspace import Workspace
 
     return Workspace.open(workspace, progress=RichProgress())
 
@@ -46,28 +46,35 @@ def _fail(exc: TenureError) -> typer.Exit:
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder for the new workspace.")] = Path("."),
+    directory: Annotated[Path, typer.Argument(help="Folder for the new workspace.")] = Path(),
 ) -> None:
     """Create a workspace: tenure.toml and an empty DuckDB warehouse."""
-    from tenure.workspace import Workspace  # noqa: PLC0415
+    from tenure.workspace import Workspace
 
     try:
         with Workspace.init(directory) as ws:
-            console.print(f"Workspace ready in [bold]{ws.root}[/] "
-                          f"(warehouse: {ws.settings.warehouse_url()})")
+            console.print(
+                f"Workspace ready in [bold]{ws.root}[/] (warehouse: {ws.settings.warehouse_url()})"
+            )
     except TenureError as exc:
         raise _fail(exc) from exc
 
 
 def _print_results(results: list[IngestResult]) -> None:
-    from rich.table import Table  # noqa: PLC0415
+    from rich.table import Table
 
     table = Table(title="Ingested")
     for col in ("file", "format", "new rows", "duplicates", "rejects", "ignored"):
         table.add_column(col, justify="left" if col in ("file", "format") else "right")
     for r in results:
-        table.add_row(r.source.name, r.format, f"{r.inserted:,}", f"{r.duplicates:,}",
-                      f"{r.rejects:,}", f"{r.skipped:,}")
+        table.add_row(
+            r.source.name,
+            r.format,
+            f"{r.inserted:,}",
+            f"{r.duplicates:,}",
+            f"{r.rejects:,}",
+            f"{r.skipped:,}",
+        )
     console.print(table)
     for r in results:
         for reason in r.reasons:
@@ -79,7 +86,7 @@ def _print_results(results: list[IngestResult]) -> None:
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
-    workspace: WorkspaceOpt = Path("."),
+    workspace: WorkspaceOpt = Path(),
     format: Annotated[
         Optional[str], typer.Option(help="stripe, segment or table (default: detect).")  # noqa: UP045
     ] = None,
@@ -98,13 +105,13 @@ def ingest(
 
 @app.command()
 def rejects(
-    workspace: WorkspaceOpt = Path("."),
+    workspace: WorkspaceOpt = Path(),
     limit: Annotated[int, typer.Option(help="How many to show.")] = 50,
     source: Annotated[Optional[str], typer.Option(help="Only this file.")] = None,  # noqa: UP045
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """List rejected records with file, line, field and reason."""
-    from rich.table import Table  # noqa: PLC0415
+    from rich.table import Table
 
     try:
         with _open(workspace) as ws:
@@ -128,9 +135,9 @@ def rejects(
 
 
 @app.command()
-def status(workspace: WorkspaceOpt = Path(".")) -> None:
+def status(workspace: WorkspaceOpt = Path()) -> None:
     """Show row counts of every table in the warehouse."""
-    from rich.table import Table  # noqa: PLC0415
+    from rich.table import Table
 
     try:
         with _open(workspace) as ws:
@@ -158,14 +165,20 @@ def demo(
     """Generate a demo world into a new workspace, ingest it and print a summary."""
     if ctx.invoked_subcommand is not None:
         return
-    from tenure.workspace import Workspace  # noqa: PLC0415
+    from tenure.workspace import Workspace
 
     try:
         with Workspace.init(directory, progress=RichProgress()) as ws:
-            manifest = ws.generate_demo(directory / "data", customers=customers,
-                                        months=months, seed=seed)
-            results = ws.ingest([directory / "data" / "stripe", directory / "data" / "segment",
-                                 directory / "data" / "tables"])
+            manifest = ws.generate_demo(
+                directory / "data", customers=customers, months=months, seed=seed
+            )
+            results = ws.ingest(
+                [
+                    directory / "data" / "stripe",
+                    directory / "data" / "segment",
+                    directory / "data" / "tables",
+                ]
+            )
             counts = ws.counts()
     except TenureError as exc:
         raise _fail(exc) from exc
@@ -189,14 +202,22 @@ def demo_generate(
     ] = "current",
 ) -> None:
     """Write a synthetic SaaS world as Stripe objects, Segment events and tables."""
-    from tenure.demo import generate  # noqa: PLC0415
+    from tenure.demo import generate
 
     if stripe_shape not in ("current", "legacy"):
-        err_console.print("[bold red]error:[/] --stripe-shape must be 'current' or 'legacy'. "
-                          f"Got {stripe_shape!r}")
+        err_console.print(
+            "[bold red]error:[/] --stripe-shape must be 'current' or 'legacy'. "
+            f"Got {stripe_shape!r}"
+        )
         raise typer.Exit(code=2)
-    manifest = generate(out, customers=customers, months=months, seed=seed,
-                        stripe_shape=stripe_shape, progress=RichProgress())  # type: ignore[arg-type]
+    manifest = generate(
+        out,
+        customers=customers,
+        months=months,
+        seed=seed,
+        stripe_shape=stripe_shape,
+        progress=RichProgress(),
+    )  # type: ignore[arg-type]
     console.print(f"Wrote {out}: " + ", ".join(f"{k} {v:,}" for k, v in manifest.counts.items()))
 
 

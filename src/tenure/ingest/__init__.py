@@ -131,10 +131,16 @@ def plan_file(
         with path.open("rb") as fh:
             head = fh.read(_SNIFF)
     except OSError as exc:
-        raise IngestError(f"cannot read the file: {exc.strerror}", location=Location(file=path)) from exc
+        raise IngestError(
+            f"cannot read the file: {exc.strerror}", location=Location(file=path)
+        ) from exc
     if not head.strip():
-        return Batch(path, format or "unknown", "empty",
-                     file_rejects=(FileReject("file is empty: nothing to ingest"),))
+        return Batch(
+            path,
+            format or "unknown",
+            "empty",
+            file_rejects=(FileReject("file is empty: nothing to ingest"),),
+        )
     encoding = _encoding(path, head)
     if table is not None:
         format = "table"
@@ -143,8 +149,10 @@ def plan_file(
     elif format == "table" and table is None:
         table = path.name.split(".", 1)[0]
     if format not in FORMATS:
-        raise IngestError(f"the format must be one of {', '.join(FORMATS)}. Got {format!r}",
-                          location=Location(file=path))
+        raise IngestError(
+            f"the format must be one of {', '.join(FORMATS)}. Got {format!r}",
+            location=Location(file=path),
+        )
     limit = now + future_tolerance
     setup: tuple[str, ...] = {
         "jsonl": _read.jsonl_setup,

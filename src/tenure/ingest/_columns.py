@@ -19,7 +19,16 @@ from typing import Literal
 from tenure.currencies import CURRENCIES
 
 Kind = Literal[
-    "str", "int", "money", "signed_money", "bool", "unix", "iso", "date", "float", "json",
+    "str",
+    "int",
+    "money",
+    "signed_money",
+    "bool",
+    "unix",
+    "iso",
+    "date",
+    "float",
+    "json",
     "currency",
 ]
 
@@ -126,15 +135,19 @@ def _checks(col: Col, t: str, typed: str, future_limit: dt.datetime) -> list[tup
         noun = {"unix": "a Unix timestamp in whole seconds"}.get(
             col.kind, "a whole number of minor units" if "money" in col.kind else "a whole number"
         )
-        out.append((
-            f"{t} IS NOT NULL AND {_whole(t)} IS NULL",
-            f"'field ''{label}'' must be {noun}; got ''' || {shown} || ''''",
-        ))
+        out.append(
+            (
+                f"{t} IS NOT NULL AND {_whole(t)} IS NULL",
+                f"'field ''{label}'' must be {noun}; got ''' || {shown} || ''''",
+            )
+        )
     if col.kind == "money":
-        out.append((
-            f"{_whole(t)} < 0",
-            f"'field ''{label}'' must not be negative; got ' || {shown}",
-        ))
+        out.append(
+            (
+                f"{_whole(t)} < 0",
+                f"'field ''{label}'' must not be negative; got ' || {shown}",
+            )
+        )
     if col.kind in ("bool", "iso", "date", "float"):
         noun = {
             "bool": "true or false",
@@ -142,35 +155,45 @@ def _checks(col: Col, t: str, typed: str, future_limit: dt.datetime) -> list[tup
             "date": "a date such as 2025-01-31",
             "float": "a number",
         }[col.kind]
-        out.append((
-            f"{t} IS NOT NULL AND {typed} IS NULL",
-            f"'field ''{label}'' must be {noun}; got ''' || {shown} || ''''",
-        ))
+        out.append(
+            (
+                f"{t} IS NOT NULL AND {typed} IS NULL",
+                f"'field ''{label}'' must be {noun}; got ''' || {shown} || ''''",
+            )
+        )
     if col.kind == "json":
-        out.append((
-            f"{t} IS NOT NULL AND NOT json_valid({t})",
-            q(f"field '{label}' must be JSON"),
-        ))
+        out.append(
+            (
+                f"{t} IS NOT NULL AND NOT json_valid({t})",
+                q(f"field '{label}' must be JSON"),
+            )
+        )
     if col.kind == "currency":
-        out.append((
-            f"{t} IS NOT NULL AND NOT list_contains({_CURRENCY_LIST}, upper({t}))",
-            f"'field ''{label}'' must be an ISO 4217 currency code such as usd; got ''' "
-            f"|| {shown} || ''''",
-        ))
+        out.append(
+            (
+                f"{t} IS NOT NULL AND NOT list_contains({_CURRENCY_LIST}, upper({t}))",
+                f"'field ''{label}'' must be an ISO 4217 currency code such as usd; got ''' "
+                f"|| {shown} || ''''",
+            )
+        )
     if col.choices:
         allowed = ", ".join(col.choices)
         lst = "[" + ", ".join(q(c) for c in col.choices) + "]"
-        out.append((
-            f"{t} IS NOT NULL AND NOT list_contains({lst}, {t})",
-            f"'field ''{label}'' must be one of {allowed}; got ''' || {shown} || ''''",
-        ))
+        out.append(
+            (
+                f"{t} IS NOT NULL AND NOT list_contains({lst}, {t})",
+                f"'field ''{label}'' must be one of {allowed}; got ''' || {shown} || ''''",
+            )
+        )
     if col.not_future:
         limit = future_limit.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S+00")
-        out.append((
-            f"{typed} > TIMESTAMPTZ {q(limit)}",
-            f"'field ''{label}'' is in the future (' || strftime({typed}, '%Y-%m-%dT%H:%M:%SZ')"
-            f" || ', later than {limit[:16]} UTC); fix the clock of the source system'",
-        ))
+        out.append(
+            (
+                f"{typed} > TIMESTAMPTZ {q(limit)}",
+                f"'field ''{label}'' is in the future (' || strftime({typed}, '%Y-%m-%dT%H:%M:%SZ')"
+                f" || ', later than {limit[:16]} UTC); fix the clock of the source system'",
+            )
+        )
     return out
 
 

@@ -22,7 +22,9 @@ from tenure.ingest._columns import q
 __all__ = ["document_setup", "jsonl_setup", "parquet_setup", "table_csv_setup"]
 
 _MAX_LINE = 256 * 1024 * 1024
-_REJECT_OPTS = "ignore_errors=true, store_rejects=true, rejects_scan='_rscan', rejects_table='_rerr'"
+_REJECT_OPTS = (
+    "ignore_errors=true, store_rejects=true, rejects_scan='_rscan', rejects_table='_rerr'"
+)
 
 CLEANUP = (
     "DROP TABLE IF EXISTS _raw",

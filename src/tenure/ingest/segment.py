@@ -26,10 +26,13 @@ MESSAGE = (
     Col("name", paths=("$.name",)),
     Col("user_id", paths=("$.userId",)),
     Col("anonymous_id", paths=("$.anonymousId",)),
-    Col("customer_id", expr="coalesce(json_extract_string(o, '$.context.groupId'), CASE WHEN "
+    Col(
+        "customer_id",
+        expr="coalesce(json_extract_string(o, '$.context.groupId'), CASE WHEN "
         "json_extract_string(o, '$.type') = 'group' THEN json_extract_string(o, '$.groupId') END,"
         " json_extract_string(o, '$.traits.customer_id'), "
-        "json_extract_string(o, '$.context.traits.customer_id'))"),
+        "json_extract_string(o, '$.context.traits.customer_id'))",
+    ),
     Col("properties", "json", ("$.properties",)),
     Col("traits", "json", ("$.traits", "$.context.traits")),
     Col("device_type", paths=("$.context.device.type",)),
@@ -38,22 +41,33 @@ MESSAGE = (
     Col("timezone", paths=("$.context.timezone",)),
     Col("country", paths=("$.context.location.country",)),
     Col("page_path", paths=("$.context.page.path", "$.properties.path")),
-    Col("occurred_at", "iso", ("$.timestamp", "$.originalTimestamp"), required=True,
-        not_future=True),
+    Col(
+        "occurred_at", "iso", ("$.timestamp", "$.originalTimestamp"), required=True, not_future=True
+    ),
 )
 
 CHECKS = (
-    ("event", "{type} = 'track' AND {event} IS NULL",
-     "'a track call needs an ''event'' name'"),
-    ("userId", "{user_id} IS NULL AND {anonymous_id} IS NULL",
-     "'either ''userId'' or ''anonymousId'' is required (Segment spec)'"),
+    ("event", "{type} = 'track' AND {event} IS NULL", "'a track call needs an ''event'' name'"),
+    (
+        "userId",
+        "{user_id} IS NULL AND {anonymous_id} IS NULL",
+        "'either ''userId'' or ''anonymousId'' is required (Segment spec)'",
+    ),
 )
 
 
 def segment_loads(*, future_limit: dt.datetime) -> tuple[Load, ...]:
     """One load into ``events`` from ``_stage``."""
     spec = table_spec("events")
-    return (Load(spec, select_sql(
-        MESSAGE, "(SELECT *, CAST(NULL AS TIMESTAMPTZ) AS _event_at FROM _stage)",
-        future_limit=future_limit, checks=CHECKS, version_at="NULL",
-    )),)
+    return (
+        Load(
+            spec,
+            select_sql(
+                MESSAGE,
+                "(SELECT *, CAST(NULL AS TIMESTAMPTZ) AS _event_at FROM _stage)",
+                future_limit=future_limit,
+                checks=CHECKS,
+                version_at="NULL",
+            ),
+        ),
+    )

@@ -111,11 +111,19 @@ COUPON = (
 )
 
 _SUB_STATUSES = (
-    "incomplete", "incomplete_expired", "trialing", "active", "past_due", "canceled", "unpaid",
+    "incomplete",
+    "incomplete_expired",
+    "trialing",
+    "active",
+    "past_due",
+    "canceled",
+    "unpaid",
     "paused",
 )
 _COUPON_OF_DISCOUNT = (
-    "$.discount.coupon", "$.discounts[0].coupon", "$.discounts[0].source.coupon",
+    "$.discount.coupon",
+    "$.discounts[0].coupon",
+    "$.discounts[0].source.coupon",
 )
 
 SUBSCRIPTION = (
@@ -127,10 +135,16 @@ SUBSCRIPTION = (
     Col("started_at", "unix", ("$.start_date",)),
     Col("trial_start_at", "unix", ("$.trial_start",)),
     Col("trial_end_at", "unix", ("$.trial_end",)),
-    Col("current_period_start_at", "unix",
-        ("$.current_period_start", "$.items.data[0].current_period_start")),
-    Col("current_period_end_at", "unix",
-        ("$.current_period_end", "$.items.data[0].current_period_end")),
+    Col(
+        "current_period_start_at",
+        "unix",
+        ("$.current_period_start", "$.items.data[0].current_period_start"),
+    ),
+    Col(
+        "current_period_end_at",
+        "unix",
+        ("$.current_period_end", "$.items.data[0].current_period_end"),
+    ),
     Col("cancel_at_period_end", "bool", ("$.cancel_at_period_end",)),
     Col("cancel_at", "unix", ("$.cancel_at",)),
     Col("canceled_at", "unix", ("$.canceled_at",)),
@@ -161,16 +175,22 @@ SUBSCRIPTION_ITEM = (
 INVOICE = (
     Col("invoice_id", paths=("$.id",), required=True),
     Col("customer_id", expr=_id("$.customer"), required=True),
-    Col("subscription_id", expr=f"coalesce({_id('$.subscription')}, "
-        "json_extract_string(o, '$.parent.subscription_details.subscription'))"),
+    Col(
+        "subscription_id",
+        expr=f"coalesce({_id('$.subscription')}, "
+        "json_extract_string(o, '$.parent.subscription_details.subscription'))",
+    ),
     Col("status", paths=("$.status",), choices=("draft", "open", "paid", "void", "uncollectible")),
     Col("currency", "currency", ("$.currency",), required=True),
     Col("billing_reason", paths=("$.billing_reason",)),
     Col("number", paths=("$.number",)),
     Col("subtotal_minor", "signed_money", ("$.subtotal",)),
     Col("discount_minor", "signed_money", expr=_sum("$.total_discount_amounts[*].amount")),
-    Col("tax_minor", "signed_money",
-        expr=f"coalesce(json_extract_string(o, '$.tax'), {_sum('$.total_taxes[*].amount')})"),
+    Col(
+        "tax_minor",
+        "signed_money",
+        expr=f"coalesce(json_extract_string(o, '$.tax'), {_sum('$.total_taxes[*].amount')})",
+    ),
     Col("total_minor", "signed_money", ("$.total",)),
     Col("amount_due_minor", "money", ("$.amount_due",)),
     Col("amount_paid_minor", "money", ("$.amount_paid",)),
@@ -186,25 +206,41 @@ _LINE_SUB = "$.parent.subscription_item_details"
 INVOICE_LINE = (
     Col("line_id", paths=("$.id",), required=True),
     Col("invoice_id", paths=("$.invoice", "^$.id"), required=True),
-    Col("subscription_id", expr=f"coalesce(json_extract_string(o, '{_LINE_SUB}.subscription'), "
-        f"json_extract_string(o, '$.parent.invoice_item_details.subscription'), {_id('$.subscription')}, "
+    Col(
+        "subscription_id",
+        expr=f"coalesce(json_extract_string(o, '{_LINE_SUB}.subscription'), "
+        "json_extract_string(o, '$.parent.invoice_item_details.subscription'), "
+        f"{_id('$.subscription')}, "
         "json_extract_string(p, '$.parent.subscription_details.subscription'), "
         "CASE WHEN json_type(p, '$.subscription') = 'OBJECT' THEN json_extract_string(p, "
-        "'$.subscription.id') ELSE json_extract_string(p, '$.subscription') END)"),
-    Col("subscription_item_id", expr=f"coalesce(json_extract_string(o, '{_LINE_SUB}.subscription_item'),"
-        f" {_id('$.subscription_item')})"),
-    Col("price_id", expr=f"coalesce(json_extract_string(o, '$.pricing.price_details.price'), "
-        f"{_id('$.price', '$.plan')})"),
-    Col("kind", expr="coalesce(json_extract_string(o, '$.type'), CASE json_extract_string(o, "
+        "'$.subscription.id') ELSE json_extract_string(p, '$.subscription') END)",
+    ),
+    Col(
+        "subscription_item_id",
+        expr=f"coalesce(json_extract_string(o, '{_LINE_SUB}.subscription_item'),"
+        f" {_id('$.subscription_item')})",
+    ),
+    Col(
+        "price_id",
+        expr=f"coalesce(json_extract_string(o, '$.pricing.price_details.price'), "
+        f"{_id('$.price', '$.plan')})",
+    ),
+    Col(
+        "kind",
+        expr="coalesce(json_extract_string(o, '$.type'), CASE json_extract_string(o, "
         "'$.parent.type') WHEN 'subscription_item_details' THEN 'subscription' WHEN "
-        "'invoice_item_details' THEN 'invoiceitem' END)"),
+        "'invoice_item_details' THEN 'invoiceitem' END)",
+    ),
     Col("amount_minor", "signed_money", ("$.amount",), required=True),
     Col("currency", "currency", ("$.currency", "^$.currency")),
     Col("quantity", "int", ("$.quantity",)),
     Col("discount_minor", "signed_money", expr=_sum("$.discount_amounts[*].amount")),
     Col("tax_minor", "signed_money", expr=_sum("$.taxes[*].amount", "$.tax_amounts[*].amount")),
-    Col("proration", "bool",
-        (f"{_LINE_SUB}.proration", "$.parent.invoice_item_details.proration", "$.proration")),
+    Col(
+        "proration",
+        "bool",
+        (f"{_LINE_SUB}.proration", "$.parent.invoice_item_details.proration", "$.proration"),
+    ),
     Col("period_start_at", "unix", ("$.period.start",)),
     Col("period_end_at", "unix", ("$.period.end",)),
     Col("description", paths=("$.description",)),
@@ -249,9 +285,20 @@ MAPPINGS: dict[str, tuple[str, tuple[Col, ...], tuple[str, ...]]] = {
     "charge": ("payments", CHARGE, ("charge",)),
 }
 MODELLED_TYPES = (
-    "customer", "product", "price", "plan", "coupon", "subscription", "subscription_item",
-    "invoice", "line_item", "charge", "event",
+    "customer",
+    "product",
+    "price",
+    "plan",
+    "coupon",
+    "subscription",
+    "subscription_item",
+    "invoice",
+    "line_item",
+    "charge",
+    "event",
 )
+
+_READ = ", ".join(MODELLED_TYPES)
 
 _OBJECTS = """
 CREATE TEMP TABLE _objects AS
@@ -272,7 +319,7 @@ WHERE json_extract_string(o, '$.object') = 'event' AND json_type(o, '$.data.obje
 
 def _children(parent_type: str, list_path: str, child_type: str) -> str:
     return f"""(
-    SELECT _line, coalesce(_path || '.', '') || '{list_path.strip('$.').replace('[*]', '')}[' ||
+    SELECT _line, coalesce(_path || '.', '') || '{list_path.strip("$.").replace("[*]", "")}[' ||
         (i - 1) || ']' AS _path, CAST(e AS VARCHAR) AS o, o AS p, _event_at
     FROM _objects, unnest(json_extract(o, '{list_path}')) WITH ORDINALITY AS t(e, i)
     WHERE _otype = '{parent_type}'
@@ -287,32 +334,69 @@ def stripe_loads(*, future_limit: dt.datetime) -> tuple[tuple[str, ...], tuple[L
     for _kind, (table, cols, otypes) in MAPPINGS.items():
         spec = table_spec(table)
         where = "_otype IN (" + ", ".join(q(t) for t in otypes) + ")"
-        loads.append(Load(spec, select_sql(
-            cols, "_objects", future_limit=future_limit, where=where,
-            version_columns=spec.version_columns,
-        )))
+        loads.append(
+            Load(
+                spec,
+                select_sql(
+                    cols,
+                    "_objects",
+                    future_limit=future_limit,
+                    where=where,
+                    version_columns=spec.version_columns,
+                ),
+            )
+        )
     for table, cols, parent, path, child in (
-        ("subscription_items", SUBSCRIPTION_ITEM, "subscription", "$.items.data[*]",
-         "subscription_item"),
+        (
+            "subscription_items",
+            SUBSCRIPTION_ITEM,
+            "subscription",
+            "$.items.data[*]",
+            "subscription_item",
+        ),
         ("invoice_lines", INVOICE_LINE, "invoice", "$.lines.data[*]", "line_item"),
     ):
         spec = table_spec(table)
-        loads.append(Load(spec, select_sql(
-            cols, _children(parent, path, child), future_limit=future_limit, has_parent=True,
-            version_columns=spec.version_columns,
-        )))
+        loads.append(
+            Load(
+                spec,
+                select_sql(
+                    cols,
+                    _children(parent, path, child),
+                    future_limit=future_limit,
+                    has_parent=True,
+                    version_columns=spec.version_columns,
+                ),
+            )
+        )
     spec = table_spec("stripe_events")
-    loads.append(Load(spec, select_sql(
-        EVENT, "_objects", future_limit=future_limit, where="_otype = 'event' AND NOT _from_event",
-    )))
+    loads.append(
+        Load(
+            spec,
+            select_sql(
+                EVENT,
+                "_objects",
+                future_limit=future_limit,
+                where="_otype = 'event' AND NOT _from_event",
+            ),
+        )
+    )
     known = ", ".join(q(t) for t in MODELLED_TYPES)
-    loads.append(Load(None, f"""
+    loads.append(
+        Load(
+            None,
+            f"""
 SELECT _line, _path, 'object' AS _field,
     CASE WHEN _otype IS NULL
         THEN 'field ''object'' is missing: every Stripe object names its type'
-        ELSE 'object type ''' || _otype || ''' is not one Tenure reads ({", ".join(MODELLED_TYPES)})'
+        ELSE 'object type ''' || _otype || ''' is not one Tenure reads ({_READ})'
     END AS _reason, left(o, 2000) AS _record
 FROM _objects WHERE (_otype IS NULL OR _otype NOT IN ({known})) AND NOT _lenient
-"""))
-    skipped = f"SELECT count(*) FROM _objects WHERE _lenient AND NOT _from_event AND (_otype IS NULL OR _otype NOT IN ({known}))"
-    return (_OBJECTS,), tuple(loads) + (Load(None, skipped, kind="skipped"),)
+""",
+        )
+    )
+    skipped = (
+        "SELECT count(*) FROM _objects WHERE _lenient AND NOT _from_event "
+        f"AND (_otype IS NULL OR _otype NOT IN ({known}))"
+    )
+    return (_OBJECTS,), (*loads, Load(None, skipped, kind="skipped"))

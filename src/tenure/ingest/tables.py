@@ -24,10 +24,16 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
 }
 _CHECKS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "feedback": (
-        ("score", "{kind} = 'nps' AND NOT ({score} BETWEEN 0 AND 10)",
-         "'an NPS score must be between 0 and 10'"),
-        ("score", "{kind} = 'csat' AND NOT ({score} BETWEEN 1 AND 5)",
-         "'a CSAT score must be between 1 and 5'"),
+        (
+            "score",
+            "{kind} = 'nps' AND NOT ({score} BETWEEN 0 AND 10)",
+            "'an NPS score must be between 0 and 10'",
+        ),
+        (
+            "score",
+            "{kind} = 'csat' AND NOT ({score} BETWEEN 1 AND 5)",
+            "'a CSAT score must be between 1 and 5'",
+        ),
     ),
     "support_tickets": (
         ("csat", "NOT ({csat} BETWEEN 1 AND 5)", "'a CSAT score must be between 1 and 5'"),
@@ -58,10 +64,16 @@ def table_cols(spec: TableSpec) -> tuple[Col, ...]:
         kind = _kind(c.name, c.type)
         if spec.name == "invoice_lines" and kind == "money":
             kind = "signed_money"
-        cols.append(Col(
-            c.name, kind, (f'$."{c.name}"',), required=c.required,
-            choices=_CHOICES.get((spec.name, c.name), ()), not_future=c.name in _NOT_FUTURE,
-        ))
+        cols.append(
+            Col(
+                c.name,
+                kind,
+                (f'$."{c.name}"',),
+                required=c.required,
+                choices=_CHOICES.get((spec.name, c.name), ()),
+                not_future=c.name in _NOT_FUTURE,
+            )
+        )
     return tuple(cols)
 
 
@@ -72,13 +84,16 @@ def table_loads(spec: TableSpec, *, future_limit: dt.datetime) -> tuple[Load, ..
         version = "CAST(_t.rate_on AS TIMESTAMPTZ)"
     elif not spec.version_columns:
         version = "NULL"
-    return (Load(spec, select_sql(
-        table_cols(spec),
-        "(SELECT *, CAST(NULL AS TIMESTAMPTZ) AS _event_at FROM _stage)",
-        future_limit=future_limit,
-        checks=_CHECKS.get(spec.name, ()),
-        version_at=None if spec.version_columns else version,
-        version_columns=spec.version_columns,
-    )),)
-
-
+    return (
+        Load(
+            spec,
+            select_sql(
+                table_cols(spec),
+                "(SELECT *, CAST(NULL AS TIMESTAMPTZ) AS _event_at FROM _stage)",
+                future_limit=future_limit,
+                checks=_CHECKS.get(spec.name, ()),
+                version_at=None if spec.version_columns else version,
+                version_columns=spec.version_columns,
+            ),
+        ),
+    )

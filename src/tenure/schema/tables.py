@@ -149,8 +149,13 @@ SUBSCRIPTIONS = TableSpec(
     (
         _c("subscription_id", "VARCHAR", "Stripe `sub_...`.", required=True),
         _c("customer_id", "VARCHAR", "Owner.", required=True),
-        _c("status", "VARCHAR", "trialing, active, past_due, paused, canceled, unpaid, "
-           "incomplete or incomplete_expired.", required=True),
+        _c(
+            "status",
+            "VARCHAR",
+            "trialing, active, past_due, paused, canceled, unpaid, "
+            "incomplete or incomplete_expired.",
+            required=True,
+        ),
         _c("currency", "VARCHAR", "ISO 4217, upper case."),
         _c("created_at", _TS, "Creation time.", required=True),
         _c("started_at", _TS, "Start date."),
@@ -232,8 +237,11 @@ INVOICE_LINES = TableSpec(
         _c("subscription_item_id", "VARCHAR", "Subscription item billed, if any."),
         _c("price_id", "VARCHAR", "Price billed."),
         _c("kind", "VARCHAR", "`subscription` or `invoiceitem`."),
-        _c("amount_minor", "BIGINT", "Line amount before discounts, without tax; may be "
-           "negative (proration credits)."),
+        _c(
+            "amount_minor",
+            "BIGINT",
+            "Line amount before discounts, without tax; may be negative (proration credits).",
+        ),
         _c("currency", "VARCHAR", "ISO 4217, upper case."),
         _c("quantity", "BIGINT", "Quantity billed."),
         _c("discount_minor", "BIGINT", "Discounts on this line."),
@@ -298,8 +306,11 @@ EVENTS = TableSpec(
         _c("name", "VARCHAR", "Page or screen name."),
         _c("user_id", "VARCHAR", "Segment `userId`."),
         _c("anonymous_id", "VARCHAR", "Segment `anonymousId`."),
-        _c("customer_id", "VARCHAR", "Account: `context.groupId`, a group call's `groupId`, "
-           "or `traits.customer_id`."),
+        _c(
+            "customer_id",
+            "VARCHAR",
+            "Account: `context.groupId`, a group call's `groupId`, or `traits.customer_id`.",
+        ),
         _c("properties", "JSON", "Track/page properties."),
         _c("traits", "JSON", "Identify/group traits."),
         _c("device_type", "VARCHAR", "`context.device.type`."),

@@ -186,17 +186,27 @@ class Warehouse:
                     ctx.load(load.table, load.select)
             self.con.execute(
                 "INSERT INTO ingests VALUES (?, ?, ?, ?, " + ctx.now + ", ?, ?, ?, ?)",
-                [ingest_id, str(batch.source), batch.format, batch.encoding,
-                 json.dumps(result.rows), result.duplicates, result.rejects, result.skipped],
+                [
+                    ingest_id,
+                    str(batch.source),
+                    batch.format,
+                    batch.encoding,
+                    json.dumps(result.rows),
+                    result.duplicates,
+                    result.rejects,
+                    result.skipped,
+                ],
             )
-            for stmt in (*batch.teardown, "DROP TABLE IF EXISTS _good", "DROP TABLE IF EXISTS _fresh"):
+            for stmt in (
+                *batch.teardown,
+                "DROP TABLE IF EXISTS _good",
+                "DROP TABLE IF EXISTS _fresh",
+            ):
                 self.con.execute(stmt)
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
             self.con.execute("ROLLBACK")
-            raise StoreError(
-                f"loading {batch.source} failed and was rolled back: {exc}"
-            ) from exc
+            raise StoreError(f"loading {batch.source} failed and was rolled back: {exc}") from exc
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
@@ -242,8 +252,9 @@ class _Ctx:
         on = " AND ".join(f'e."{k}" = g."{k}"' for k in spec.key)
         key_text = " || '/' || ".join(f'CAST(g."{k}" AS VARCHAR)' for k in spec.key)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE _load AS {select}")
-        self.reject_rows("SELECT _line, _path, _field, _reason, _record FROM _load "
-                         "WHERE _reason IS NOT NULL")
+        self.reject_rows(
+            "SELECT _line, _path, _field, _reason, _record FROM _load WHERE _reason IS NOT NULL"
+        )
         self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _good AS
             SELECT *, _hash = first_value(_hash) OVER w AS _same_as_first,
                 first_value(_line) OVER w AS _first_line,
@@ -258,18 +269,23 @@ class _Ctx:
             _record FROM _good g WHERE NOT _same_as_first""")
         self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _fresh AS
             SELECT g.* FROM _good g WHERE _same_as_first AND _dup = 1
-            AND NOT EXISTS (SELECT 1 FROM {spec.storage_name} e WHERE {on} AND e._hash = g._hash)""")
+            AND NOT EXISTS (
+                SELECT 1 FROM {spec.storage_name} e WHERE {on} AND e._hash = g._hash)""")
         before = self.result.rejects
         self.reject_rows(f"""SELECT g._line, g._path, '{spec.key[0]}' AS _field,
-            'duplicate id ' || {key_text} || ' with different content than the version ingested from '
-            || e._source || coalesce(' line ' || e._line, '') || '; the first one was kept',
-            g._record FROM _fresh g JOIN {spec.storage_name} e ON {on} AND e._version_at = g._version_at""")
+            'duplicate id ' || {key_text} || ' with different content than the version '
+            || 'ingested from ' || e._source || coalesce(' line ' || e._line, '')
+            || '; the first one was kept', g._record
+            FROM _fresh g JOIN {spec.storage_name} e ON {on} AND e._version_at = g._version_at""")
         total = self.con.execute("SELECT count(*) FROM _good WHERE _same_as_first").fetchone()
-        cur = self.con.execute(f"""INSERT INTO {spec.storage_name}
+        cur = self.con.execute(
+            f"""INSERT INTO {spec.storage_name}
             SELECT {cols}, g._version_at, g._hash, ?, g._line, ?
             FROM _fresh g WHERE NOT EXISTS (
-                SELECT 1 FROM {spec.storage_name} e WHERE {on} AND e._version_at = g._version_at)""",
-            [self.source, self.ingest_id])
+                SELECT 1 FROM {spec.storage_name} e
+                WHERE {on} AND e._version_at = g._version_at)""",
+            [self.source, self.ingest_id],
+        )
         added = _count(cur)
         self.result.rows[spec.name] = self.result.rows.get(spec.name, 0) + added
         conflicts = self.result.rejects - before
