@@ -21,7 +21,8 @@ from tenure.ingest._columns import q
 
 __all__ = ["document_setup", "jsonl_setup", "parquet_setup", "table_csv_setup"]
 
-_MAX_LINE = 256 * 1024 * 1024
+_MAX_LINE = 16 * 1024 * 1024
+_BUFFER = 4 * _MAX_LINE
 _REJECT_OPTS = (
     "ignore_errors=true, store_rejects=true, rejects_scan='_rscan', rejects_table='_rerr'"
 )
@@ -45,7 +46,7 @@ def _encoding_reason(kind: str) -> str:
         "file as UTF-8' WHEN 'TOO MANY COLUMNS' THEN 'line has more columns than the header ("
         "' || error_message || '); quote fields that contain commas' WHEN 'MISSING COLUMNS' THEN "
         "'line has fewer columns than the header (' || error_message || ')' WHEN 'LINE SIZE "
-        "OVER MAXIMUM' THEN 'line is longer than 256 MiB' ELSE "
+        "OVER MAXIMUM' THEN 'line is longer than 16 MiB' ELSE "
         f"{q(kind)} || ' could not be read: ' || error_message END"
     )
 
@@ -112,7 +113,7 @@ def jsonl_setup(path: Path) -> tuple[str, ...]:
     """Statements that stage a JSON Lines file, one record per line."""
     read = (
         f"read_csv({q(str(path))}, columns={{'text': 'VARCHAR'}}, delim=chr(1), quote='', "
-        f"escape='', header=false, auto_detect=false, max_line_size={_MAX_LINE}, "
+        f"escape='', header=false, auto_detect=false, max_line_size={_MAX_LINE}, buffer_size={_BUFFER}, "
         f"{_REJECT_OPTS})"
     )
     return (
@@ -140,7 +141,7 @@ def document_setup(path: Path) -> tuple[str, ...]:
 def table_csv_setup(path: Path) -> tuple[str, ...]:
     """Statements that stage a CSV file with a header row; each row becomes a JSON object."""
     read = (
-        f"read_csv({q(str(path))}, header=true, all_varchar=true, max_line_size={_MAX_LINE}, "
+        f"read_csv({q(str(path))}, header=true, all_varchar=true, max_line_size={_MAX_LINE}, buffer_size={_BUFFER}, "
         f"{_REJECT_OPTS})"
     )
     return (

@@ -1,0 +1,220 @@
+"""Turn a staged :class:`~tenure.ingest.Batch` into the rows to add, on a DuckDB connection.
+
+The loader never writes to the warehouse tables: it leaves, per table, a temporary
+table ``_new__<storage>`` with the rows to insert (in storage column order), and
+``_new__rejects`` and ``_new__ingests``. The warehouse then appends them in one
+transaction (DuckDB) or copies them to the server (PostgreSQL and other backends).
+
+``existing(spec)`` names a relation holding the stored versions of the batch's keys
+(at least the key columns, ``_hash``, ``_version_at``, ``_source``, ``_line``), so the
+same logic serves the embedded warehouse and a server one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from tenure.ingest import Batch
+from tenure.schema import TableSpec
+
+__all__ = ["META_COLUMNS", "IngestResult", "Loader"]
+
+META_COLUMNS = (
+    ("_version_at", "TIMESTAMPTZ"),
+    ("_hash", "VARCHAR"),
+    ("_source", "VARCHAR"),
+    ("_line", "BIGINT"),
+    ("_ingest_id", "VARCHAR"),
+)
+REJECT_COLUMNS = (
+    ("ingest_id", "VARCHAR"),
+    ("source", "VARCHAR"),
+    ("line", "BIGINT"),
+    ("path", "VARCHAR"),
+    ("field", "VARCHAR"),
+    ("reason", "VARCHAR"),
+    ("record", "VARCHAR"),
+    ("rejected_at", "TIMESTAMPTZ"),
+)
+INGEST_COLUMNS = (
+    ("ingest_id", "VARCHAR"),
+    ("source", "VARCHAR"),
+    ("format", "VARCHAR"),
+    ("encoding", "VARCHAR"),
+    ("started_at", "TIMESTAMPTZ"),
+    ("rows", "JSON"),
+    ("duplicates", "BIGINT"),
+    ("rejects", "BIGINT"),
+    ("skipped", "BIGINT"),
+)
+
+
+@dataclass
+class IngestResult:
+    """What one file added: new rows per table, duplicates skipped, rejects, ignored records."""
+
+    source: Path
+    format: str
+    rows: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    rejects: int = 0
+    skipped: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def inserted(self) -> int:
+        """New rows over all tables."""
+        return sum(self.rows.values())
+
+
+def _lit(value: str | None) -> str:
+    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+def _count(cur: duckdb.DuckDBPyConnection) -> int:
+    row = cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _columns_sql(columns: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(f"{n} {t}" for n, t in columns)
+
+
+@dataclass
+class Loader:
+    """Compute, on ``con``, what ``batch`` adds; see the module docstring."""
+
+    con: duckdb.DuckDBPyConnection
+    ingest_id: str
+    now_sql: str
+    existing: Callable[[TableSpec], str]
+    existing_rejects: str
+    result: IngestResult = field(init=False)
+    new_tables: dict[str, str] = field(default_factory=dict, init=False)
+    source: str = field(default="", init=False)
+
+    def run(self, batch: Batch) -> IngestResult:
+        """Stage ``batch`` and compute its new rows, rejects and ingest-log row."""
+        self.source = str(batch.source)
+        self.result = IngestResult(batch.source, batch.format)
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _new__rejects ({_columns_sql(REJECT_COLUMNS)})"
+        )
+        for fr in batch.file_rejects:
+            self.reject_rows(
+                "SELECT NULL::BIGINT, NULL::VARCHAR, "
+                f"{_lit(fr.field)}, {_lit(fr.reason)}, NULL::VARCHAR"
+            )
+        for stmt in batch.setup:
+            self.con.execute(stmt)
+        if batch.setup:
+            self.reject_rows("SELECT _line, _path, _field, _reason, _record FROM _bad")
+        for load in batch.loads:
+            if load.kind == "skipped":
+                row = self.con.execute(load.select).fetchone()
+                self.result.skipped += int(row[0]) if row else 0
+            elif load.table is None:
+                self.reject_rows(load.select)
+            else:
+                self._load(load.table, load.select)
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _new__ingests ({_columns_sql(INGEST_COLUMNS)})"
+        )
+        r = self.result
+        self.con.execute(
+            f"INSERT INTO _new__ingests VALUES (?, ?, ?, ?, {self.now_sql}, ?, ?, ?, ?)",
+            [
+                self.ingest_id,
+                self.source,
+                batch.format,
+                batch.encoding,
+                json.dumps(r.rows),
+                r.duplicates,
+                r.rejects,
+                r.skipped,
+            ],
+        )
+        cur = self.con.execute(
+            "SELECT coalesce('line ' || line || ': ', '') || coalesce(field || ': ', '') || "
+            "reason FROM _new__rejects ORDER BY line NULLS FIRST, path LIMIT 5"
+        )
+        r.reasons = [row[0] for row in cur.fetchall()]
+        for stmt in batch.teardown:
+            self.con.execute(stmt)
+        return r
+
+    def reject_rows(self, select: str) -> None:
+        """Add rejects from ``select`` (columns: line, path, field, reason, record).
+
+        A reject already recorded for the same file, line, path and reason is not repeated.
+        """
+        cur = self.con.execute(
+            f"""INSERT INTO _new__rejects
+            SELECT ?, ?, r._line, r._path, r._field, r._reason, r._record, {self.now_sql}
+            FROM ({select}) AS r(_line, _path, _field, _reason, _record)
+            WHERE NOT EXISTS (
+                SELECT 1 FROM (SELECT source, line, path, reason FROM {self.existing_rejects}
+                               UNION ALL SELECT source, line, path, reason FROM _new__rejects) x
+                WHERE x.source = ? AND x.line IS NOT DISTINCT FROM r._line
+                    AND x.path IS NOT DISTINCT FROM r._path AND x.reason = r._reason)""",
+            [self.ingest_id, self.source, self.source],
+        )
+        self.result.rejects += _count(cur)
+
+    def _load(self, spec: TableSpec, select: str) -> None:
+        cols = ", ".join(f'"{c}"' for c in spec.column_names)
+        packed = ", ".join(f'"{c}" := "{c}"' for c in spec.column_names)
+        keys = ", ".join(f'"{k}"' for k in spec.key)
+        on = " AND ".join(f'e."{k}" = g."{k}"' for k in spec.key)
+        key_text = " || '/' || ".join(f'CAST(g."{k}" AS VARCHAR)' for k in spec.key)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _load AS {select}")
+        self.reject_rows(
+            "SELECT _line, _path, _field, _reason, _record FROM _load WHERE _reason IS NOT NULL"
+        )
+        # One row per key and content; the first row of a key and time wins over others.
+        self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _good AS
+            SELECT *, _hash = first_value(_hash) OVER w AS _same_as_first,
+                first_value(_line) OVER w AS _first_line,
+                row_number() OVER (PARTITION BY {keys}, _hash ORDER BY _line, _path) AS _dup
+            FROM (SELECT {cols}, _version_at, _line, _path, _record,
+                    md5(CAST(to_json(struct_pack({packed})) AS VARCHAR)) AS _hash
+                  FROM _load WHERE _reason IS NULL)
+            WINDOW w AS (PARTITION BY {keys}, _version_at ORDER BY _line, _path)""")
+        self.reject_rows(f"""SELECT g._line, g._path, '{spec.key[0]}',
+            'duplicate id ' || {key_text} || ' with different content at the same time as '
+            || 'line ' || coalesce(CAST(g._first_line AS VARCHAR), '?')
+            || '; the first one was kept', g._record
+            FROM _good g WHERE NOT g._same_as_first""")
+        stored = self.existing(spec)
+        self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _fresh AS
+            SELECT g.* FROM _good g WHERE g._same_as_first AND g._dup = 1
+            AND NOT EXISTS (SELECT 1 FROM {stored} e WHERE {on} AND e._hash = g._hash)""")
+        before = self.result.rejects
+        self.reject_rows(f"""SELECT g._line, g._path, '{spec.key[0]}',
+            'duplicate id ' || {key_text} || ' with different content than the version '
+            || 'ingested from ' || e._source || coalesce(' line ' || e._line, '')
+            || '; the first one was kept', g._record
+            FROM _fresh g JOIN {stored} e ON {on} AND e._version_at = g._version_at""")
+        conflicts = self.result.rejects - before
+        new = f"_new__{spec.storage_name}"
+        self.con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {new} AS
+            SELECT {", ".join(f'g."{c}"' for c in spec.column_names)}, g._version_at, g._hash,
+                CAST(? AS VARCHAR) AS _source, g._line, CAST(? AS VARCHAR) AS _ingest_id
+            FROM _fresh g WHERE NOT EXISTS (
+                SELECT 1 FROM {stored} e WHERE {on} AND e._version_at = g._version_at)""",
+            [self.source, self.ingest_id],
+        )
+        self.new_tables[spec.storage_name] = new
+        total = self.con.execute("SELECT count(*) FROM _good WHERE _same_as_first").fetchone()
+        added = self.con.execute(f"SELECT count(*) FROM {new}").fetchone()
+        n_added = int(added[0]) if added else 0
+        self.result.rows[spec.name] = self.result.rows.get(spec.name, 0) + n_added
+        self.result.duplicates += (int(total[0]) if total else 0) - n_added - conflicts
+        for tmp in ("_load", "_good", "_fresh"):
+            self.con.execute(f"DROP TABLE IF EXISTS {tmp}")
