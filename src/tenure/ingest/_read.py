@@ -21,8 +21,7 @@ from tenure.ingest._columns import q
 
 __all__ = ["document_setup", "jsonl_setup", "parquet_setup", "table_csv_setup"]
 
-_MAX_LINE = 16 * 1024 * 1024
-_BUFFER = 4 * _MAX_LINE
+_SIZES = f"max_line_size={16 * 1024 * 1024}, buffer_size={64 * 1024 * 1024}"
 _REJECT_OPTS = (
     "ignore_errors=true, store_rejects=true, rejects_scan='_rscan', rejects_table='_rerr'"
 )
@@ -113,7 +112,7 @@ def jsonl_setup(path: Path) -> tuple[str, ...]:
     """Statements that stage a JSON Lines file, one record per line."""
     read = (
         f"read_csv({q(str(path))}, columns={{'text': 'VARCHAR'}}, delim=chr(1), quote='', "
-        f"escape='', header=false, auto_detect=false, max_line_size={_MAX_LINE}, buffer_size={_BUFFER}, "
+        f"escape='', header=false, auto_detect=false, {_SIZES}, "
         f"{_REJECT_OPTS})"
     )
     return (
@@ -140,10 +139,7 @@ def document_setup(path: Path) -> tuple[str, ...]:
 
 def table_csv_setup(path: Path) -> tuple[str, ...]:
     """Statements that stage a CSV file with a header row; each row becomes a JSON object."""
-    read = (
-        f"read_csv({q(str(path))}, header=true, all_varchar=true, max_line_size={_MAX_LINE}, buffer_size={_BUFFER}, "
-        f"{_REJECT_OPTS})"
-    )
+    read = f"read_csv({q(str(path))}, header=true, all_varchar=true, {_SIZES}, {_REJECT_OPTS})"
     return (
         *CLEANUP,
         f"CREATE TEMP TABLE _raw AS SELECT row_number() OVER () AS _n, * FROM {read}",
