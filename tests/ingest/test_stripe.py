@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
+from tenure.clock import FixedClock
 from tenure.workspace import Workspace
-from tests.conftest import data_path
+from tests.conftest import NOW, data_path
 
 PRICE = {
     "id": "price_pro",
@@ -183,20 +185,19 @@ def test_subscription_periods_come_from_items_when_shape_is_current(
     assert row == (1738368000, 3, "price_pro", "prod_pro")
 
 
-def test_later_event_replaces_snapshot_when_subscription_is_updated(
+def test_later_event_replaces_earlier_one_when_subscription_is_canceled(
     ws: Workspace, tmp_path: Path
 ) -> None:
-    base = {
+    active = {
         "id": "sub_1",
         "object": "subscription",
         "customer": "cus_1",
         "status": "active",
         "created": 1735689600,
-        "current_period_start": 1735689600,
         "items": {"data": []},
     }
     canceled = {
-        **base,
+        **active,
         "status": "canceled",
         "canceled_at": 1740000000,
         "ended_at": 1740000000,
@@ -206,18 +207,26 @@ def test_later_event_replaces_snapshot_when_subscription_is_updated(
             "comment": "zu teuer",
         },
     }
-    event = {
-        "id": "evt_1",
-        "object": "event",
-        "type": "customer.subscription.deleted",
-        "created": 1740000001,
-        "api_version": "2024-06-20",
-        "data": {"object": canceled},
-    }
-    f = tmp_path / "stripe.jsonl"
-    f.write_text(json.dumps(base) + "\n" + json.dumps(event) + "\n", encoding="utf-8")
+    events = [
+        {
+            "id": "evt_2",
+            "object": "event",
+            "type": "customer.subscription.deleted",
+            "created": 1740000001,
+            "data": {"object": canceled},
+        },
+        {
+            "id": "evt_1",
+            "object": "event",
+            "type": "customer.subscription.created",
+            "created": 1735689600,
+            "data": {"object": active},
+        },
+    ]
+    f = tmp_path / "events.jsonl"
+    f.write_text("\n".join(json.dumps(e) for e in events) + "\n", encoding="utf-8")
     [res] = ws.ingest([f])
-    assert res.rows["subscriptions"] == 2 and res.rows["stripe_events"] == 1
+    assert res.rows["subscriptions"] == 2 and res.rows["stripe_events"] == 2
     current = ws.warehouse.con.execute(
         "SELECT status, cancellation_feedback, cancellation_comment FROM subscriptions"
     ).fetchall()
@@ -226,6 +235,22 @@ def test_later_event_replaces_snapshot_when_subscription_is_updated(
         "SELECT status FROM subscriptions_versions ORDER BY _version_at"
     ).fetchall()
     assert versions == [("active",), ("canceled",)]
+
+
+def test_changed_snapshot_becomes_current_when_exported_again_later(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    customer = {"id": "cus_1", "object": "customer", "created": 1735689600, "email": "old@x.io"}
+    first, second = tmp_path / "jan.jsonl", tmp_path / "feb.jsonl"
+    first.write_text(json.dumps(customer) + "\n", encoding="utf-8")
+    second.write_text(json.dumps({**customer, "email": "new@x.io"}) + "\n", encoding="utf-8")
+    ws.ingest([first])
+    ws.clock = FixedClock(NOW + dt.timedelta(days=30))
+    [res] = ws.ingest([second])
+    assert res.rows["customers"] == 1 and res.rejects == 0
+    con = ws.warehouse.con
+    assert con.execute("SELECT email FROM customers").fetchall() == [("new@x.io",)]
+    assert con.execute("SELECT count(*) FROM customers_versions").fetchone() == (2,)
 
 
 @pytest.mark.data

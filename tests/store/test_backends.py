@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -98,7 +97,8 @@ def test_postgres_matches_duckdb_when_the_same_files_are_ingested_twice(
     counts, rows = pg
     assert counts["rejects"] == 3  # banana, the malformed line, the NPS of 12
     assert counts["subscription_items"] == 1
-    assert rows == [("sub_1", "canceled", dt.datetime(2025, 2, 19, 21, 20, tzinfo=dt.UTC))]
+    # The export line is a snapshot observed at ingest time, so it is newer than the event.
+    assert rows == [("sub_1", "active", None)]
 
 
 def test_missing_backend_names_the_extra_when_url_scheme_is_unknown() -> None:

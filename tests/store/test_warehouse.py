@@ -39,7 +39,8 @@ def test_every_table_has_a_unique_grain_when_a_world_is_loaded(
             "HAVING count(*) > 1)"
         ).fetchone()
         assert dupes == (0,), spec.name
-    assert con.execute("SELECT email FROM customers").fetchall() == [("new@b.c",)]
+    # the export line was observed at ingest time, after the event of January 2025
+    assert con.execute("SELECT email FROM customers").fetchall() == [("a@b.c",)]
     assert con.execute("SELECT count(*) FROM customers_versions").fetchone() == (2,)
 
 

@@ -161,7 +161,7 @@ def plan_file(
         "parquet": _read.parquet_setup,
     }[encoding](path)
     if format == "stripe":
-        extra, loads = stripe_loads(future_limit=limit)
+        extra, loads = stripe_loads(future_limit=limit, now=now)
         setup = (*setup, *extra)
     elif format == "segment":
         loads = segment_loads(future_limit=limit)
@@ -170,5 +170,5 @@ def plan_file(
             spec = table_spec(str(table))
         except KeyError as exc:
             raise IngestError(str(exc.args[0]), location=Location(file=path)) from None
-        loads = table_loads(spec, future_limit=limit)
+        loads = table_loads(spec, future_limit=limit, now=now)
     return Batch(path, format, encoding, setup=setup, loads=loads, teardown=_read.CLEANUP)

@@ -80,6 +80,17 @@ class Col:
     not_future: bool = False
 
 
+_STAGE = (
+    "(SELECT *, CAST(NULL AS TIMESTAMPTZ) AS _event_at, CAST(NULL AS VARCHAR) AS _event_id "
+    "FROM _stage)"
+)
+"""The staged records of a source without events: no event time, no event id."""
+
+
+def _ts_literal(value: dt.datetime) -> str:
+    return "TIMESTAMPTZ '" + value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00") + "'"
+
+
 def q(text: str) -> str:
     """Quote ``text`` as a SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
@@ -204,14 +215,16 @@ def select_sql(
     future_limit: dt.datetime,
     where: str = "TRUE",
     has_parent: bool = False,
-    version_at: str | None = None,
-    version_columns: Sequence[str] = (),
+    snapshot_at: dt.datetime | None = None,
     checks: Sequence[tuple[str, str, str]] = (),
 ) -> str:
     """Compile ``cols`` to a SELECT over ``source``.
 
     The result has the canonical columns, ``_line``, ``_path``, ``_record``,
     ``_version_at``, and ``_field``/``_reason`` (null when the row is valid).
+    ``_version_at`` is the time of the event a record came in, else ``snapshot_at``
+    (when the snapshot was observed: the ingest time), else the epoch (for
+    immutable records keyed by id alone).
     ``checks`` are extra ``(field, condition, reason)`` rules over the typed
     columns (``_t.<name>`` is not needed: they run on the typed projection).
     """
@@ -225,7 +238,7 @@ def select_sql(
                     slots[key] = sum(1 for s, _ in slots if s == src) + 1
     o_paths = [p for (s, p) in slots if s == "o"]
     p_paths = [p for (s, p) in slots if s == "p"]
-    inner = ["_line", "_path", "o", "_event_at"]
+    inner = ["_line", "_path", "o", "_event_at", "_event_id"]
     if o_paths:
         inner.append(f"json_extract_string(o, [{', '.join(q(p) for p in o_paths)}]) AS _vo")
     if has_parent:
@@ -246,19 +259,13 @@ def select_sql(
         problems.append((field_name, cond.format(**typed_by_name), reason))
     field_case = " ".join(f"WHEN {c} THEN {q(f)}" for f, c, _ in problems) or "WHEN FALSE THEN NULL"
     reason_case = " ".join(f"WHEN {c} THEN {r}" for _, c, r in problems) or "WHEN FALSE THEN NULL"
-    if version_at is None:
-        names = [c for c in version_columns if any(col.name == c for col in cols)]
-        version_at = (
-            f"greatest({', '.join(f'CAST(_t.{n} AS TIMESTAMPTZ)' for n in names)})"
-            if names
-            else "NULL"
-        )
+    snapshot = "NULL" if snapshot_at is None else _ts_literal(snapshot_at)
     return f"""
-SELECT _t.*, coalesce(greatest(_t._event_at, {version_at}), TIMESTAMPTZ '1970-01-01 00:00:00+00')
+SELECT _t.*, coalesce(_t._event_at, {snapshot}, TIMESTAMPTZ '1970-01-01 00:00:00+00')
     AS _version_at
 FROM (
     SELECT {", ".join(typed_cols)},
-        _line, _path, _event_at, left(CAST(o AS VARCHAR), 2000) AS _record,
+        _line, _path, _event_at, _event_id, left(CAST(o AS VARCHAR), 2000) AS _record,
         CASE {field_case} END AS _field,
         CASE {reason_case} END AS _reason
     FROM (SELECT {", ".join(inner)} FROM {source} WHERE {where})

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tenure.ingest._columns import Col, select_sql
+from tenure.ingest._columns import _STAGE, Col, select_sql
 from tenure.ingest.batch import Load
 from tenure.schema import table_spec
 
@@ -64,10 +64,9 @@ def segment_loads(*, future_limit: dt.datetime) -> tuple[Load, ...]:
             spec,
             select_sql(
                 MESSAGE,
-                "(SELECT *, CAST(NULL AS TIMESTAMPTZ) AS _event_at FROM _stage)",
+                _STAGE,
                 future_limit=future_limit,
                 checks=CHECKS,
-                version_at="NULL",
             ),
         ),
     )

@@ -304,14 +304,16 @@ _OBJECTS = """
 CREATE TEMP TABLE _objects AS
 SELECT _line, _path, o, _lenient OR _deleted AS _lenient,
     CASE WHEN _deleted THEN 'deleted' ELSE json_extract_string(o, '$.object') END AS _otype,
-    CAST(NULL AS TIMESTAMPTZ) AS _event_at, FALSE AS _from_event
+    CAST(NULL AS TIMESTAMPTZ) AS _event_at, CAST(NULL AS VARCHAR) AS _event_id,
+    FALSE AS _from_event
 FROM (SELECT *, coalesce(json_extract_string(o, '$.deleted') = 'true', FALSE) AS _deleted
       FROM _stage)
 UNION ALL
 SELECT _line, coalesce(_path || '.', '') || 'data.object',
     CAST(json_extract(o, '$.data.object') AS VARCHAR), TRUE,
     json_extract_string(o, '$.data.object.object'),
-    to_timestamp(TRY_CAST(json_extract_string(o, '$.created') AS BIGINT)), TRUE
+    to_timestamp(TRY_CAST(json_extract_string(o, '$.created') AS BIGINT)),
+    json_extract_string(o, '$.id'), TRUE
 FROM _stage
 WHERE json_extract_string(o, '$.object') = 'event' AND json_type(o, '$.data.object') = 'OBJECT'
 """
@@ -320,15 +322,18 @@ WHERE json_extract_string(o, '$.object') = 'event' AND json_type(o, '$.data.obje
 def _children(parent_type: str, list_path: str, child_type: str) -> str:
     return f"""(
     SELECT _line, coalesce(_path || '.', '') || '{list_path.strip("$.").replace("[*]", "")}[' ||
-        (i - 1) || ']' AS _path, CAST(e AS VARCHAR) AS o, o AS p, _event_at
+        (i - 1) || ']' AS _path, CAST(e AS VARCHAR) AS o, o AS p, _event_at, _event_id
     FROM _objects, unnest(json_extract(o, '{list_path}')) WITH ORDINALITY AS t(e, i)
     WHERE _otype = '{parent_type}'
     UNION ALL
-    SELECT _line, _path, o, NULL AS p, _event_at FROM _objects WHERE _otype = '{child_type}'
+    SELECT _line, _path, o, NULL AS p, _event_at, _event_id
+    FROM _objects WHERE _otype = '{child_type}'
 )"""
 
 
-def stripe_loads(*, future_limit: dt.datetime) -> tuple[tuple[str, ...], tuple[Load, ...]]:
+def stripe_loads(
+    *, future_limit: dt.datetime, now: dt.datetime
+) -> tuple[tuple[str, ...], tuple[Load, ...]]:
     """Statements that derive ``_objects`` from ``_stage``, and one load per table."""
     loads: list[Load] = []
     for _kind, (table, cols, otypes) in MAPPINGS.items():
@@ -342,7 +347,7 @@ def stripe_loads(*, future_limit: dt.datetime) -> tuple[tuple[str, ...], tuple[L
                     "_objects",
                     future_limit=future_limit,
                     where=where,
-                    version_columns=spec.version_columns,
+                    snapshot_at=now,
                 ),
             )
         )
@@ -365,7 +370,7 @@ def stripe_loads(*, future_limit: dt.datetime) -> tuple[tuple[str, ...], tuple[L
                     _children(parent, path, child),
                     future_limit=future_limit,
                     has_parent=True,
-                    version_columns=spec.version_columns,
+                    snapshot_at=now,
                 ),
             )
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tenure.ingest._columns import Col, Kind, select_sql
+from tenure.ingest._columns import _STAGE, Col, Kind, select_sql
 from tenure.ingest.batch import Load
 from tenure.schema import TableSpec
 
@@ -77,23 +77,19 @@ def table_cols(spec: TableSpec) -> tuple[Col, ...]:
     return tuple(cols)
 
 
-def table_loads(spec: TableSpec, *, future_limit: dt.datetime) -> tuple[Load, ...]:
-    """One load into ``spec`` from ``_stage``."""
-    version = "NULL"
-    if spec.name == "fx_rates":
-        version = "CAST(_t.rate_on AS TIMESTAMPTZ)"
-    elif not spec.version_columns:
-        version = "NULL"
+def table_loads(
+    spec: TableSpec, *, future_limit: dt.datetime, now: dt.datetime
+) -> tuple[Load, ...]:
+    """One load into ``spec`` from ``_stage``; each row is a version observed at ``now``."""
     return (
         Load(
             spec,
             select_sql(
                 table_cols(spec),
-                "(SELECT *, CAST(NULL AS TIMESTAMPTZ) AS _event_at FROM _stage)",
+                _STAGE,
                 future_limit=future_limit,
                 checks=_CHECKS.get(spec.name, ()),
-                version_at=None if spec.version_columns else version,
-                version_columns=spec.version_columns,
+                snapshot_at=now if spec.versioned else None,
             ),
         ),
     )

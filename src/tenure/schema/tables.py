@@ -12,7 +12,7 @@ and expose the latest one per key as the view ``<name>``; append-only tables
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = ["TABLES", "Column", "TableSpec", "table_spec"]
 
@@ -37,8 +37,6 @@ class TableSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     versioned: bool = True
-    version_columns: tuple[str, ...] = field(default=())
-    """Columns whose greatest value is a row's version time when no event time is known."""
 
     @property
     def grain(self) -> tuple[str, ...]:
@@ -85,7 +83,6 @@ CUSTOMERS = TableSpec(
         _c("created_at", _TS, "When the customer was created.", required=True),
     ),
     key=("customer_id",),
-    version_columns=("created_at",),
 )
 
 PRODUCTS = TableSpec(
@@ -101,7 +98,6 @@ PRODUCTS = TableSpec(
         _c("updated_at", _TS, "Last update."),
     ),
     key=("product_id",),
-    version_columns=("created_at", "updated_at"),
 )
 
 PRICES = TableSpec(
@@ -123,7 +119,6 @@ PRICES = TableSpec(
         _c("created_at", _TS, "Creation time.", required=True),
     ),
     key=("price_id",),
-    version_columns=("created_at",),
 )
 
 COUPONS = TableSpec(
@@ -140,7 +135,6 @@ COUPONS = TableSpec(
         _c("created_at", _TS, "Creation time.", required=True),
     ),
     key=("coupon_id",),
-    version_columns=("created_at",),
 )
 
 SUBSCRIPTIONS = TableSpec(
@@ -179,7 +173,6 @@ SUBSCRIPTIONS = TableSpec(
         _c("metadata", "JSON", "Stripe metadata."),
     ),
     key=("subscription_id",),
-    version_columns=("created_at", "current_period_start_at", "canceled_at", "ended_at"),
 )
 
 SUBSCRIPTION_ITEMS = TableSpec(
@@ -196,7 +189,6 @@ SUBSCRIPTION_ITEMS = TableSpec(
         _c("created_at", _TS, "Creation time."),
     ),
     key=("subscription_item_id",),
-    version_columns=("created_at",),
 )
 
 INVOICES = TableSpec(
@@ -224,7 +216,6 @@ INVOICES = TableSpec(
         _c("created_at", _TS, "Creation time.", required=True),
     ),
     key=("invoice_id",),
-    version_columns=("created_at", "paid_at", "voided_at"),
 )
 
 INVOICE_LINES = TableSpec(
@@ -252,7 +243,6 @@ INVOICE_LINES = TableSpec(
         _c("description", "VARCHAR", "Line text."),
     ),
     key=("line_id",),
-    version_columns=("period_start_at",),
 )
 
 PAYMENTS = TableSpec(
@@ -277,7 +267,6 @@ PAYMENTS = TableSpec(
         _c("created_at", _TS, "Attempt time.", required=True),
     ),
     key=("charge_id",),
-    version_columns=("created_at",),
 )
 
 STRIPE_EVENTS = TableSpec(
@@ -340,7 +329,6 @@ FEEDBACK = TableSpec(
         _c("submitted_at", _TS, "When it was answered.", required=True),
     ),
     key=("feedback_id",),
-    version_columns=("submitted_at",),
 )
 
 SUPPORT_TICKETS = TableSpec(
@@ -358,7 +346,6 @@ SUPPORT_TICKETS = TableSpec(
         _c("closed_at", _TS, "Closed, if so."),
     ),
     key=("ticket_id",),
-    version_columns=("opened_at", "closed_at"),
 )
 
 FX_RATES = TableSpec(
@@ -371,7 +358,6 @@ FX_RATES = TableSpec(
         _c("rate", "DOUBLE", "Units of quote currency per unit of currency.", required=True),
     ),
     key=("currency", "quote_currency", "rate_on"),
-    version_columns=(),
 )
 
 TABLES: dict[str, TableSpec] = {

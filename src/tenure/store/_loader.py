@@ -30,6 +30,7 @@ META_COLUMNS = (
     ("_source", "VARCHAR"),
     ("_line", "BIGINT"),
     ("_ingest_id", "VARCHAR"),
+    ("_event_id", "VARCHAR"),
 )
 REJECT_COLUMNS = (
     ("ingest_id", "VARCHAR"),
@@ -181,10 +182,10 @@ class Loader:
             SELECT *, _hash = first_value(_hash) OVER w AS _same_as_first,
                 first_value(_line) OVER w AS _first_line,
                 row_number() OVER (PARTITION BY {keys}, _hash ORDER BY _line, _path) AS _dup
-            FROM (SELECT {cols}, _version_at, _line, _path, _record,
+            FROM (SELECT {cols}, _version_at, _event_id, _line, _path, _record,
                     md5(CAST(to_json(struct_pack({packed})) AS VARCHAR)) AS _hash
                   FROM _load WHERE _reason IS NULL)
-            WINDOW w AS (PARTITION BY {keys}, _version_at ORDER BY _line, _path)""")
+            WINDOW w AS (PARTITION BY {keys}, _version_at, _event_id ORDER BY _line, _path)""")
         self.reject_rows(f"""SELECT g._line, g._path, '{spec.key[0]}',
             'duplicate id ' || {key_text} || ' with different content at the same time as '
             || 'line ' || coalesce(CAST(g._first_line AS VARCHAR), '?')
@@ -199,15 +200,18 @@ class Loader:
             'duplicate id ' || {key_text} || ' with different content than the version '
             || 'ingested from ' || e._source || coalesce(' line ' || e._line, '')
             || '; the first one was kept', g._record
-            FROM _fresh g JOIN {stored} e ON {on} AND e._version_at = g._version_at""")
+            FROM _fresh g JOIN {stored} e ON {on} AND e._version_at = g._version_at
+                AND e._event_id IS NOT DISTINCT FROM g._event_id""")
         conflicts = self.result.rejects - before
         new = f"_new__{spec.storage_name}"
         self.con.execute(
             f"""CREATE OR REPLACE TEMP TABLE {new} AS
             SELECT {", ".join(f'g."{c}"' for c in spec.column_names)}, g._version_at, g._hash,
-                CAST(? AS VARCHAR) AS _source, g._line, CAST(? AS VARCHAR) AS _ingest_id
+                CAST(? AS VARCHAR) AS _source, g._line, CAST(? AS VARCHAR) AS _ingest_id,
+                g._event_id
             FROM _fresh g WHERE NOT EXISTS (
-                SELECT 1 FROM {stored} e WHERE {on} AND e._version_at = g._version_at)""",
+                SELECT 1 FROM {stored} e WHERE {on} AND e._version_at = g._version_at
+                    AND e._event_id IS NOT DISTINCT FROM g._event_id)""",
             [self.source, self.ingest_id],
         )
         self.new_tables[spec.storage_name] = new

@@ -231,7 +231,7 @@ class Warehouse:
         keys = list(spec.key)
         arrow = self.con.execute(f"SELECT DISTINCT {', '.join(keys)} FROM _good").to_arrow_table()
         stored = self.table(spec.storage_name)
-        cols = [*keys, "_hash", "_version_at", "_source", "_line"]
+        cols = [*keys, "_hash", "_version_at", "_event_id", "_source", "_line"]
         if arrow.num_rows == 0:
             self._fetch("_stored", stored.select(*cols).limit(0))
             return "_stored"
