@@ -7,7 +7,8 @@ can catch one root. The tree::
     ├── ConfigError(location)            a tenure.toml field or TENURE_* variable is wrong
     ├── DataError                        input data cannot be used
     │   ├── SchemaError                  a table or column does not match its contract
-    │   └── IngestError(file, line, field)
+    │   └── IngestError(file, line, field)   a file cannot be ingested at all
+    │       └── UnknownFormatError           its format cannot be told
     ├── StoreError                       the warehouse or operational store failed
     ├── ModelError
     │   └── NotFittedError               (also an AttributeError, as in scikit-learn)
@@ -36,6 +37,7 @@ __all__ = [
     "SchemaError",
     "StoreError",
     "TenureError",
+    "UnknownFormatError",
 ]
 
 
@@ -81,6 +83,10 @@ class SchemaError(DataError):
 
 class IngestError(DataError):
     """A file could not be ingested at all (a fatal error, not a rejected row)."""
+
+
+class UnknownFormatError(IngestError):
+    """The format of a file cannot be told from its name or content."""
 
 
 class StoreError(TenureError):

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from tenure.clock import Clock, SystemClock
 from tenure.config import CONFIG_FILE, Settings
-from tenure.errors import ConfigError, Location
+from tenure.errors import ConfigError, Location, UnknownFormatError
 from tenure.ingest import expand_paths, plan_file
 from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
@@ -143,18 +143,26 @@ class Workspace:
         """Ingest files and folders; each file lands atomically.
 
         Rejected records are kept in the ``rejects`` table; re-ingesting a file adds
-        nothing. Returns one :class:`~tenure.store.IngestResult` per file.
+        nothing. Returns one :class:`~tenure.store.IngestResult` per file. A file found
+        in a folder whose format cannot be told is passed over with a ``note``; a file
+        named directly raises :class:`~tenure.errors.UnknownFormatError`.
         """
         files = list(expand_paths([Path(p) for p in paths]))
         tolerance = dt.timedelta(hours=self.settings.ingest.future_tolerance_hours)
         results = []
         with self.progress.task("Ingesting", total=len(files)) as task:
-            for path in files:
+            for path, named in files:
                 now = self.clock.now()
-                batch = plan_file(
-                    path, now=now, format=format, table=table, future_tolerance=tolerance
-                )
-                results.append(self.warehouse.write_batch(batch, now=now))
+                try:
+                    batch = plan_file(
+                        path, now=now, format=format, table=table, future_tolerance=tolerance
+                    )
+                except UnknownFormatError as exc:
+                    if named:
+                        raise
+                    results.append(IngestResult(path, "unknown", note=exc.message))
+                else:
+                    results.append(self.warehouse.write_batch(batch, now=now))
                 task.advance()
         return results
 

@@ -312,7 +312,7 @@ def test_first_report_marks_activation_when_ground_truth_is_compared(current: De
     for msg in _lines(current.out / "segment/events.jsonl"):
         if msg.get("event") == "Report Created":
             first.setdefault(msg["context"]["groupId"], msg["timestamp"])
-    truth = pl.read_parquet(current.out / "ground_truth/customers.parquet")
+    truth = pl.read_parquet(current.out / "ground_truth/churn_drivers.parquet")
     activated = truth.filter(pl.col("activated"))
     assert set(first) == set(activated["customer_id"])
     for cid, at in zip(activated["customer_id"], activated["activated_at"], strict=True):
@@ -338,7 +338,7 @@ def test_usage_stops_when_a_customer_has_churned_for_good(current: DemoManifest)
 def test_churn_follows_the_latent_hazard_when_customers_are_ranked(
     larger: DemoManifest,
 ) -> None:
-    truth = pl.read_parquet(larger.out / "ground_truth/customers.parquet")
+    truth = pl.read_parquet(larger.out / "ground_truth/churn_drivers.parquet")
     paying = truth.filter(pl.col("first_paid_at").is_not_null())
 
     def churn_rate(frame: pl.DataFrame, kind: str) -> float:
@@ -359,7 +359,7 @@ def test_churn_follows_the_latent_hazard_when_customers_are_ranked(
 
 
 def test_retention_offers_save_exactly_the_savable_when_made(larger: DemoManifest) -> None:
-    truth = pl.read_parquet(larger.out / "ground_truth/customers.parquet")
+    truth = pl.read_parquet(larger.out / "ground_truth/churn_drivers.parquet")
     offered = truth.filter(pl.col("retention_offer_at").is_not_null())
     assert offered.height > 0
     assert (offered["retention_offer_accepted"] == offered["discount_would_save"]).all()
@@ -415,7 +415,7 @@ def test_tables_have_the_documented_columns_when_written(current: DemoManifest) 
     assert header["fx_rates"] == ["currency", "quote_currency", "rate_on", "rate"]
     kinds = Counter(row["kind"] for row in _csv(out / "tables/feedback.csv"))
     assert set(kinds) == {"nps", "csat", "cancel_reason"}
-    truth = pl.read_parquet(out / "ground_truth/customers.parquet")
+    truth = pl.read_parquet(out / "ground_truth/churn_drivers.parquet")
     assert truth["customer_id"].to_list() == [
         c["id"] for c in _lines(out / "stripe/customers.jsonl")
     ]

@@ -67,6 +67,8 @@ def _print_results(results: list[IngestResult]) -> None:
     for col in ("file", "format", "new rows", "duplicates", "rejects", "ignored"):
         table.add_column(col, justify="left" if col in ("file", "format") else "right")
     for r in results:
+        if r.note is not None:
+            continue
         table.add_row(
             r.source.name,
             r.format,
@@ -77,6 +79,8 @@ def _print_results(results: list[IngestResult]) -> None:
         )
     console.print(table)
     for r in results:
+        if r.note is not None:
+            console.print(f"  [dim]passed over[/] {r.source}: {r.note}")
         for reason in r.reasons:
             console.print(f"  [yellow]reject[/] {r.source.name}: {reason}")
     if any(r.rejects for r in results):

@@ -10,7 +10,7 @@ Tenure ingests, so demo data goes through ``ingest`` like real data::
     OUT/tables/feedback.csv                  NPS, CSAT and cancel-flow answers
     OUT/tables/support_tickets.csv
     OUT/tables/fx_rates.csv                  eur and gbp into usd, monthly
-    OUT/ground_truth/customers.parquet       each customer's latent drivers and outcomes
+    OUT/ground_truth/churn_drivers.parquet       each customer's latent drivers and outcomes
 
 The ground truth (true monthly churn hazard, true cancel reason, whether a discount
 would have saved the customer, engagement, activation, ...) is documented column by

@@ -15,7 +15,7 @@
     }.jsonl
     OUT / segment / events.jsonl
     OUT / tables / {feedback, support_tickets, fx_rates}.csv
-    OUT / ground_truth / customers.parquet
+    OUT / ground_truth / churn_drivers.parquet
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ LAYOUT = {
     "feedback": "tables/feedback.csv",
     "support_tickets": "tables/support_tickets.csv",
     "fx_rates": "tables/fx_rates.csv",
-    "ground_truth": "ground_truth/customers.parquet",
+    "ground_truth": "ground_truth/churn_drivers.parquet",
 }
 """Every file of a demo world, relative to its folder."""
 

@@ -74,7 +74,7 @@ def generate(
 
     Stripe exports (JSON lines of API objects and webhook events), Segment messages,
     feedback, support tickets and exchange rates are written in the layout Tenure's
-    ingestion reads, plus ``ground_truth/customers.parquet`` with each customer's latent
+    ingestion reads, plus ``ground_truth/churn_drivers.parquet`` with each customer's latent
     churn hazard, cancel reason and the like, and ``manifest.json``. The same arguments
     always produce byte-identical files.
 

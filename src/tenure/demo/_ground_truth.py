@@ -1,4 +1,4 @@
-"""``ground_truth/customers.parquet``: the latent drivers and true outcomes per customer.
+"""``ground_truth/churn_drivers.parquet``: the latent drivers and true outcomes per customer.
 
 One row per customer. Timestamps are UTC (``timestamp[us, UTC]``); null means never.
 

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from tenure.errors import IngestError, Location
+from tenure.errors import IngestError, Location, UnknownFormatError
 from tenure.ingest import _read
 from tenure.ingest.batch import Batch, FileReject, Load
 from tenure.ingest.segment import segment_loads
@@ -38,8 +38,11 @@ _SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".parquet"}
 _SNIFF = 1 << 20
 
 
-def expand_paths(paths: list[Path]) -> Iterator[Path]:
-    """Yield files: each file as given, each folder's readable files recursively, sorted.
+def expand_paths(paths: list[Path]) -> Iterator[tuple[Path, bool]]:
+    """Yield ``(file, named)``: each file as given (``named``), then each folder's files.
+
+    Folders are read recursively, in name order, keeping files whose suffix Tenure
+    reads (``.jsonl``, ``.ndjson``, ``.json``, ``.csv``, ``.parquet``).
 
     Raises
     ------
@@ -48,11 +51,11 @@ def expand_paths(paths: list[Path]) -> Iterator[Path]:
     """
     for path in paths:
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _SUFFIXES
-            )
+            for found in sorted(path.rglob("*")):
+                if found.is_file() and found.suffix.lower() in _SUFFIXES:
+                    yield found, False
         elif path.is_file():
-            yield path
+            yield path, True
         else:
             raise IngestError(
                 "no such file or folder; check the path",
@@ -79,7 +82,7 @@ def _sniff_format(path: Path, head: bytes, encoding: str) -> tuple[Format, str |
     if encoding in ("csv", "parquet"):
         if stem in TABLES:
             return "table", stem
-        raise IngestError(
+        raise UnknownFormatError(
             f"cannot tell which table {path.name!r} holds; name the file after a table "
             f"({', '.join(TABLES)}) or pass --table",
             location=Location(file=path),
@@ -91,7 +94,7 @@ def _sniff_format(path: Path, head: bytes, encoding: str) -> tuple[Format, str |
         return "segment", None
     if stem in TABLES:
         return "table", stem
-    raise IngestError(
+    raise UnknownFormatError(
         "cannot tell the format of this file: it has no Stripe 'object' field, no Segment "
         "'messageId'/'userId', and its name is not a table name; pass --format",
         location=Location(file=path),

@@ -66,6 +66,8 @@ class IngestResult:
     rejects: int = 0
     skipped: int = 0
     reasons: list[str] = field(default_factory=list)
+    note: str | None = None
+    """Why a file found in a folder was not read (its format could not be told)."""
 
     @property
     def inserted(self) -> int:
