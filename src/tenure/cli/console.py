@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -36,12 +34,7 @@ class _Task:
         if self.task_id is not None:
             self.owner.bar.advance(self.task_id, amount)  # type: ignore[arg-type]
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.task_id is not None:
             self.owner.bar.remove_task(self.task_id)  # type: ignore[arg-type]
         self.owner._stop()

@@ -7,6 +7,7 @@ The workspace is imported inside each command so that ``tenure --help`` is fast.
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -18,6 +19,14 @@ from tenure.errors import TenureError
 if TYPE_CHECKING:
     from tenure.store import IngestResult
     from tenure.workspace import Workspace
+
+
+class StripeShape(StrEnum):
+    """The Stripe API shape the demo writes."""
+
+    current = "current"
+    legacy = "legacy"
+
 
 app = typer.Typer(
     name="tenure",
@@ -202,26 +211,20 @@ def demo_generate(
     months: Annotated[int, typer.Option(min=1, max=120, help="Months of history.")] = 24,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     stripe_shape: Annotated[
-        str, typer.Option(help="Stripe API shape: current (2025+) or legacy.")
-    ] = "current",
+        StripeShape, typer.Option(help="Stripe API shape: current (2025+) or legacy.")
+    ] = StripeShape.current,
 ) -> None:
     """Write a synthetic SaaS world as Stripe objects, Segment events and tables."""
     from tenure.demo import generate
 
-    if stripe_shape not in ("current", "legacy"):
-        err_console.print(
-            "[bold red]error:[/] --stripe-shape must be 'current' or 'legacy'. "
-            f"Got {stripe_shape!r}"
-        )
-        raise typer.Exit(code=2)
     manifest = generate(
         out,
         customers=customers,
         months=months,
         seed=seed,
-        stripe_shape=stripe_shape,
+        stripe_shape=stripe_shape.value,
         progress=RichProgress(),
-    )  # type: ignore[arg-type]
+    )
     console.print(f"Wrote {out}: " + ", ".join(f"{k} {v:,}" for k, v in manifest.counts.items()))
 
 
