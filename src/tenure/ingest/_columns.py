@@ -12,6 +12,7 @@ problem found. Extraction parses each object once (one multi-path
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -96,17 +97,13 @@ def q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-@dataclass(frozen=True)
-class Compiled:
-    """A compiled column list: the inner projection and the outer typed columns."""
-
-    paths: tuple[tuple[str, str], ...]
-    text_exprs: dict[str, str]
+_EXTRACT = re.compile(r"json_extract_string\(([op]), '([^']+)'\)")
+"""A single-path extraction inside a column expression; it is served from the one parse."""
 
 
 def _text_expr(col: Col, slots: dict[tuple[str, str], int]) -> str:
     if col.expr is not None:
-        return f"({col.expr})"
+        return "(" + _EXTRACT.sub(lambda m: f"_v{m[1]}[{slots[(m[1], m[2])]}]", col.expr) + ")"
     parts = []
     for path in col.paths:
         src = "p" if path.startswith("^") else "o"
@@ -230,12 +227,14 @@ def select_sql(
     """
     slots: dict[tuple[str, str], int] = {}
     for col in cols:
-        if col.expr is None:
-            for path in col.paths:
-                src = "p" if path.startswith("^") else "o"
-                key = (src, path.lstrip("^"))
-                if key not in slots:
-                    slots[key] = sum(1 for s, _ in slots if s == src) + 1
+        wanted = (
+            [(m[1], m[2]) for m in _EXTRACT.finditer(col.expr)]
+            if col.expr is not None
+            else [("p" if p.startswith("^") else "o", p.lstrip("^")) for p in col.paths]
+        )
+        for key in wanted:
+            if key not in slots:
+                slots[key] = sum(1 for s, _ in slots if s == key[0]) + 1
     o_paths = [p for (s, p) in slots if s == "o"]
     p_paths = [p for (s, p) in slots if s == "p"]
     inner = ["_line", "_path", "o", "_event_at", "_event_id"]
@@ -246,27 +245,32 @@ def select_sql(
         if p_paths:
             inner.append(f"json_extract_string(p, [{', '.join(q(x) for x in p_paths)}]) AS _vp")
 
-    typed_cols: list[str] = []
+    # Three levels, so that each value is extracted and cast once: text (_x<i>), then
+    # typed columns under their canonical names, then checks that read both.
+    texts = [f"{_text_expr(col, slots)} AS _x{i}" for i, col in enumerate(cols)]
+    typed_cols = [f'{_typed(col.kind, f"_x{i}")} AS "{col.name}"' for i, col in enumerate(cols)]
     problems: list[tuple[str, str, str]] = []
-    for col in cols:
-        t = _text_expr(col, slots)
-        typed = _typed(col.kind, t)
-        typed_cols.append(f"{typed} AS {col.name}")
-        for cond, reason in _checks(col, t, typed, future_limit):
+    for i, col in enumerate(cols):
+        for cond, reason in _checks(col, f"_x{i}", f'"{col.name}"', future_limit):
             problems.append((col.name, cond, reason))
-    typed_by_name = {col.name: _typed(col.kind, _text_expr(col, slots)) for col in cols}
+    quoted = {col.name: f'"{col.name}"' for col in cols}
     for field_name, cond, reason in checks:
-        problems.append((field_name, cond.format(**typed_by_name), reason))
+        problems.append((field_name, cond.format(**quoted), reason))
     field_case = " ".join(f"WHEN {c} THEN {q(f)}" for f, c, _ in problems) or "WHEN FALSE THEN NULL"
     reason_case = " ".join(f"WHEN {c} THEN {r}" for _, c, r in problems) or "WHEN FALSE THEN NULL"
     snapshot = "NULL" if snapshot_at is None else _ts_literal(snapshot_at)
+    names = ", ".join(quoted.values())
     return f"""
-SELECT _t.*, coalesce(_t._event_at, {snapshot}, TIMESTAMPTZ '1970-01-01 00:00:00+00')
-    AS _version_at
+SELECT {names}, _line, _path, _event_at, _event_id, _field, _reason,
+    CASE WHEN _reason IS NOT NULL THEN left(CAST(o AS VARCHAR), 2000) END AS _record,
+    coalesce(_event_at, {snapshot}, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS _version_at
 FROM (
-    SELECT {", ".join(typed_cols)},
-        _line, _path, _event_at, _event_id, left(CAST(o AS VARCHAR), 2000) AS _record,
-        CASE {field_case} END AS _field,
-        CASE {reason_case} END AS _reason
-    FROM (SELECT {", ".join(inner)} FROM {source} WHERE {where})
-) AS _t"""
+    SELECT *, CASE {field_case} END AS _field, CASE {reason_case} END AS _reason
+    FROM (
+        SELECT *, {", ".join(typed_cols)}
+        FROM (
+            SELECT _line, _path, o, _event_at, _event_id, {", ".join(texts)}
+            FROM (SELECT {", ".join(inner)} FROM {source} WHERE {where})
+        )
+    )
+)"""

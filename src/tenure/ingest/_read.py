@@ -27,6 +27,7 @@ _REJECT_OPTS = (
 )
 
 CLEANUP = (
+    "DROP TABLE IF EXISTS _kinds",
     "DROP TABLE IF EXISTS _raw",
     "DROP VIEW IF EXISTS _lines",
     "DROP TABLE IF EXISTS _radj",
@@ -51,61 +52,85 @@ def _encoding_reason(kind: str) -> str:
 
 
 def _line_numbers(offset: int) -> tuple[str, ...]:
-    """Map reader row numbers to file lines, accounting for lines the reader skipped."""
+    """Map reader row numbers to file lines, accounting for lines the reader skipped.
+
+    Row ``n`` (1-based, among rows read) is on line ``n + offset + k``, where ``k``
+    counts the skipped lines before it; an as-of join finds ``k`` without a
+    per-row subquery.
+    """
     return (
-        "CREATE TEMP TABLE _radj AS SELECT line - row_number() OVER (ORDER BY line) AS good_before "
-        "FROM (SELECT DISTINCT line FROM _rerr)",
-        "CREATE TEMP VIEW _lines AS SELECT _n + "
-        f"{offset} + (SELECT count(*) FROM _radj WHERE good_before < _n + {offset}) AS _line, "
-        "* EXCLUDE (_n) FROM _raw",
+        "CREATE TEMP TABLE _radj AS SELECT good_before, max(k) AS k FROM ("
+        f"SELECT line - {offset} - row_number() OVER (ORDER BY line) AS good_before, "
+        "row_number() OVER (ORDER BY line) AS k FROM (SELECT DISTINCT line FROM _rerr)) "
+        "GROUP BY good_before",
+        f"CREATE TEMP VIEW _lines AS SELECT r._n + {offset} + coalesce(a.k, 0) AS _line, "
+        "r.* EXCLUDE (_n) FROM _raw r ASOF LEFT JOIN _radj a ON r._n > a.good_before",
         "CREATE TEMP TABLE _bad AS SELECT line AS _line, CAST(NULL AS VARCHAR) AS _path, "
         f"CAST(NULL AS VARCHAR) AS _field, {_encoding_reason('line')} AS _reason, "
         "left(csv_line, 2000) AS _record FROM _rerr",
     )
 
 
+# Each line is classified once; only lines that mention an envelope key pay for the
+# JSON look-ups that tell a Stripe list, a Segment batch or a fixture file apart.
+_KINDS = """
+CREATE TEMP TABLE _kinds AS
+SELECT _line, text, CASE
+    WHEN text IS NULL THEN 'blank'
+    WHEN NOT json_valid(text) THEN 'invalid'
+    WHEN json_type(text) = 'ARRAY' THEN 'array'
+    WHEN json_type(text) <> 'OBJECT' THEN 'scalar'
+    WHEN NOT (contains(text, '"list"') OR contains(text, '"batch"')
+              OR contains(text, '"resources"')) THEN 'single'
+    WHEN json_extract_string(text, '$.object') = 'list'
+         AND json_type(text, '$.data') = 'ARRAY' THEN 'list'
+    WHEN json_type(text, '$.batch') = 'ARRAY' THEN 'batch'
+    WHEN json_type(text, '$.resources') = 'OBJECT' THEN 'resources'
+    ELSE 'single' END AS kind
+FROM _lines
+"""
+
 _EXPLODE = """
 CREATE TEMP TABLE _stage AS
-WITH src AS (
-    SELECT _line, text AS o, json_type(text) AS jt FROM _lines
-    WHERE text IS NOT NULL AND json_valid(text) AND json_type(text) IN ('OBJECT', 'ARRAY')
-),
-kinds AS (
-    SELECT *, CASE
-        WHEN jt = 'ARRAY' THEN 'array'
-        WHEN json_extract_string(o, '$.object') = 'list'
-             AND json_type(o, '$.data') = 'ARRAY' THEN 'list'
-        WHEN json_type(o, '$.batch') = 'ARRAY' THEN 'batch'
-        WHEN json_type(o, '$.resources') = 'OBJECT' THEN 'resources'
-        ELSE 'single' END AS kind
-    FROM src
-)
-SELECT _line, CAST(NULL AS VARCHAR) AS _path, o, FALSE AS _lenient FROM kinds WHERE kind = 'single'
+SELECT _line, CAST(NULL AS VARCHAR) AS _path, text AS o, FALSE AS _lenient
+FROM _kinds WHERE kind = 'single'
 UNION ALL
 SELECT _line, 'data[' || (i - 1) || ']', CAST(e AS VARCHAR), FALSE
-FROM kinds, unnest(json_extract(o, '$.data[*]')) WITH ORDINALITY AS t(e, i) WHERE kind = 'list'
+FROM _kinds, unnest(json_extract(text, '$.data[*]')) WITH ORDINALITY AS t(e, i)
+WHERE kind = 'list'
 UNION ALL
 SELECT _line, 'batch[' || (i - 1) || ']', CAST(e AS VARCHAR), FALSE
-FROM kinds, unnest(json_extract(o, '$.batch[*]')) WITH ORDINALITY AS t(e, i) WHERE kind = 'batch'
+FROM _kinds, unnest(json_extract(text, '$.batch[*]')) WITH ORDINALITY AS t(e, i)
+WHERE kind = 'batch'
 UNION ALL
 SELECT _line, '[' || (i - 1) || ']', CAST(e AS VARCHAR), FALSE
-FROM kinds, unnest(json_extract(o, '$[*]')) WITH ORDINALITY AS t(e, i) WHERE kind = 'array'
+FROM _kinds, unnest(json_extract(text, '$[*]')) WITH ORDINALITY AS t(e, i)
+WHERE kind = 'array'
 UNION ALL
 SELECT _line, 'resources.' || r.key, CAST(r.value AS VARCHAR), TRUE
-FROM kinds, json_each(o, '$.resources') AS r WHERE kind = 'resources'
+FROM _kinds, json_each(text, '$.resources') AS r WHERE kind = 'resources'
 """
 
 _BAD_JSON = """
 INSERT INTO _bad
 SELECT _line, NULL, NULL,
-    CASE WHEN NOT json_valid(text) THEN
-        'line is not valid JSON' || CASE WHEN _line = (SELECT max(_line) FROM _lines)
+    CASE kind WHEN 'invalid' THEN
+        'line is not valid JSON' || CASE WHEN _line = (SELECT max(_line) FROM _kinds)
             THEN ' (the file may be truncated)' ELSE '' END
         ELSE 'line is JSON but not an object or array' END,
     left(text, 2000)
-FROM _lines
-WHERE text IS NOT NULL AND (NOT json_valid(text) OR json_type(text) NOT IN ('OBJECT', 'ARRAY'))
+FROM _kinds
+WHERE kind IN ('invalid', 'scalar')
 """
+
+_JSON_STEPS = (
+    _KINDS,
+    _EXPLODE,
+    _BAD_JSON,
+    "DROP TABLE _kinds",
+    "DROP VIEW _lines",
+    "DROP TABLE _raw",
+)
 
 
 def jsonl_setup(path: Path) -> tuple[str, ...]:
@@ -119,8 +144,7 @@ def jsonl_setup(path: Path) -> tuple[str, ...]:
         *CLEANUP,
         f"CREATE TEMP TABLE _raw AS SELECT row_number() OVER () AS _n, text FROM {read}",
         *_line_numbers(0),
-        _EXPLODE,
-        _BAD_JSON,
+        *_JSON_STEPS,
     )
 
 
@@ -132,8 +156,10 @@ def document_setup(path: Path) -> tuple[str, ...]:
         "csv_line VARCHAR)",
         f"CREATE TEMP TABLE _raw AS SELECT 1 AS _n, content AS text FROM read_text({q(str(path))})",
         *_line_numbers(0),
-        _EXPLODE,
-        _BAD_JSON.replace("'line is not valid JSON'", "'file is not one valid JSON document'"),
+        *(
+            step.replace("'line is not valid JSON'", "'file is not one valid JSON document'")
+            for step in _JSON_STEPS
+        ),
     )
 
 

@@ -29,7 +29,8 @@ __all__ = ["MODELLED_TYPES", "stripe_loads"]
 def _id(*paths: str) -> str:
     """Text of an id field that may be an id string or an expanded object."""
     parts = [
-        f"CASE WHEN json_type(o, {q(p)}) = 'OBJECT' THEN json_extract_string(o, {q(p + '.id')}) "
+        f"CASE WHEN starts_with(json_extract_string(o, {q(p)}), '{{') THEN "
+        f"json_extract_string(json_extract_string(o, {q(p)}), '$.id') "
         f"ELSE json_extract_string(o, {q(p)}) END"
         for p in paths
     ]
@@ -212,8 +213,9 @@ INVOICE_LINE = (
         "json_extract_string(o, '$.parent.invoice_item_details.subscription'), "
         f"{_id('$.subscription')}, "
         "json_extract_string(p, '$.parent.subscription_details.subscription'), "
-        "CASE WHEN json_type(p, '$.subscription') = 'OBJECT' THEN json_extract_string(p, "
-        "'$.subscription.id') ELSE json_extract_string(p, '$.subscription') END)",
+        "CASE WHEN starts_with(json_extract_string(p, '$.subscription'), '{') THEN "
+        "json_extract_string(json_extract_string(p, '$.subscription'), '$.id') "
+        "ELSE json_extract_string(p, '$.subscription') END)",
     ),
     Col(
         "subscription_item_id",

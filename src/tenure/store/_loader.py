@@ -170,57 +170,71 @@ class Loader:
         self.result.rejects += _count(cur)
 
     def _load(self, spec: TableSpec, select: str) -> None:
-        cols = ", ".join(f'"{c}"' for c in spec.column_names)
-        packed = ", ".join(f'"{c}" := "{c}"' for c in spec.column_names)
         keys = ", ".join(f'"{k}"' for k in spec.key)
         on = " AND ".join(f'e."{k}" = g."{k}"' for k in spec.key)
         key_text = " || '/' || ".join(f'CAST(g."{k}" AS VARCHAR)' for k in spec.key)
+        content = ", ".join(f'coalesce(CAST("{c}" AS VARCHAR), chr(0))' for c in spec.column_names)
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE _load AS {select}")
         self.reject_rows(
             "SELECT _line, _path, _field, _reason, _record FROM _load WHERE _reason IS NOT NULL"
         )
-        # One row per key and content; the first row of a key and time wins over others.
-        self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _good AS
-            SELECT *, _hash = first_value(_hash) OVER w AS _same_as_first,
-                first_value(_line) OVER w AS _first_line,
-                row_number() OVER (PARTITION BY {keys}, _hash ORDER BY _line, _path) AS _dup
-            FROM (SELECT {cols}, _version_at, _event_id, _line, _path, _record,
-                    md5(CAST(to_json(struct_pack({packed})) AS VARCHAR)) AS _hash
-                  FROM _load WHERE _reason IS NULL)
-            WINDOW w AS (PARTITION BY {keys}, _version_at, _event_id ORDER BY _line, _path)""")
-        self.reject_rows(f"""SELECT g._line, g._path, '{spec.key[0]}',
-            'duplicate id ' || {key_text} || ' with different content at the same time as '
-            || 'line ' || coalesce(CAST(g._first_line AS VARCHAR), '?')
-            || '; the first one was kept', g._record
-            FROM _good g WHERE NOT g._same_as_first""")
+        # The rest works on a narrow table: keys, time, event, position and content hash.
+        self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _keys AS
+            SELECT rowid AS _rid, {keys}, _version_at, _event_id, _line, _path,
+                md5(concat_ws(chr(31), {content})) AS _hash
+            FROM _load WHERE _reason IS NULL""")
+        repeated = self.con.execute(
+            f"SELECT count(*) - count(DISTINCT ({keys})) FROM _keys"
+        ).fetchone()
+        if repeated and repeated[0]:
+            # A key seen twice: keep one row per content; the first row of a key, time and
+            # event wins over rows with other content at that time, which are rejected.
+            self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _keys AS
+                SELECT *, _hash = first_value(_hash) OVER w AS _same_as_first,
+                    first_value(_line) OVER w AS _first_line,
+                    row_number() OVER (PARTITION BY {keys}, _hash ORDER BY _line, _path) = 1
+                        AS _first_copy
+                FROM _keys
+                WINDOW w AS (PARTITION BY {keys}, _version_at, _event_id ORDER BY _line, _path)""")
+            self.reject_rows(f"""SELECT g._line, g._path, '{spec.key[0]}',
+                'duplicate id ' || {key_text} || ' with different content at the same time as '
+                || 'line ' || coalesce(CAST(g._first_line AS VARCHAR), '?')
+                || '; the first one was kept', l._record
+                FROM _keys g JOIN _load l ON l.rowid = g._rid WHERE NOT g._same_as_first""")
+            valid, keep = "_same_as_first", "_same_as_first AND _first_copy"
+        else:
+            valid = keep = "TRUE"
+        total = self.con.execute(f"SELECT count(*) FROM _keys WHERE {valid}").fetchone()
         stored = self.existing(spec)
         self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _fresh AS
-            SELECT g.* FROM _good g WHERE g._same_as_first AND g._dup = 1
+            SELECT g.* FROM _keys g WHERE {keep}
             AND NOT EXISTS (SELECT 1 FROM {stored} e WHERE {on} AND e._hash = g._hash)""")
         before = self.result.rejects
         self.reject_rows(f"""SELECT g._line, g._path, '{spec.key[0]}',
             'duplicate id ' || {key_text} || ' with different content than the version '
             || 'ingested from ' || e._source || coalesce(' line ' || e._line, '')
-            || '; the first one was kept', g._record
+            || '; the first one was kept', l._record
             FROM _fresh g JOIN {stored} e ON {on} AND e._version_at = g._version_at
-                AND e._event_id IS NOT DISTINCT FROM g._event_id""")
+                AND e._event_id IS NOT DISTINCT FROM g._event_id
+            JOIN _load l ON l.rowid = g._rid""")
         conflicts = self.result.rejects - before
         new = f"_new__{spec.storage_name}"
         self.con.execute(
             f"""CREATE OR REPLACE TEMP TABLE {new} AS
-            SELECT {", ".join(f'g."{c}"' for c in spec.column_names)}, g._version_at, g._hash,
+            SELECT {", ".join(f'l."{c}"' for c in spec.column_names)}, g._version_at, g._hash,
                 CAST(? AS VARCHAR) AS _source, g._line, CAST(? AS VARCHAR) AS _ingest_id,
                 g._event_id
-            FROM _fresh g WHERE NOT EXISTS (
+            FROM _fresh g JOIN _load l ON l.rowid = g._rid
+            WHERE NOT EXISTS (
                 SELECT 1 FROM {stored} e WHERE {on} AND e._version_at = g._version_at
-                    AND e._event_id IS NOT DISTINCT FROM g._event_id)""",
+                    AND e._event_id IS NOT DISTINCT FROM g._event_id)
+            ORDER BY g._rid""",
             [self.source, self.ingest_id],
         )
         self.new_tables[spec.storage_name] = new
-        total = self.con.execute("SELECT count(*) FROM _good WHERE _same_as_first").fetchone()
         added = self.con.execute(f"SELECT count(*) FROM {new}").fetchone()
         n_added = int(added[0]) if added else 0
         self.result.rows[spec.name] = self.result.rows.get(spec.name, 0) + n_added
         self.result.duplicates += (int(total[0]) if total else 0) - n_added - conflicts
-        for tmp in ("_load", "_good", "_fresh"):
+        for tmp in ("_load", "_keys", "_fresh"):
             self.con.execute(f"DROP TABLE IF EXISTS {tmp}")

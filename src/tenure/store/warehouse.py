@@ -229,7 +229,7 @@ class Warehouse:
     def _stored(self, spec: TableSpec) -> str:
         """Fetch the stored versions of the keys being loaded (see ``Loader.existing``)."""
         keys = list(spec.key)
-        arrow = self.con.execute(f"SELECT DISTINCT {', '.join(keys)} FROM _good").to_arrow_table()
+        arrow = self.con.execute(f"SELECT DISTINCT {', '.join(keys)} FROM _keys").to_arrow_table()
         stored = self.table(spec.storage_name)
         cols = [*keys, "_hash", "_version_at", "_event_id", "_source", "_line"]
         if arrow.num_rows == 0:
