@@ -162,7 +162,7 @@ def plan_file(
         "json": _read.document_setup,
         "csv": _read.table_csv_setup,
         "parquet": _read.parquet_setup,
-    }[encoding](path)
+    }[encoding](path, typed=format == "stripe")
     if format == "stripe":
         extra, loads = stripe_loads(future_limit=limit, now=now)
         setup = (*setup, *extra)

@@ -303,21 +303,21 @@ MODELLED_TYPES = (
 _READ = ", ".join(MODELLED_TYPES)
 
 _OBJECTS = """
-CREATE TEMP TABLE _objects AS
+CREATE TEMP VIEW _objects AS
 SELECT _line, _path, o, _lenient OR _deleted AS _lenient,
-    CASE WHEN _deleted THEN 'deleted' ELSE json_extract_string(o, '$.object') END AS _otype,
+    CASE WHEN _deleted THEN 'deleted' ELSE _otype END AS _otype,
     CAST(NULL AS TIMESTAMPTZ) AS _event_at, CAST(NULL AS VARCHAR) AS _event_id,
     FALSE AS _from_event
-FROM (SELECT *, coalesce(json_extract_string(o, '$.deleted') = 'true', FALSE) AS _deleted
-      FROM _stage)
+FROM (SELECT *, contains(o, '"deleted"') AND coalesce(
+        json_extract_string(o, '$.deleted') = 'true', FALSE) AS _deleted FROM _stage)
 UNION ALL
-SELECT _line, coalesce(_path || '.', '') || 'data.object',
-    CAST(json_extract(o, '$.data.object') AS VARCHAR), TRUE,
-    json_extract_string(o, '$.data.object.object'),
+SELECT _line, coalesce(_path || '.', '') || 'data.object', data, TRUE,
+    json_extract_string(data, '$.object'),
     to_timestamp(TRY_CAST(json_extract_string(o, '$.created') AS BIGINT)),
     json_extract_string(o, '$.id'), TRUE
-FROM _stage
-WHERE json_extract_string(o, '$.object') = 'event' AND json_type(o, '$.data.object') = 'OBJECT'
+FROM (SELECT *, CAST(json_extract(o, '$.data.object') AS VARCHAR) AS data FROM _stage
+      WHERE _otype = 'event')
+WHERE json_type(data) = 'OBJECT'
 """
 
 

@@ -96,9 +96,13 @@ class Loader:
     ingest_id: str
     now_sql: str
     existing: Callable[[TableSpec], str]
+    """Names a relation with the stored versions of the keys in ``_keys``."""
+    sink: Callable[[TableSpec, str], int]
+    """Appends the rows of a SELECT (storage columns) to a table; returns how many."""
     existing_rejects: str
+    slice_lines: int = 500_000
+    """Large files are loaded this many lines at a time, which bounds memory."""
     result: IngestResult = field(init=False)
-    new_tables: dict[str, str] = field(default_factory=dict, init=False)
     source: str = field(default="", init=False)
 
     def run(self, batch: Batch) -> IngestResult:
@@ -115,8 +119,16 @@ class Loader:
             )
         for stmt in batch.setup:
             self.con.execute(stmt)
+        slices: list[tuple[int, int]] = []
         if batch.setup:
             self.reject_rows("SELECT _line, _path, _field, _reason, _record FROM _bad")
+            row = self.con.execute("SELECT min(_line), max(_line) FROM _raw").fetchone()
+            if row and row[0] is not None:
+                first, last = int(row[0]), int(row[1])
+                slices = [
+                    (a, min(a + self.slice_lines - 1, last))
+                    for a in range(first, last + 1, self.slice_lines)
+                ]
         for load in batch.loads:
             if load.kind == "skipped":
                 row = self.con.execute(load.select).fetchone()
@@ -124,7 +136,10 @@ class Loader:
             elif load.table is None:
                 self.reject_rows(load.select)
             else:
-                self._load(load.table, load.select)
+                for a, b in slices:
+                    self._load(
+                        load.table, f"SELECT * FROM ({load.select}) WHERE _line BETWEEN {a} AND {b}"
+                    )
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE _new__ingests ({_columns_sql(INGEST_COLUMNS)})"
         )
@@ -183,10 +198,11 @@ class Loader:
             SELECT rowid AS _rid, {keys}, _version_at, _event_id, _line, _path,
                 md5(concat_ws(chr(31), {content})) AS _hash
             FROM _load WHERE _reason IS NULL""")
-        repeated = self.con.execute(
-            f"SELECT count(*) - count(DISTINCT ({keys})) FROM _keys"
+        counted = self.con.execute(
+            f"SELECT count(*), count(*) - count(DISTINCT ({keys})) FROM _keys"
         ).fetchone()
-        if repeated and repeated[0]:
+        valid_rows, repeated = (int(counted[0]), int(counted[1])) if counted else (0, 0)
+        if repeated:
             # A key seen twice: keep one row per content; the first row of a key, time and
             # event wins over rows with other content at that time, which are rejected.
             self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _keys AS
@@ -218,22 +234,20 @@ class Loader:
                 AND e._event_id IS NOT DISTINCT FROM g._event_id
             JOIN _load l ON l.rowid = g._rid""")
         conflicts = self.result.rejects - before
-        new = f"_new__{spec.storage_name}"
-        self.con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {new} AS
-            SELECT {", ".join(f'l."{c}"' for c in spec.column_names)}, g._version_at, g._hash,
-                CAST(? AS VARCHAR) AS _source, g._line, CAST(? AS VARCHAR) AS _ingest_id,
-                g._event_id
+        columns = ", ".join(f'l."{c}"' for c in spec.column_names)
+        meta = f"{_lit(self.source)} AS _source, {_lit(self.ingest_id)} AS _ingest_id"
+        fresh = self.con.execute("SELECT count(*) FROM _fresh").fetchone()
+        if not conflicts and fresh and total and fresh[0] == total[0] == valid_rows:
+            # Every valid row is new (the usual case): append straight from _load.
+            select = f"""SELECT {columns}, l._version_at, md5(concat_ws(chr(31), {content}))
+                AS _hash, {meta}, l._line, l._event_id FROM _load l WHERE l._reason IS NULL"""
+        else:
+            select = f"""SELECT {columns}, g._version_at, g._hash, {meta}, g._line, g._event_id
             FROM _fresh g JOIN _load l ON l.rowid = g._rid
             WHERE NOT EXISTS (
                 SELECT 1 FROM {stored} e WHERE {on} AND e._version_at = g._version_at
-                    AND e._event_id IS NOT DISTINCT FROM g._event_id)
-            ORDER BY g._rid""",
-            [self.source, self.ingest_id],
-        )
-        self.new_tables[spec.storage_name] = new
-        added = self.con.execute(f"SELECT count(*) FROM {new}").fetchone()
-        n_added = int(added[0]) if added else 0
+                    AND e._event_id IS NOT DISTINCT FROM g._event_id)"""
+        n_added = self.sink(spec, select)
         self.result.rows[spec.name] = self.result.rows.get(spec.name, 0) + n_added
         self.result.duplicates += (int(total[0]) if total else 0) - n_added - conflicts
         for tmp in ("_load", "_keys", "_fresh"):

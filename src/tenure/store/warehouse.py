@@ -81,6 +81,7 @@ class Warehouse:
     def __init__(self, url: str, *, memory_limit: str = "1GB", threads: int | None = None) -> None:
         self.url = url
         self.embedded = url.startswith("duckdb://")
+        self._pending: dict[str, str] = {}  # server warehouses: new rows held until the end
         try:
             if self.embedded:
                 self.ibis = ibis.duckdb.connect(url.removeprefix("duckdb://") or ":memory:")
@@ -178,20 +179,25 @@ class Warehouse:
             return self._write_embedded(batch, ingest_id, now)
         return self._write_remote(batch, ingest_id, now)
 
+    def _append(self, spec: TableSpec, select: str) -> int:
+        row = self.con.execute(f"INSERT INTO {spec.storage_name} BY NAME {select}").fetchone()
+        return int(row[0]) if row else 0
+
     def _write_embedded(self, batch: Batch, ingest_id: str, now: dt.datetime) -> IngestResult:
         loader = Loader(
-            self.con, ingest_id, _sql_time(now), lambda spec: spec.storage_name, "rejects"
+            self.con,
+            ingest_id,
+            _sql_time(now),
+            existing=lambda spec: spec.storage_name,
+            sink=self._append,
+            existing_rejects="rejects",
         )
         try:
             self.con.execute("BEGIN TRANSACTION")
             result = loader.run(batch)
-            for storage, new in {
-                **loader.new_tables,
-                "rejects": "_new__rejects",
-                "ingests": "_new__ingests",
-            }.items():
-                self.con.execute(f"INSERT INTO {storage} BY NAME SELECT * FROM {new}")
-                self.con.execute(f"DROP TABLE {new}")
+            for storage in ("rejects", "ingests"):
+                self.con.execute(f"INSERT INTO {storage} BY NAME SELECT * FROM _new__{storage}")
+                self.con.execute(f"DROP TABLE _new__{storage}")
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
             self.con.execute("ROLLBACK")
@@ -208,16 +214,33 @@ class Warehouse:
             .filter(lambda t: t.source == str(batch.source))
             .select("source", "line", "path", "reason"),
         )
-        loader = Loader(self.con, ingest_id, _sql_time(now), self._stored, "_stored_rejects")
+        self._pending = {}
+        loader = Loader(
+            self.con,
+            ingest_id,
+            _sql_time(now),
+            existing=self._stored,
+            sink=self._stash,
+            existing_rejects="_stored_rejects",
+        )
         try:
             result = loader.run(batch)
         except duckdb.Error as exc:
             raise StoreError(f"loading {batch.source} failed; nothing was written: {exc}") from exc
-        tables = {**loader.new_tables, "rejects": "_new__rejects", "ingests": "_new__ingests"}
+        tables = {**self._pending, "rejects": "_new__rejects", "ingests": "_new__ingests"}
         self._push(tables)
         for new in tables.values():
             self.con.execute(f"DROP TABLE IF EXISTS {new}")
         return result
+
+    def _stash(self, spec: TableSpec, select: str) -> int:
+        """Keep new rows locally until the whole file is read (see ``_push``)."""
+        new = f"_new__{spec.storage_name}"
+        if spec.storage_name not in self._pending:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {new} AS {select} LIMIT 0")
+            self._pending[spec.storage_name] = new
+        row = self.con.execute(f"INSERT INTO {new} {select}").fetchone()
+        return int(row[0]) if row else 0
 
     def _fetch(self, name: str, expr: ibis.Table) -> None:
         """Materialise a server-side expression as a local DuckDB temp table."""
@@ -227,14 +250,24 @@ class Warehouse:
         self.con.unregister("_arrow_in")
 
     def _stored(self, spec: TableSpec) -> str:
-        """Fetch the stored versions of the keys being loaded (see ``Loader.existing``)."""
+        """Stored versions of the keys being loaded: fetched ones plus this file's so far."""
+        cols = ", ".join(
+            [*(f'"{k}"' for k in spec.key), "_hash", "_version_at", "_event_id", "_source", "_line"]
+        )
+        self._fetch_stored(spec)
+        new = self._pending.get(spec.storage_name)
+        if new is None:
+            return "_stored"
+        return f"(SELECT {cols} FROM _stored UNION ALL SELECT {cols} FROM {new})"
+
+    def _fetch_stored(self, spec: TableSpec) -> None:
         keys = list(spec.key)
         arrow = self.con.execute(f"SELECT DISTINCT {', '.join(keys)} FROM _keys").to_arrow_table()
         stored = self.table(spec.storage_name)
         cols = [*keys, "_hash", "_version_at", "_event_id", "_source", "_line"]
         if arrow.num_rows == 0:
             self._fetch("_stored", stored.select(*cols).limit(0))
-            return "_stored"
+            return
         name = f"_tenure_keys_{uuid.uuid4().hex[:8]}"
         self.ibis.create_table(name, obj=arrow, temp=True)
         try:
@@ -243,7 +276,6 @@ class Warehouse:
             cur = self.ibis.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
             if hasattr(cur, "close"):
                 cur.close()
-        return "_stored"
 
     def _push(self, tables: dict[str, str]) -> None:
         """Append local temp tables to the server: one transaction on PostgreSQL."""
