@@ -97,20 +97,35 @@ def q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-_EXTRACT = re.compile(r"json_extract_string\(([op]), '([^']+)'\)")
+_EXTRACT = re.compile(r"json_extract(_string)?\(([op]), '([^']+)'\)")
 """A single-path extraction inside a column expression; it is served from the one parse."""
 
+Slot = tuple[str, str, str]
+"""(``"v"`` for text or ``"j"`` for JSON, ``"o"`` or ``"p"``, JSON path)."""
 
-def _text_expr(col: Col, slots: dict[tuple[str, str], int]) -> str:
+
+def _slot_of(m: re.Match[str]) -> Slot:
+    return ("v" if m[1] else "j", m[2], m[3])
+
+
+def _wanted(col: Col) -> list[Slot]:
     if col.expr is not None:
-        return "(" + _EXTRACT.sub(lambda m: f"_v{m[1]}[{slots[(m[1], m[2])]}]", col.expr) + ")"
-    parts = []
-    for path in col.paths:
-        src = "p" if path.startswith("^") else "o"
-        parts.append(f"_v{src}[{slots[(src, path.lstrip('^'))]}]")
+        return [_slot_of(m) for m in _EXTRACT.finditer(col.expr)]
+    return [("v", "p" if p.startswith("^") else "o", p.lstrip("^")) for p in col.paths]
+
+
+def _text_expr(col: Col, slots: dict[Slot, int]) -> str:
+    if col.expr is not None:
+        return "(" + _EXTRACT.sub(lambda m: _ref(_slot_of(m), slots), col.expr) + ")"
+    parts = [_ref(slot, slots) for slot in _wanted(col)]
     if not parts:
         raise ValueError(f"column {col.name!r} has neither paths nor expr")
     return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
+
+
+def _ref(slot: Slot, slots: dict[Slot, int]) -> str:
+    fn, src, _ = slot
+    return f"_{fn}{src}[{slots[slot]}]"
 
 
 def _whole(t: str) -> str:
@@ -214,6 +229,7 @@ def select_sql(
     has_parent: bool = False,
     snapshot_at: dt.datetime | None = None,
     checks: Sequence[tuple[str, str, str]] = (),
+    native_json: bool = True,
 ) -> str:
     """Compile ``cols`` to a SELECT over ``source``.
 
@@ -223,34 +239,35 @@ def select_sql(
     (when the snapshot was observed: the ingest time), else the epoch (for
     immutable records keyed by id alone).
     ``checks`` are extra ``(field, condition, reason)`` rules over the typed
-    columns (``_t.<name>`` is not needed: they run on the typed projection).
+    columns. ``native_json`` says the records are JSON documents (Stripe,
+    Segment), so nested JSON is taken as it is; Tenure's tables hold JSON as text
+    (``false``), which is validated.
     """
-    slots: dict[tuple[str, str], int] = {}
+    slots: dict[Slot, int] = {}
     for col in cols:
-        wanted = (
-            [(m[1], m[2]) for m in _EXTRACT.finditer(col.expr)]
-            if col.expr is not None
-            else [("p" if p.startswith("^") else "o", p.lstrip("^")) for p in col.paths]
-        )
-        for key in wanted:
-            if key not in slots:
-                slots[key] = sum(1 for s, _ in slots if s == key[0]) + 1
-    o_paths = [p for (s, p) in slots if s == "o"]
-    p_paths = [p for (s, p) in slots if s == "p"]
+        for slot in _wanted(col):
+            if slot not in slots:
+                slots[slot] = sum(1 for s in slots if s[:2] == slot[:2]) + 1
     inner = ["_line", "_path", "o", "_event_at", "_event_id"]
-    if o_paths:
-        inner.append(f"json_extract_string(o, [{', '.join(q(p) for p in o_paths)}]) AS _vo")
+    for fn, func in (("v", "json_extract_string"), ("j", "json_extract")):
+        for src in ("o", "p") if has_parent else ("o",):
+            paths = [path for (f, s, path) in slots if (f, s) == (fn, src)]
+            if paths:
+                inner.append(f"{func}({src}, [{', '.join(q(x) for x in paths)}]) AS _{fn}{src}")
     if has_parent:
         inner.append("p")
-        if p_paths:
-            inner.append(f"json_extract_string(p, [{', '.join(q(x) for x in p_paths)}]) AS _vp")
 
     # Three levels, so that each value is extracted and cast once: text (_x<i>), then
     # typed columns under their canonical names, then checks that read both.
     texts = [f"{_text_expr(col, slots)} AS _x{i}" for i, col in enumerate(cols)]
-    typed_cols = [f'{_typed(col.kind, f"_x{i}")} AS "{col.name}"' for i, col in enumerate(cols)]
+    typed_cols = []
     problems: list[tuple[str, str, str]] = []
     for i, col in enumerate(cols):
+        if native_json and col.kind == "json":
+            # A value taken from a JSON document is valid JSON by construction.
+            typed_cols.append(f'CAST(_x{i} AS JSON) AS "{col.name}"')
+            continue
+        typed_cols.append(f'{_typed(col.kind, f"_x{i}")} AS "{col.name}"')
         for cond, reason in _checks(col, f"_x{i}", f'"{col.name}"', future_limit):
             problems.append((col.name, cond, reason))
     quoted = {col.name: f'"{col.name}"' for col in cols}

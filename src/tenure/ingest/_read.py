@@ -74,22 +74,30 @@ _EMPTY_RERR = (
     "csv_line VARCHAR)"
 )
 
-# Each line is classified once; only lines that mention an envelope key pay for the
-# JSON look-ups that tell a Stripe list, a Segment batch or a fixture file apart.
+# Each line is classified with one JSON parse: the types of the document and of its
+# envelope keys. A line whose Stripe ``object`` was already read (``otype``) is known to
+# be a single object unless it is a list.
+_TYPES = """CASE WHEN otype IS NOT NULL AND otype <> 'list' THEN NULL
+    ELSE try(json_type(text, ['$', '$.batch', '$.resources', '$.data'])) END"""
 _KIND = """CASE
     WHEN text IS NULL THEN 'blank'
-    ELSE CASE try(json_type(text))
-        WHEN 'OBJECT' THEN CASE
-            WHEN NOT (contains(text, '"list"') OR contains(text, '"batch"')
-                      OR contains(text, '"resources"')) THEN 'single'
-            WHEN json_extract_string(text, '$.object') = 'list'
-                 AND json_type(text, '$.data') = 'ARRAY' THEN 'list'
-            WHEN json_type(text, '$.batch') = 'ARRAY' THEN 'batch'
-            WHEN json_type(text, '$.resources') = 'OBJECT' THEN 'resources'
-            ELSE 'single' END
-        WHEN 'ARRAY' THEN 'array'
-        ELSE CASE WHEN json_valid(text) THEN 'scalar' ELSE 'invalid' END
-    END END"""
+    WHEN otype IS NOT NULL AND otype <> 'list' THEN 'single'
+    WHEN jt IS NULL THEN 'invalid'
+    WHEN jt[1] = 'ARRAY' THEN 'array'
+    WHEN jt[1] <> 'OBJECT' THEN 'scalar'
+    WHEN jt[2] = 'ARRAY' THEN 'batch'
+    WHEN jt[3] = 'OBJECT' THEN 'resources'
+    WHEN jt[4] = 'ARRAY' AND json_extract_string(text, '$.object') = 'list' THEN 'list'
+    ELSE 'single' END"""
+
+
+def _classified(numbered: str) -> str:
+    """``_raw`` from a query with ``_line``, ``text`` and ``otype``: adds each line's kind."""
+    return (
+        f"CREATE TEMP TABLE _raw AS SELECT _line, text, otype, {_KIND} AS kind "
+        f"FROM (SELECT *, {_TYPES} AS jt FROM ({numbered}))"
+    )
+
 
 _ENVELOPES = """
 CREATE TEMP TABLE _envelopes AS
@@ -151,8 +159,9 @@ def jsonl_setup(path: Path, *, typed: bool = False) -> tuple[str, ...]:
     )
     return (
         *CLEANUP,
-        f"CREATE TEMP TABLE _raw AS SELECT row_number() OVER () AS _line, text, {_KIND} AS kind, "
-        f"{_otype(typed)} AS otype FROM {read}",
+        _classified(
+            f"SELECT row_number() OVER () AS _line, text, {_otype(typed)} AS otype FROM {read}"
+        ),
         *_FIX_LINES,
         _bad_json("line"),
         _ENVELOPES,
@@ -165,8 +174,10 @@ def document_setup(path: Path, *, typed: bool = False) -> tuple[str, ...]:
     return (
         *CLEANUP,
         _EMPTY_RERR,
-        f"CREATE TEMP TABLE _raw AS SELECT 1 AS _line, text, {_KIND} AS kind, "
-        f"{_otype(typed)} AS otype FROM (SELECT content AS text FROM read_text({q(str(path))}))",
+        _classified(
+            f"SELECT 1 AS _line, text, {_otype(typed)} AS otype "
+            f"FROM (SELECT content AS text FROM read_text({q(str(path))}))"
+        ),
         *_FIX_LINES,
         _bad_json("file"),
         _ENVELOPES,

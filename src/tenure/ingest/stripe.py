@@ -37,9 +37,12 @@ def _id(*paths: str) -> str:
     return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
 
 
-def _sum(*paths: str) -> str:
-    """Text of the sum of integer amounts in the arrays at ``paths`` (first non-empty)."""
-    sums = [f"list_sum(TRY_CAST(json_extract(o, {q(p)}) AS BIGINT[]))" for p in paths]
+def _sum(*arrays: str) -> str:
+    """Text of the sum of the ``amount`` of each element of the first array found."""
+    sums = [
+        f"list_sum(TRY_CAST(json_extract(json_extract(o, {q(a)}), '$[*].amount') AS BIGINT[]))"
+        for a in arrays
+    ]
     return f"CAST(coalesce({', '.join(sums)}, 0) AS VARCHAR)"
 
 
@@ -186,11 +189,11 @@ INVOICE = (
     Col("billing_reason", paths=("$.billing_reason",)),
     Col("number", paths=("$.number",)),
     Col("subtotal_minor", "signed_money", ("$.subtotal",)),
-    Col("discount_minor", "signed_money", expr=_sum("$.total_discount_amounts[*].amount")),
+    Col("discount_minor", "signed_money", expr=_sum("$.total_discount_amounts")),
     Col(
         "tax_minor",
         "signed_money",
-        expr=f"coalesce(json_extract_string(o, '$.tax'), {_sum('$.total_taxes[*].amount')})",
+        expr=f"coalesce(json_extract_string(o, '$.tax'), {_sum('$.total_taxes')})",
     ),
     Col("total_minor", "signed_money", ("$.total",)),
     Col("amount_due_minor", "money", ("$.amount_due",)),
@@ -236,8 +239,8 @@ INVOICE_LINE = (
     Col("amount_minor", "signed_money", ("$.amount",), required=True),
     Col("currency", "currency", ("$.currency", "^$.currency")),
     Col("quantity", "int", ("$.quantity",)),
-    Col("discount_minor", "signed_money", expr=_sum("$.discount_amounts[*].amount")),
-    Col("tax_minor", "signed_money", expr=_sum("$.taxes[*].amount", "$.tax_amounts[*].amount")),
+    Col("discount_minor", "signed_money", expr=_sum("$.discount_amounts")),
+    Col("tax_minor", "signed_money", expr=_sum("$.taxes", "$.tax_amounts")),
     Col(
         "proration",
         "bool",

@@ -90,6 +90,7 @@ def table_loads(
                 future_limit=future_limit,
                 checks=_CHECKS.get(spec.name, ()),
                 snapshot_at=now if spec.versioned else None,
+                native_json=False,
             ),
         ),
     )

@@ -189,14 +189,16 @@ class Loader:
         on = " AND ".join(f'e."{k}" = g."{k}"' for k in spec.key)
         key_text = " || '/' || ".join(f'CAST(g."{k}" AS VARCHAR)' for k in spec.key)
         content = ", ".join(f'coalesce(CAST("{c}" AS VARCHAR), chr(0))' for c in spec.column_names)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _load AS {select}")
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _load AS SELECT *, CASE WHEN _reason IS NULL THEN "
+            f"md5(concat_ws(chr(31), {content})) END AS _hash FROM ({select})"
+        )
         self.reject_rows(
             "SELECT _line, _path, _field, _reason, _record FROM _load WHERE _reason IS NOT NULL"
         )
         # The rest works on a narrow table: keys, time, event, position and content hash.
         self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _keys AS
-            SELECT rowid AS _rid, {keys}, _version_at, _event_id, _line, _path,
-                md5(concat_ws(chr(31), {content})) AS _hash
+            SELECT rowid AS _rid, {keys}, _version_at, _event_id, _line, _path, _hash
             FROM _load WHERE _reason IS NULL""")
         counted = self.con.execute(
             f"SELECT count(*), count(*) - count(DISTINCT ({keys})) FROM _keys"
@@ -239,8 +241,8 @@ class Loader:
         fresh = self.con.execute("SELECT count(*) FROM _fresh").fetchone()
         if not conflicts and fresh and total and fresh[0] == total[0] == valid_rows:
             # Every valid row is new (the usual case): append straight from _load.
-            select = f"""SELECT {columns}, l._version_at, md5(concat_ws(chr(31), {content}))
-                AS _hash, {meta}, l._line, l._event_id FROM _load l WHERE l._reason IS NULL"""
+            select = f"""SELECT {columns}, l._version_at, l._hash, {meta}, l._line, l._event_id
+                FROM _load l WHERE l._reason IS NULL"""
         else:
             select = f"""SELECT {columns}, g._version_at, g._hash, {meta}, g._line, g._event_id
             FROM _fresh g JOIN _load l ON l.rowid = g._rid
