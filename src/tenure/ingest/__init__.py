@@ -26,7 +26,7 @@ from tenure.errors import IngestError, Location, UnknownFormatError
 from tenure.ingest import _read
 from tenure.ingest.batch import Batch, FileReject, Load
 from tenure.ingest.segment import segment_loads
-from tenure.ingest.stripe import MODELLED_TYPES, stripe_loads
+from tenure.ingest.stripe import MODELLED_TYPES, TYPES_SQL, stripe_loads
 from tenure.ingest.tables import table_loads
 from tenure.schema import TABLES, table_spec
 
@@ -174,4 +174,12 @@ def plan_file(
         except KeyError as exc:
             raise IngestError(str(exc.args[0]), location=Location(file=path)) from None
         loads = table_loads(spec, future_limit=limit, now=now)
-    return Batch(path, format, encoding, setup=setup, loads=loads, teardown=_read.CLEANUP)
+    return Batch(
+        path,
+        format,
+        encoding,
+        setup=setup,
+        loads=loads,
+        teardown=_read.CLEANUP,
+        types_sql=TYPES_SQL if format == "stripe" else None,
+    )

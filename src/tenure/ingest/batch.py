@@ -28,6 +28,8 @@ class Load:
     table: TableSpec | None
     select: str
     kind: Literal["rows", "skipped"] = "rows"
+    object_types: tuple[str, ...] | None = None
+    """Run only when the file holds one of these types (see ``Batch.types_sql``)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class Batch:
     loads: tuple[Load, ...] = ()
     file_rejects: tuple[FileReject, ...] = field(default=())
     teardown: tuple[str, ...] = ()
+    types_sql: str | None = None
+    """A query for the distinct object types in the file, so absent ones cost nothing."""
 
     @property
     def tables(self) -> tuple[str, ...]:

@@ -341,7 +341,7 @@ def stripe_loads(
 ) -> tuple[tuple[str, ...], tuple[Load, ...]]:
     """Statements that derive ``_objects`` from ``_stage``, and one load per table."""
     loads: list[Load] = []
-    for _kind, (table, cols, otypes) in MAPPINGS.items():
+    for table, cols, otypes in MAPPINGS.values():
         spec = table_spec(table)
         where = "_otype IN (" + ", ".join(q(t) for t in otypes) + ")"
         loads.append(
@@ -354,6 +354,7 @@ def stripe_loads(
                     where=where,
                     snapshot_at=now,
                 ),
+                object_types=otypes,
             )
         )
     for table, cols, parent, path, child in (
@@ -377,6 +378,7 @@ def stripe_loads(
                     has_parent=True,
                     snapshot_at=now,
                 ),
+                object_types=(parent, child),
             )
         )
     spec = table_spec("stripe_events")
@@ -389,6 +391,7 @@ def stripe_loads(
                 future_limit=future_limit,
                 where="_otype = 'event' AND NOT _from_event",
             ),
+            object_types=("event",),
         )
     )
     known = ", ".join(q(t) for t in MODELLED_TYPES)
@@ -403,10 +406,19 @@ SELECT _line, _path, 'object' AS _field,
     END AS _reason, left(o, 2000) AS _record
 FROM _objects WHERE (_otype IS NULL OR _otype NOT IN ({known})) AND NOT _lenient
 """,
+            object_types=(OTHER,),
         )
     )
     skipped = (
         "SELECT count(*) FROM _objects WHERE _lenient AND NOT _from_event "
         f"AND (_otype IS NULL OR _otype NOT IN ({known}))"
     )
-    return (_OBJECTS,), (*loads, Load(None, skipped, kind="skipped"))
+    return (_OBJECTS,), (*loads, Load(None, skipped, kind="skipped", object_types=(OTHER,)))
+
+
+OTHER = "*other*"
+"""Stands for every object type Tenure does not read (and a missing type)."""
+TYPES_SQL = (
+    f"SELECT DISTINCT CASE WHEN _otype IN ({', '.join(q(t) for t in MODELLED_TYPES)}) "
+    f"THEN _otype ELSE '{OTHER}' END FROM _objects"
+)

@@ -129,7 +129,18 @@ class Loader:
                     (a, min(a + self.slice_lines - 1, last))
                     for a in range(first, last + 1, self.slice_lines)
                 ]
+        present = (
+            {row[0] for row in self.con.execute(batch.types_sql).fetchall()}
+            if batch.types_sql
+            else None
+        )
         for load in batch.loads:
+            if (
+                present is not None
+                and load.object_types is not None
+                and not present.intersection(load.object_types)
+            ):
+                continue
             if load.kind == "skipped":
                 row = self.con.execute(load.select).fetchone()
                 self.result.skipped += int(row[0]) if row else 0
