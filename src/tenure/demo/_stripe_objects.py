@@ -36,19 +36,24 @@ JSON = dict[str, Any]
 API_VERSIONS = {"current": "2025-03-31.basil", "legacy": "2024-06-20"}
 
 
+def _address(country: str) -> dict[str, str | None]:
+    """A Stripe address with only the country known."""
+    return {
+        "city": None,
+        "country": country,
+        "line1": None,
+        "line2": None,
+        "postal_code": None,
+        "state": None,
+    }
+
+
 def customer_object(c: CustomerState, *, delinquent: bool | None = None) -> JSON:
     """Return the Stripe ``customer`` object (the same in both shapes)."""
     return {
         "id": c.id,
         "object": "customer",
-        "address": {
-            "city": None,
-            "country": c.country,
-            "line1": None,
-            "line2": None,
-            "postal_code": None,
-            "state": None,
-        },
+        "address": _address(c.country),
         "balance": c.balance,
         "created": c.created,
         "currency": c.currency,
@@ -314,14 +319,7 @@ def invoice_object(inv: InvoiceState, shape: str) -> JSON:
         "created": inv.created,
         "currency": c.currency,
         "customer": c.id,
-        "customer_address": {
-            "city": None,
-            "country": c.country,
-            "line1": None,
-            "line2": None,
-            "postal_code": None,
-            "state": None,
-        },
+        "customer_address": _address(c.country),
         "customer_email": c.email,
         "customer_name": c.name,
         "customer_tax_exempt": "none",

@@ -24,13 +24,23 @@ from typing import Literal
 
 from tenure.errors import IngestError, Location, UnknownFormatError
 from tenure.ingest import _read
+from tenure.ingest._columns import ts_literal
 from tenure.ingest.batch import Batch, FileReject, Load
 from tenure.ingest.segment import segment_loads
 from tenure.ingest.stripe import MODELLED_TYPES, TYPES_SQL, stripe_loads
 from tenure.ingest.tables import table_loads
 from tenure.schema import TABLES, table_spec
 
-__all__ = ["FORMATS", "MODELLED_TYPES", "Batch", "FileReject", "Load", "expand_paths", "plan_file"]
+__all__ = [
+    "FORMATS",
+    "MODELLED_TYPES",
+    "Batch",
+    "FileReject",
+    "Load",
+    "expand_paths",
+    "plan_file",
+    "ts_literal",
+]
 
 Format = Literal["stripe", "segment", "table"]
 FORMATS: tuple[str, ...] = ("stripe", "segment", "table")

@@ -88,7 +88,8 @@ _STAGE = (
 """The staged records of a source without events: no event time, no event id."""
 
 
-def _ts_literal(value: dt.datetime) -> str:
+def ts_literal(value: dt.datetime) -> str:
+    """A UTC ``TIMESTAMPTZ`` literal for ``value``."""
     return "TIMESTAMPTZ '" + value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00") + "'"
 
 
@@ -275,7 +276,7 @@ def select_sql(
         problems.append((field_name, cond.format(**quoted), reason))
     field_case = " ".join(f"WHEN {c} THEN {q(f)}" for f, c, _ in problems) or "WHEN FALSE THEN NULL"
     reason_case = " ".join(f"WHEN {c} THEN {r}" for _, c, r in problems) or "WHEN FALSE THEN NULL"
-    snapshot = "NULL" if snapshot_at is None else _ts_literal(snapshot_at)
+    snapshot = "NULL" if snapshot_at is None else ts_literal(snapshot_at)
     names = ", ".join(quoted.values())
     return f"""
 SELECT {names}, _line, _path, _event_at, _event_id, _field, _reason,

@@ -26,7 +26,7 @@ import ibis
 import ibis.expr.datatypes as dt_ibis
 
 from tenure.errors import MissingDependencyError, StoreError
-from tenure.ingest import Batch
+from tenure.ingest import Batch, ts_literal
 from tenure.schema import TABLES, TableSpec
 from tenure.store._loader import (
     INGEST_COLUMNS,
@@ -58,10 +58,6 @@ def _schema(columns: tuple[tuple[str, str], ...]) -> ibis.Schema:
 def storage_columns(spec: TableSpec) -> tuple[tuple[str, str], ...]:
     """Columns of a table as stored: the canonical ones plus the version metadata."""
     return (*((c.name, c.type) for c in spec.columns), *META_COLUMNS)
-
-
-def _sql_time(value: dt.datetime) -> str:
-    return "TIMESTAMPTZ '" + value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f+00") + "'"
 
 
 class Warehouse:
@@ -187,7 +183,7 @@ class Warehouse:
         loader = Loader(
             self.con,
             ingest_id,
-            _sql_time(now),
+            ts_literal(now),
             existing=lambda spec: spec.storage_name,
             sink=self._append,
             existing_rejects="rejects",
@@ -218,7 +214,7 @@ class Warehouse:
         loader = Loader(
             self.con,
             ingest_id,
-            _sql_time(now),
+            ts_literal(now),
             existing=self._stored,
             sink=self._stash,
             existing_rejects="_stored_rejects",
