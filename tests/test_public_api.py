@@ -19,6 +19,7 @@ PACKAGES = [
     "tenure.ingest",
     "tenure.store",
     "tenure.demo",
+    "tenure.metrics",
     "tenure.workspace",
 ]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import (
@@ -24,7 +24,14 @@ from pydantic_settings import (
 from tenure.currencies import is_currency
 from tenure.errors import ConfigError, Location
 
-__all__ = ["CONFIG_FILE", "IngestSettings", "Settings", "StoreSettings", "WarehouseSettings"]
+__all__ = [
+    "CONFIG_FILE",
+    "IngestSettings",
+    "MetricsSettings",
+    "Settings",
+    "StoreSettings",
+    "WarehouseSettings",
+]
 
 CONFIG_FILE = "tenure.toml"
 
@@ -72,6 +79,45 @@ class IngestSettings(_Section):
     )
 
 
+class MetricsSettings(_Section):
+    """How subscription metrics are defined where vendors differ (docs/metrics.md).
+
+    Every default is ChartMogul's choice; the alternatives are other vendors'.
+    """
+
+    churn_recognition: Literal["period_end", "cancellation"] = Field(
+        default="period_end",
+        description="MRR ends when the subscription ends (period_end) or when it is "
+        "cancelled (cancellation).",
+    )
+    past_due: Literal["keep", "exclude"] = Field(
+        default="keep",
+        description="Unpaid invoices keep their MRR until the subscription ends (keep), "
+        "or carry none (exclude).",
+    )
+    discounts: Literal["all", "forever", "none"] = Field(
+        default="all",
+        description="Which discounts reduce MRR: all (ChartMogul), forever coupons only "
+        "(Stripe) or none.",
+    )
+    same_period_churn: Literal["count", "exclude"] = Field(
+        default="count",
+        description="A customer who starts and churns within one period counts as new "
+        "and churned (count) or is left out of both (exclude).",
+    )
+    gross_margin: float = Field(
+        default=1.0, gt=0, le=1, description="Gross margin used by LTV (0-1]."
+    )
+    activation_event: str | None = Field(
+        default=None,
+        description="The track event that marks activation (the key action), e.g. "
+        "'Report Created'.",
+    )
+    activation_days: int = Field(
+        default=14, ge=1, description="Days after sign-up within which activation counts."
+    )
+
+
 class Settings(BaseSettings):
     """All of a workspace's settings.
 
@@ -99,6 +145,7 @@ class Settings(BaseSettings):
     warehouse: WarehouseSettings = WarehouseSettings()
     store: StoreSettings = StoreSettings()
     ingest: IngestSettings = IngestSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
     @field_validator("reporting_currency")
     @classmethod

@@ -1,0 +1,158 @@
+"""What every metric needs: the connection, ``as_of``, the reporting currency and rules.
+
+Money inside the metric code is an integer count of *units*: one hundredth of a minor
+unit of the reporting currency (so 1 USD = 10,000 units). Integers make the running
+sums exact, so a customer whose subscriptions all end has an MRR of exactly zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+from ibis.backends import BaseBackend
+
+from tenure.config import MetricsSettings
+from tenure.currencies import minor_unit_exponent
+from tenure.errors import ConfigError
+
+__all__ = [
+    "INTERVALS",
+    "UNITS_PER_MINOR",
+    "Interval",
+    "MetricsContext",
+    "period_label",
+    "period_spine",
+    "truncate",
+]
+
+Interval = Literal["day", "week", "month", "quarter"]
+INTERVALS: tuple[Interval, ...] = ("day", "week", "month", "quarter")
+UNITS_PER_MINOR = 100
+DAYS_PER_MONTH = 365.25 / 12
+"""Average month length (30.44 days), used where a period has no plan interval."""
+
+MONTHS_PER_PERIOD: dict[str, float] = {"day": 12 / 365, "week": 12 / 52, "month": 1, "quarter": 3}
+PERIODS_PER_HALF_YEAR: dict[str, int] = {"day": 182, "week": 26, "month": 6, "quarter": 2}
+
+
+@dataclass(frozen=True)
+class MetricsContext:
+    """The inputs every metric shares.
+
+    Parameters
+    ----------
+    con
+        An Ibis backend holding Tenure's canonical tables (DuckDB, PostgreSQL, Spark, ...).
+    as_of
+        The day the metrics are computed at; nothing dated later is used.
+    currency
+        The reporting currency (ISO 4217).
+    rules
+        The vendor-dependent definitions (``[metrics]`` in ``tenure.toml``).
+    """
+
+    con: BaseBackend
+    as_of: dt.date
+    currency: str = "USD"
+    rules: MetricsSettings = field(default_factory=MetricsSettings)
+
+    def table(self, name: str) -> ir.Table:
+        return self.con.table(name)
+
+    @property
+    def units_per_major(self) -> int:
+        """Units (hundredths of a minor unit) in one major unit of the reporting currency."""
+        return int(UNITS_PER_MINOR * 10 ** minor_unit_exponent(self.currency))
+
+    def major(self, units: ir.NumericValue) -> ir.FloatingValue:
+        """Convert units to major units of the reporting currency."""
+        return units.cast("float64") / self.units_per_major
+
+
+def check_interval(interval: str) -> Interval:
+    if interval not in INTERVALS:
+        raise ConfigError(
+            f"The 'interval' parameter must be one of {', '.join(INTERVALS)}. "
+            f"Got {interval!r} instead."
+        )
+    return interval
+
+
+_TRUNC = {"week": "W", "month": "M", "quarter": "Q"}
+
+
+def truncate(day: ir.DateValue, interval: Interval) -> ir.DateValue:
+    """The first day of the period that contains ``day`` (weeks start on Monday)."""
+    if interval == "day":
+        return day
+    return day.truncate(_TRUNC[interval]).cast("date")
+
+
+def period_floor(day: dt.date, interval: Interval) -> dt.date:
+    """Python twin of :func:`truncate`, for building the calendar."""
+    if interval == "day":
+        return day
+    if interval == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def next_period(start: dt.date, interval: Interval) -> dt.date:
+    if interval == "day":
+        return start + dt.timedelta(days=1)
+    if interval == "week":
+        return start + dt.timedelta(days=7)
+    months = 1 if interval == "month" else 3
+    month = start.month - 1 + months
+    return dt.date(start.year + month // 12, month % 12 + 1, 1)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months, clamped to the month's last day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def period_spine(first: dt.date, last: dt.date, interval: Interval) -> list[dt.date]:
+    """Every period start from the period of ``first`` to the period of ``last``."""
+    out, start = [], period_floor(first, interval)
+    while start <= last:
+        out.append(start)
+        start = next_period(start, interval)
+    return out
+
+
+def period_label(start: dt.date, interval: Interval) -> str:
+    """``2026-03`` for months, ``2026-Q1`` for quarters, the ISO date otherwise.
+
+    Examples
+    --------
+    >>> period_label(dt.date(2026, 4, 1), "quarter")
+    '2026-Q2'
+    """
+    if interval == "month":
+        return f"{start:%Y-%m}"
+    if interval == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return start.isoformat()
+
+
+def spine_table(periods: list[dt.date], *, as_of: dt.date, interval: Interval) -> ir.Table:
+    """A small calendar table: ``period``, ``period_end`` (the last day counted) and labels."""
+    ends = [min(next_period(p, interval) - dt.timedelta(days=1), as_of) for p in periods]
+    return ibis.memtable(
+        {
+            "period": periods,
+            "period_end": ends,
+            "period_label": [period_label(p, interval) for p in periods],
+        },
+        schema={"period": "date", "period_end": "date", "period_label": "string"},
+    )

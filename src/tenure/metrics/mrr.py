@@ -1,0 +1,270 @@
+"""MRR per customer over time, and its movements, derived as ChartMogul derives them.
+
+Three steps, each an Ibis expression:
+
+1. :func:`mrr_segments`: every non-void invoice line of a recurring price becomes a
+   *segment*: a monthly amount over the line's service period ``[start_on, end_on)``.
+   Intervals are normalised to a month (yearly /12, weekly x52/12, x interval_count),
+   discounts are subtracted, tax is never in, and the amount is converted to the reporting
+   currency at the rate in force when the period starts. Proration lines (mid-period
+   upgrades and seat changes) add or remove the full monthly price of what changed from
+   the change date. The subscription's end cuts its segments short.
+2. :func:`mrr_changes`: the segments summed into each customer's MRR as a step function,
+   one row per day on which it changes, with the movement it is: new, expansion,
+   contraction, churn or reactivation.
+3. The series, cohorts and breakdowns aggregate those rows (``series.py``, ``cohorts.py``).
+
+See ``docs/metrics.md`` for the definitions and worked examples.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from tenure.errors import DataError
+from tenure.metrics._attributes import attach_group
+from tenure.metrics._base import DAYS_PER_MONTH, UNITS_PER_MINOR, MetricsContext
+
+__all__ = ["MOVEMENTS", "check_currencies", "mrr_changes", "mrr_segments"]
+
+MOVEMENTS = ("new", "expansion", "contraction", "churn", "reactivation")
+"""The five MRR movement types, in ChartMogul's meaning (docs/glossary.md)."""
+
+_MONTHS_PER_INTERVAL = {"day": 12 / 365, "week": 12 / 52, "month": 1.0, "year": 12.0}
+_EPOCH = ibis.date(1900, 1, 1)
+
+
+def _months(interval: ir.StringValue, count: ir.IntegerValue) -> ir.FloatingValue:
+    """Months in one billing period of the price, e.g. 12 for yearly, 12/52 for weekly."""
+    per = ibis.cases(*((interval == k, v) for k, v in _MONTHS_PER_INTERVAL.items()), else_=None)
+    return per.cast("float64") * count.fill_null(1).cast("float64")
+
+
+def _fx(ctx: MetricsContext) -> ir.Table:
+    """Rates into the reporting currency, each valid over ``[valid_from, valid_to)``.
+
+    A direct pair (``EUR -> USD``) wins over the inverse of ``USD -> EUR``. The first
+    rate of a pair also covers every earlier day.
+    """
+    fx = ctx.table("fx_rates")
+    direct = fx.filter(fx.quote_currency == ctx.currency).select(
+        "currency", "rate_on", rate=fx.rate.cast("float64")
+    )
+    inverse = fx.filter((fx.currency == ctx.currency) & (fx.rate > 0))
+    inverse = inverse.select(
+        currency=inverse.quote_currency, rate_on=inverse.rate_on, rate=1.0 / inverse.rate
+    )
+    inverse = inverse.anti_join(direct.select("currency").distinct(), "currency")
+    rates = direct.union(inverse, distinct=False)
+    w = ibis.window(group_by="currency", order_by="rate_on")
+    rates = rates.mutate(
+        valid_to=rates.rate_on.lead().over(w),
+        first=ibis.row_number().over(w) == 0,
+    )
+    return rates.select(
+        "currency",
+        "rate",
+        "valid_to",
+        valid_from=ibis.ifelse(rates.first, _EPOCH, rates.rate_on),
+    )
+
+
+def _stops(ctx: MetricsContext) -> ir.Table:
+    """When each subscription stops carrying MRR, by ``rules.churn_recognition``."""
+    s = ctx.table("subscriptions")
+    ended = s.ended_at.fill_null(ibis.ifelse(s.status == "canceled", s.canceled_at, None))
+    if ctx.rules.churn_recognition == "cancellation":
+        cancelled = (s.status == "canceled") | s.cancel_at_period_end.fill_null(False)
+        stop = ibis.ifelse(cancelled, s.canceled_at.fill_null(ended), ended)
+    else:
+        stop = ended
+    return s.select("subscription_id", stop_at=stop)
+
+
+def _forever_discounts(ctx: MetricsContext) -> ir.Table:
+    """Since when each subscription has had a ``forever`` coupon (Stripe's MRR rule)."""
+    sv = ctx.table("subscriptions_versions")
+    coupons = ctx.table("coupons")
+    forever = coupons.filter(coupons.duration == "forever").select("coupon_id")
+    windows = sv.filter(sv.coupon_id.notnull()).semi_join(forever, "coupon_id")
+    return windows.group_by("subscription_id").agg(
+        forever_from=windows.discount_start_at.fill_null(windows._version_at).min()
+    )
+
+
+def mrr_segments(ctx: MetricsContext) -> ir.Table:
+    """Every invoice line that carries MRR, as a monthly amount over its service period.
+
+    Grain: ``line_id``. Columns: ``customer_id``, ``subscription_id``, ``invoice_id``,
+    ``price_id``, ``product_id``, ``currency``, ``start_on``, ``end_on`` (exclusive),
+    ``units`` (monthly amount in hundredths of a reporting-currency minor unit),
+    ``is_free`` (a free price), ``paid`` (the invoice is paid).
+
+    Raises
+    ------
+    DataError
+        When no exchange rate converts a billed currency into the reporting one.
+    """
+    lines = ctx.table("invoice_lines")
+    inv = ctx.table("invoices")
+    keep = ["void", "draft"]
+    inv = inv.filter(inv.status.isnull() | ~inv.status.isin(keep))
+    if ctx.rules.past_due == "exclude":
+        inv = inv.filter(inv.status == "paid")
+    inv = inv.select(
+        "invoice_id",
+        "customer_id",
+        inv_currency=inv.currency,
+        paid=(inv.status == "paid"),
+    )
+    p = ctx.table("prices")
+    prices = p.select(
+        "price_id",
+        price_product=p.product_id,
+        unit=p.amount_minor,
+        price_interval=p.interval,
+        price_count=p.interval_count,
+        price_type=p.type,
+        price_free=p.is_free,
+    )
+    t = lines.join(inv, "invoice_id").left_join(prices, "price_id")
+    t = t.left_join(_stops(ctx), "subscription_id")
+    recurring = t.price_interval.notnull() | (t.price_type.isnull() & (t.kind == "subscription"))
+    t = t.filter(
+        t.subscription_id.notnull()
+        & recurring
+        & t.period_start_at.notnull()
+        & t.period_end_at.notnull()
+    )
+    end_at = ibis.least(t.period_end_at, t.stop_at.fill_null(t.period_end_at))
+    line_days = t.period_end_at.epoch_seconds() - t.period_start_at.epoch_seconds()
+    line_days = line_days.cast("float64") / 86400
+    months = _months(t.price_interval, t.price_count).fill_null(line_days / DAYS_PER_MONTH)
+    amount = t.amount_minor.fill_null(0).cast("float64")
+    # A proration line's amount covers part of a period; its full-period price is the
+    # unit price times the quantity (or, for tiered prices, the amount scaled up).
+    full = (t.unit * t.quantity.fill_null(1)).cast("float64")
+    scaled = amount.abs() * (months * DAYS_PER_MONTH) / ibis.greatest(line_days, 1.0 / 24)
+    prorated = amount.sign() * full.fill_null(scaled)
+    listed = ibis.ifelse(t.proration.fill_null(False), prorated, amount)
+    share = ibis.ifelse(
+        amount == 0, 0.0, t.discount_minor.fill_null(0).cast("float64") / amount.abs()
+    )
+    share = ibis.greatest(ibis.least(share, 1.0), 0.0)
+    if ctx.rules.discounts == "none":
+        share = ibis.literal(0.0)
+    elif ctx.rules.discounts == "forever":
+        t = t.left_join(_forever_discounts(ctx), "subscription_id")
+        counts = t.forever_from.notnull() & (t.period_start_at >= t.forever_from)
+        share = ibis.ifelse(counts, share, 0.0)
+    t = t.mutate(
+        currency=t.currency.fill_null(t.inv_currency).upper(),
+        start_on=t.period_start_at.date(),
+        end_on=end_at.date(),
+        monthly_minor=listed * (1.0 - share) / months,
+        is_free=t.price_free.fill_null(False) | (t.unit.fill_null(-1) == 0),
+        product_id=t.price_product,
+    )
+    t = t.filter(t.start_on < t.end_on)
+    fx = _fx(ctx)
+    t = t.left_join(
+        fx,
+        [
+            t.currency == fx.currency,
+            t.start_on >= fx.valid_from,
+            fx.valid_to.isnull() | (t.start_on < fx.valid_to),
+        ],
+    )
+    rate = ibis.ifelse(t.currency == ctx.currency, 1.0, t.rate)
+    units = (t.monthly_minor * rate * UNITS_PER_MINOR).round().cast("int64")
+    return t.select(
+        "line_id",
+        "customer_id",
+        "subscription_id",
+        "invoice_id",
+        "price_id",
+        "product_id",
+        "currency",
+        "start_on",
+        "end_on",
+        "is_free",
+        "paid",
+        units=units,
+    )
+
+
+def check_currencies(ctx: MetricsContext, segments: ir.Table) -> None:
+    """Raise :class:`DataError` naming any billed currency that cannot be converted."""
+    missing = segments.filter(segments.units.isnull()).select("currency").distinct()
+    codes = sorted(str(c) for c in missing.to_pyarrow().column("currency").to_pylist())
+    if codes:
+        raise DataError(
+            f"no exchange rate converts {', '.join(codes)} into the reporting currency "
+            f"{ctx.currency}; add rows for them to the fx_rates table "
+            f"(currency, quote_currency={ctx.currency!r}, rate_on, rate) and retry"
+        )
+
+
+def mrr_changes(
+    ctx: MetricsContext, *, segments: ir.Table | None = None, by: str | None = None
+) -> ir.Table:
+    """Each customer's MRR as a step function: one row per (customer, group, day) of change.
+
+    Grain: ``(customer_id, group, day)``. ``group`` is the value of the breakdown
+    attribute ``by`` (a constant ``"all"`` without one). Columns: ``delta`` (units),
+    ``before``/``after`` (the group's MRR around the change), ``total_before`` and
+    ``total_after`` (the customer's MRR across groups) and ``movement``:
+
+    - ``new``: the customer's first MRR ever;
+    - ``reactivation``: MRR again after having churned;
+    - ``expansion`` / ``contraction``: MRR up / down while the customer stays paying;
+    - ``churn``: the customer's MRR falls to zero (also by moving to a free plan).
+
+    With a breakdown, a rise in one group is ``new`` or ``reactivation`` only when the
+    customer as a whole starts paying; moving between groups is contraction in one and
+    expansion in the other.
+    """
+    segs = segments if segments is not None else mrr_segments(ctx)
+    segs = attach_group(ctx, segs, by)
+    live = segs.filter(segs.units != 0)
+    starts = live.select("customer_id", "group", day=live.start_on, delta=live.units)
+    ends = live.select("customer_id", "group", day=live.end_on, delta=-live.units)
+    d = starts.union(ends, distinct=False)
+    d = d.filter(d.day <= ctx.as_of)
+    d = d.group_by("customer_id", "group", "day").agg(delta=d.delta.sum())
+    d = d.filter(d.delta != 0)
+
+    g = ibis.cumulative_window(group_by=["customer_id", "group"], order_by="day")
+    d = d.mutate(after=d.delta.sum().over(g))
+    d = d.mutate(before=d.after - d.delta)
+
+    tot = d.group_by("customer_id", "day").agg(total_delta=d.delta.sum())
+    c = ibis.cumulative_window(group_by="customer_id", order_by="day")
+    tot = tot.mutate(total_after=tot.total_delta.sum().over(c))
+    tot = tot.mutate(total_before=tot.total_after - tot.total_delta)
+    first = ibis.ifelse((tot.total_before <= 0) & (tot.total_after > 0), tot.day, None)
+    tot = tot.mutate(first_on=first.min().over(group_by="customer_id"))
+    tot = tot.select("customer_id", "day", "total_before", "total_after", "first_on")
+
+    j = d.join(tot, ["customer_id", "day"])
+    up, down = j.delta > 0, j.delta < 0
+    movement = ibis.cases(
+        (up & (j.total_before <= 0) & (j.day == j.first_on), "new"),
+        (up & (j.total_before <= 0), "reactivation"),
+        (up, "expansion"),
+        (down & (j.total_after <= 0), "churn"),
+        else_="contraction",
+    )
+    return j.select(
+        "customer_id",
+        "group",
+        "day",
+        "delta",
+        "before",
+        "after",
+        "total_before",
+        "total_after",
+        "first_on",
+        movement=movement,
+    )

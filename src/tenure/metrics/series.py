@@ -1,0 +1,249 @@
+"""MRR series by day, week, month or quarter: movements, customers and the rates built on them.
+
+Every row obeys ``mrr = mrr_start + new + expansion + reactivation - contraction - churn``
+(the movements are positive amounts). Formulas are in ``docs/metrics.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from tenure.metrics._attributes import check_by
+from tenure.metrics._base import (
+    MONTHS_PER_PERIOD,
+    PERIODS_PER_HALF_YEAR,
+    Interval,
+    MetricsContext,
+    add_months,
+    check_interval,
+    period_spine,
+    spine_table,
+    truncate,
+)
+from tenure.metrics.mrr import MOVEMENTS, mrr_changes
+
+__all__ = ["SERIES_COLUMNS", "SeriesQuery", "mrr_series"]
+
+SERIES_COLUMNS = (
+    "period",
+    "group",
+    "mrr",
+    "arr",
+    "mrr_start",
+    "new",
+    "expansion",
+    "contraction",
+    "churn",
+    "reactivation",
+    "net_new_mrr",
+    "customers",
+    "customers_start",
+    "new_customers",
+    "reactivated_customers",
+    "churned_customers",
+    "arpa",
+    "customer_churn_rate",
+    "gross_mrr_churn_rate",
+    "net_mrr_churn_rate",
+    "nrr",
+    "grr",
+    "nrr_ttm",
+    "grr_ttm",
+    "retention_rate",
+    "ltv",
+)
+"""Columns of :func:`mrr_series`, in order (money in major units)."""
+
+
+@dataclass(frozen=True)
+class SeriesQuery:
+    """What series to compute: the period, the range and an optional breakdown.
+
+    ``start`` and ``end`` are days; every period that overlaps ``[start, end]`` is
+    returned. ``end`` defaults to ``as_of``; ``start`` to the first MRR change.
+    """
+
+    interval: Interval = "month"
+    start: dt.date | None = None
+    end: dt.date | None = None
+    by: str | None = None
+
+    def __post_init__(self) -> None:
+        check_interval(self.interval)
+        check_by(self.by)
+
+
+def _changes_by_period(ctx: MetricsContext, q: SeriesQuery) -> ir.Table:
+    ch = mrr_changes(ctx, by=q.by)
+    ch = ch.mutate(period=truncate(ch.day, q.interval))
+    if ctx.rules.same_period_churn == "exclude":
+        # Drop customers who start from zero and are back at zero within one period:
+        # their new business and churn cancel, and every movement between them too.
+        w = ibis.window(group_by=["customer_id", "group", "period"], order_by="day")
+        ch = ch.mutate(
+            _first_before=ch.before.first().over(w),
+            _last_after=ch.after.last().over(
+                group_by=["customer_id", "group", "period"], order_by="day"
+            ),
+            _has_new=(ch.movement == "new").any().over(w),
+        )
+        flash = (ch._first_before <= 0) & (ch._last_after <= 0) & ch._has_new
+        ch = ch.filter(~flash).drop("_first_before", "_last_after", "_has_new")
+    return ch
+
+
+def _aggregate(ch: ir.Table) -> ir.Table:
+    amounts: dict[str, ir.Value] = {
+        m: ch.delta.abs().sum(where=ch.movement == m).fill_null(0) for m in MOVEMENTS
+    }
+    return ch.group_by("group", "period").agg(
+        **amounts,
+        net=ch.delta.sum(),
+        logo_change=(
+            ibis.cases(
+                ((ch.before <= 0) & (ch.after > 0), 1),
+                ((ch.before > 0) & (ch.after <= 0), -1),
+                else_=0,
+            ).sum()
+        ),
+        new_customers=ch.customer_id.nunique(where=ch.movement == "new"),
+        reactivated_customers=ch.customer_id.nunique(where=ch.movement == "reactivation"),
+        churned_customers=ch.customer_id.nunique(where=ch.movement == "churn"),
+    )
+
+
+def _first_day(ch: ir.Table) -> dt.date | None:
+    value = ch.day.min().to_pyarrow().as_py()
+    return value if isinstance(value, dt.date) else None
+
+
+def mrr_series(ctx: MetricsContext, query: SeriesQuery | None = None) -> ir.Table:
+    """The MRR series for ``query``; grain ``(group, period)``.
+
+    Columns are :data:`SERIES_COLUMNS`. Money is in major units of the reporting
+    currency; rates are fractions (0.05 = 5%). Rates whose denominator is zero are null.
+    ``nrr_ttm``/``grr_ttm`` are null unless the interval is a month or a quarter.
+    """
+    q = query or SeriesQuery()
+    ch = _changes_by_period(ctx, q)
+    end = min(q.end or ctx.as_of, ctx.as_of)
+    first = _first_day(ch) or (q.start or end)
+    periods = period_spine(min(first, q.start or first), end, q.interval)
+    spine = spine_table(periods, as_of=ctx.as_of, interval=q.interval)
+    agg = _aggregate(ch)
+    groups = agg.select("group").distinct()
+    if q.by is None:
+        groups = ibis.memtable({"group": ["all"]}, schema={"group": "string"})
+    grid = groups.cross_join(spine)
+    t = grid.left_join(agg, ["group", "period"]).drop("group_right", "period_right")
+    zero = {c: t[c].fill_null(0) for c in (*MOVEMENTS, "net", "logo_change")}
+    zero |= {
+        c: t[c].fill_null(0)
+        for c in ("new_customers", "reactivated_customers", "churned_customers")
+    }
+    t = t.mutate(**zero)
+    cum = ibis.cumulative_window(group_by="group", order_by="period")
+    t = t.mutate(mrr_u=t.net.sum().over(cum), customers=t.logo_change.sum().over(cum))
+    t = t.mutate(mrr_start_u=t.mrr_u - t.net, customers_start=t.customers - t.logo_change)
+    t = _rates(ctx, t, q.interval)
+    t = _ttm(ctx, t, q)
+    lo = q.start or periods[0]
+    t = t.filter((t.period_end >= lo) & (t.period <= end))
+    return t.select(
+        period=t.period_label,
+        group=t.group,
+        **_money(ctx, t),
+        **{c: t[c] for c in SERIES_COLUMNS[11:]},
+    ).order_by(["group", "period"])
+
+
+def _money(ctx: MetricsContext, t: ir.Table) -> dict[str, Any]:
+    m = ctx.major
+    return {
+        "mrr": m(t.mrr_u),
+        "arr": m(t.mrr_u * 12),
+        "mrr_start": m(t.mrr_start_u),
+        **{k: m(t[k]) for k in MOVEMENTS},
+        "net_new_mrr": m(t.net),
+    }
+
+
+def _ratio(num: ir.NumericValue, den: ir.NumericValue) -> ir.FloatingValue:
+    return ibis.ifelse(den > 0, num.cast("float64") / den.cast("float64"), None)
+
+
+def _rates(ctx: MetricsContext, t: ir.Table, interval: Interval) -> ir.Table:
+    start = t.mrr_start_u
+    gross = t.churn + t.contraction
+    net = gross - t.expansion - t.reactivation
+    t = t.mutate(
+        arpa=ibis.ifelse(t.customers > 0, ctx.major(t.mrr_u) / t.customers, None),
+        customer_churn_rate=_ratio(t.churned_customers, t.customers_start),
+        gross_mrr_churn_rate=_ratio(gross, start),
+        net_mrr_churn_rate=_ratio(net, start),
+        nrr=_ratio(start - net, start),
+        grr=_ratio(start - gross, start),
+        retention_rate=_ratio(
+            t.customers - t.new_customers - t.reactivated_customers, t.customers_start
+        ),
+    )
+    # LTV = ARPA x gross margin / (six-month trailing mean of the monthly churn rate).
+    trailing = ibis.window(
+        group_by="group", order_by="period", preceding=PERIODS_PER_HALF_YEAR[interval] - 1
+    )
+    monthly_churn = t.customer_churn_rate.mean().over(trailing) / MONTHS_PER_PERIOD[interval]
+    return t.mutate(
+        ltv=ibis.ifelse(monthly_churn > 0, t.arpa * ctx.rules.gross_margin / monthly_churn, None)
+    )
+
+
+def _ttm(ctx: MetricsContext, t: ir.Table, q: SeriesQuery) -> ir.Table:
+    """Trailing-twelve-month NRR and GRR: this period's MRR from last year's customers."""
+    if q.interval not in ("month", "quarter"):
+        return t.mutate(nrr_ttm=ibis.null("float64"), grr_ttm=ibis.null("float64"))
+    ends = t.select("period", "period_end").distinct().to_pyarrow().to_pylist()
+    points = ibis.memtable(
+        {
+            "period": [r["period"] for r in ends],
+            "at": [r["period_end"] for r in ends],
+            "year_ago": [add_months(r["period_end"], -12) for r in ends],
+        },
+        schema={"period": "date", "at": "date", "year_ago": "date"},
+    )
+    ttm = _ttm_table(ctx, points, q.by)
+    t = t.left_join(ttm, ["group", "period"])
+    return t.drop(*(c for c in t.columns if c.endswith("_right")))
+
+
+def _ttm_table(ctx: MetricsContext, points: ir.Table, by: str | None) -> ir.Table:
+    ch = mrr_changes(ctx, by=by)
+    w = ibis.window(group_by=["customer_id", "group"], order_by="day")
+    iv = ch.select("customer_id", "group", "day", "after", until=ch.day.lead().over(w))
+
+    def at(col: str, name: str) -> ir.Table:
+        j = iv.join(
+            points,
+            [iv.day <= points[col], iv.until.isnull() | (points[col] < iv.until)],
+        )
+        j = j.filter(j.after > 0)
+        return j.select("customer_id", "group", "period", **{name: j.after})
+
+    then, now = at("year_ago", "then"), at("at", "now")
+    j = then.left_join(now, ["customer_id", "group", "period"])
+    kept = j.now.fill_null(0)
+    agg = j.group_by(group=j.group, period=j.period).agg(
+        _then=j.then.sum(),
+        _now=kept.sum(),
+        _floor=ibis.least(kept, j.then).sum(),
+    )
+    return agg.select(
+        "group",
+        "period",
+        nrr_ttm=_ratio(agg._now, agg._then),
+        grr_ttm=_ratio(agg._floor, agg._then),
+    )
