@@ -8,21 +8,44 @@ from __future__ import annotations
 
 from tenure.metrics._attributes import BREAKDOWNS, breakdowns
 from tenure.metrics._base import INTERVALS, Interval, MetricsContext, period_label
-from tenure.metrics.mrr import MOVEMENTS, check_currencies, mrr_changes, mrr_segments
+from tenure.metrics.cohorts import COHORT_COLUMNS, CohortQuery, cohort_tables, month_end_mrr
+from tenure.metrics.conversion import activation, freemium_conversion, trial_conversion
+from tenure.metrics.engagement import ACTIVE_TYPES, engagement
+from tenure.metrics.feedback import nps
+from tenure.metrics.mrr import (
+    MOVEMENTS,
+    check_currencies,
+    fx_windows,
+    mrr_changes,
+    mrr_segments,
+)
+from tenure.metrics.payments import payment_health
 from tenure.metrics.series import SERIES_COLUMNS, SeriesQuery, mrr_series
 
 __all__ = [
+    "ACTIVE_TYPES",
     "BREAKDOWNS",
+    "COHORT_COLUMNS",
     "INTERVALS",
     "MOVEMENTS",
     "SERIES_COLUMNS",
+    "CohortQuery",
     "Interval",
     "MetricsContext",
     "SeriesQuery",
+    "activation",
     "breakdowns",
     "check_currencies",
+    "cohort_tables",
+    "engagement",
+    "freemium_conversion",
+    "fx_windows",
+    "month_end_mrr",
     "mrr_changes",
     "mrr_segments",
     "mrr_series",
+    "nps",
+    "payment_health",
     "period_label",
+    "trial_conversion",
 ]

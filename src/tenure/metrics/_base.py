@@ -156,3 +156,22 @@ def spine_table(periods: list[dt.date], *, as_of: dt.date, interval: Interval) -
         },
         schema={"period": "date", "period_end": "date", "period_label": "string"},
     )
+
+
+def labelled(t: ir.Table, interval: Interval) -> ir.Table:
+    """Run a small per-period table and replace its ``period`` date by the period label."""
+    rows = t.order_by("period").to_pyarrow().to_pylist()
+    names = [c for c in t.columns if c != "period"]
+    return ibis.memtable(
+        {
+            "period": [period_label(r["period"], interval) for r in rows],
+            **{c: [r[c] for r in rows] for c in names},
+        },
+        schema={"period": "string", **{c: t.schema()[c] for c in names}},
+    )
+
+
+def join_left(left: ir.Table, right: ir.Table, keys: list[str] | str) -> ir.Table:
+    """``left`` left-joined to ``right`` on equal ``keys``, keeping one copy of each key."""
+    t = left.left_join(right, keys)
+    return t.drop(*(c for c in t.columns if c.endswith("_right")))

@@ -26,7 +26,7 @@ from tenure.errors import DataError
 from tenure.metrics._attributes import attach_group
 from tenure.metrics._base import DAYS_PER_MONTH, UNITS_PER_MINOR, MetricsContext
 
-__all__ = ["MOVEMENTS", "check_currencies", "mrr_changes", "mrr_segments"]
+__all__ = ["MOVEMENTS", "check_currencies", "fx_windows", "mrr_changes", "mrr_segments"]
 
 MOVEMENTS = ("new", "expansion", "contraction", "churn", "reactivation")
 """The five MRR movement types, in ChartMogul's meaning (docs/glossary.md)."""
@@ -41,7 +41,7 @@ def _months(interval: ir.StringValue, count: ir.IntegerValue) -> ir.FloatingValu
     return per.cast("float64") * count.fill_null(1).cast("float64")
 
 
-def _fx(ctx: MetricsContext) -> ir.Table:
+def fx_windows(ctx: MetricsContext) -> ir.Table:
     """Rates into the reporting currency, each valid over ``[valid_from, valid_to)``.
 
     A direct pair (``EUR -> USD``) wins over the inverse of ``USD -> EUR``. The first
@@ -167,7 +167,7 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
         product_id=t.price_product,
     )
     t = t.filter(t.start_on < t.end_on)
-    fx = _fx(ctx)
+    fx = fx_windows(ctx)
     t = t.left_join(
         fx,
         [

@@ -21,6 +21,7 @@ from tenure.metrics._base import (
     MetricsContext,
     add_months,
     check_interval,
+    join_left,
     period_spine,
     spine_table,
     truncate,
@@ -140,7 +141,7 @@ def mrr_series(ctx: MetricsContext, query: SeriesQuery | None = None) -> ir.Tabl
     if q.by is None:
         groups = ibis.memtable({"group": ["all"]}, schema={"group": "string"})
     grid = groups.cross_join(spine)
-    t = grid.left_join(agg, ["group", "period"]).drop("group_right", "period_right")
+    t = join_left(grid, agg, ["group", "period"])
     zero = {c: t[c].fill_null(0) for c in (*MOVEMENTS, "net", "logo_change")}
     zero |= {
         c: t[c].fill_null(0)
@@ -216,8 +217,7 @@ def _ttm(ctx: MetricsContext, t: ir.Table, q: SeriesQuery) -> ir.Table:
         schema={"period": "date", "at": "date", "year_ago": "date"},
     )
     ttm = _ttm_table(ctx, points, q.by)
-    t = t.left_join(ttm, ["group", "period"])
-    return t.drop(*(c for c in t.columns if c.endswith("_right")))
+    return join_left(t, ttm, ["group", "period"])
 
 
 def _ttm_table(ctx: MetricsContext, points: ir.Table, by: str | None) -> ir.Table:
