@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -28,9 +29,15 @@ from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
 
 if TYPE_CHECKING:
-    from tenure.demo import DemoManifest
+    import polars as pl
 
-__all__ = ["Workspace"]
+    from tenure.demo import DemoManifest
+    from tenure.metrics import Interval, MetricsContext
+
+MetricTable = Literal["trials", "freemium", "activation", "engagement", "payments", "nps"]
+METRIC_TABLES: tuple[str, ...] = typing.get_args(MetricTable)
+
+__all__ = ["METRIC_TABLES", "Workspace"]
 
 DEFAULT_TOML = """\
 # Tenure workspace settings; every key is described in docs/configuration.md.
@@ -49,7 +56,19 @@ url = "sqlite:///tenure.sqlite"
 [ingest]
 # Timestamps later than now plus this many hours are rejected.
 future_tolerance_hours = 24
+
+[metrics]
+# Where vendors differ; the defaults are ChartMogul's (docs/metrics.md).
+churn_recognition = "period_end"   # or "cancellation"
+past_due = "keep"                  # or "exclude"
+discounts = "all"                  # or "forever" (Stripe) or "none"
+same_period_churn = "count"        # or "exclude"
+gross_margin = 1.0
+# activation_event = "Report Created"   # the track event that marks activation
+activation_days = 14
 """
+
+DEMO_ACTIVATION_EVENT = "Report Created"
 
 
 class Workspace:
@@ -190,3 +209,117 @@ class Workspace:
         return generate(
             Path(out), customers=customers, months=months, seed=seed, progress=self.progress
         )
+
+    def create_demo(
+        self, *, customers: int = 2000, months: int = 24, seed: int = 0
+    ) -> tuple[DemoManifest, list[IngestResult]]:
+        """Generate a demo world into ``<workspace>/data`` and ingest it.
+
+        The demo's key action (``Report Created``) becomes the workspace's activation
+        event unless one is set already.
+        """
+        data = self.root / "data"
+        manifest = self.generate_demo(data, customers=customers, months=months, seed=seed)
+        results = self.ingest([data / "stripe", data / "segment", data / "tables"])
+        if self.settings.metrics.activation_event is None:
+            toml = self.root / CONFIG_FILE
+            text = toml.read_text(encoding="utf-8").replace(
+                '# activation_event = "Report Created"',
+                f'activation_event = "{DEMO_ACTIVATION_EVENT}"',
+            )
+            toml.write_text(text, encoding="utf-8")
+            self.settings = Settings.load(self.root)
+        return manifest, results
+
+    # -- metrics -----------------------------------------------------------------------------
+
+    def data_through(self) -> dt.date | None:
+        """The day of the latest invoice: how far the billing data reaches."""
+        t = self.warehouse.table("invoices")
+        value = t.created_at.max().to_pyarrow().as_py()
+        return value.date() if isinstance(value, dt.datetime) else None
+
+    def metrics_context(self, *, as_of: dt.date | None = None) -> MetricsContext:
+        """What the metric functions need, as of ``as_of``.
+
+        ``as_of`` defaults to today, or to the day of the latest invoice when the data
+        stops earlier (so stale data does not look like churn).
+        """
+        from tenure.metrics import MetricsContext
+
+        if as_of is None:
+            today = self.clock.now().date()
+            through = self.data_through()
+            as_of = min(today, through) if through is not None else today
+        return MetricsContext(
+            self.warehouse.ibis,
+            as_of,
+            currency=self.settings.reporting_currency,
+            rules=self.settings.metrics,
+        )
+
+    def metrics(
+        self,
+        *,
+        interval: Interval = "month",
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        by: str | None = None,
+        as_of: dt.date | None = None,
+    ) -> pl.DataFrame:
+        """The MRR series: movements, customers, churn and retention rates per period.
+
+        Columns are :data:`tenure.metrics.SERIES_COLUMNS`; money is in major units of
+        the reporting currency. See ``docs/metrics.md``.
+        """
+        from tenure.metrics import SeriesQuery, check_currencies, mrr_segments, mrr_series
+
+        ctx = self.metrics_context(as_of=as_of)
+        query = SeriesQuery(interval=interval, start=start, end=end, by=by)
+        with self.progress.task("Computing metrics", total=None):
+            check_currencies(ctx, mrr_segments(ctx))
+            df: pl.DataFrame = mrr_series(ctx, query).to_polars()
+        return df
+
+    def cohorts(
+        self,
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        by: str | None = None,
+        as_of: dt.date | None = None,
+    ) -> pl.DataFrame:
+        """Logo and net MRR retention by month of first payment (long form)."""
+        from tenure.metrics import CohortQuery, cohort_tables
+
+        ctx = self.metrics_context(as_of=as_of)
+        with self.progress.task("Computing cohorts", total=None):
+            df: pl.DataFrame = cohort_tables(
+                ctx, CohortQuery(start=start, end=end, by=by)
+            ).to_polars()
+        return df
+
+    def metric_table(
+        self, name: MetricTable, *, interval: Interval = "month", as_of: dt.date | None = None
+    ) -> pl.DataFrame:
+        """One of the per-period tables.
+
+        ``name`` is trials, freemium, activation, engagement, payments or nps.
+        """
+        from tenure import metrics
+
+        functions = {
+            "trials": metrics.trial_conversion,
+            "freemium": metrics.freemium_conversion,
+            "activation": metrics.activation,
+            "engagement": metrics.engagement,
+            "payments": metrics.payment_health,
+            "nps": metrics.nps,
+        }
+        if name not in functions:
+            raise ConfigError(
+                f"The 'name' parameter must be one of {', '.join(functions)}. Got {name!r} instead."
+            )
+        ctx = self.metrics_context(as_of=as_of)
+        df: pl.DataFrame = functions[name](ctx, interval=interval).to_polars()
+        return df

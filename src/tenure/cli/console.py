@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -14,7 +16,8 @@ from rich.progress import (
 
 __all__ = ["RichProgress", "console", "err_console"]
 
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 160)
+"""Standard output; piped output gets 160 columns so tables are not cut to 80."""
 err_console = Console(stderr=True)
 
 

@@ -6,6 +6,7 @@ The workspace is imported inside each command so that ``tenure --help`` is fast.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 import typer
 
 from tenure.cli.console import RichProgress, console, err_console
+from tenure.cli.metrics import metrics_app, render
 from tenure.errors import TenureError
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ app = typer.Typer(
 )
 demo_app = typer.Typer(help="Generate and load a synthetic SaaS world.")
 app.add_typer(demo_app, name="demo")
+app.add_typer(metrics_app, name="metrics")
 
 WorkspaceOpt = Annotated[
     Path, typer.Option("--workspace", "-w", help="Workspace folder.", show_default=True)
@@ -182,17 +185,10 @@ def demo(
 
     try:
         with Workspace.init(directory, progress=RichProgress()) as ws:
-            manifest = ws.generate_demo(
-                directory / "data", customers=customers, months=months, seed=seed
-            )
-            results = ws.ingest(
-                [
-                    directory / "data" / "stripe",
-                    directory / "data" / "segment",
-                    directory / "data" / "tables",
-                ]
-            )
+            manifest, results = ws.create_demo(customers=customers, months=months, seed=seed)
             counts = ws.counts()
+            series = ws.metrics(interval="month", as_of=manifest.end - dt.timedelta(days=1))
+            currency = ws.settings.reporting_currency
     except TenureError as exc:
         raise _fail(exc) from exc
     _print_results(results)
@@ -202,6 +198,22 @@ def demo(
         f"{counts['events']:,} product events, {counts['rejects']:,} rejects "
         f"({manifest.start} to {manifest.end})."
     )
+    render(
+        series.tail(6),
+        title=f"Headline metrics, last six months ({currency})",
+        columns={
+            "period": "period",
+            "mrr": "MRR",
+            "customers": "customers",
+            "arpa": "ARPA",
+            "new": "new",
+            "churn": "churn",
+            "customer_churn_rate": "logo churn",
+            "nrr": "NRR",
+            "ltv": "LTV",
+        },
+    )
+    console.print(f"Explore: tenure metrics -w {directory}; tenure metrics cohorts -w {directory}")
 
 
 @demo_app.command("generate")

@@ -6,7 +6,7 @@ Three steps, each an Ibis expression:
    *segment*: a monthly amount over the line's service period ``[start_on, end_on)``.
    Intervals are normalised to a month (yearly /12, weekly x52/12, x interval_count),
    discounts are subtracted, tax is never in, and the amount is converted to the reporting
-   currency at the rate in force when the period starts. Proration lines (mid-period
+   currency at the rate in force when the billing period starts. Proration lines (mid-period
    upgrades and seat changes) add or remove the full monthly price of what changed from
    the change date. The subscription's end cuts its segments short.
 2. :func:`mrr_changes`: the segments summed into each customer's MRR as a step function,
@@ -158,8 +158,13 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
         t = t.left_join(_forever_discounts(ctx), "subscription_id")
         counts = t.forever_from.notnull() & (t.period_start_at >= t.forever_from)
         share = ibis.ifelse(counts, share, 0.0)
+    # Lines that share a subscription's billing period (the regular line and its
+    # prorations) are converted at one rate, the one in force when the period began,
+    # so a mid-period change nets out exactly.
+    period = ibis.window(group_by=["subscription_id", "period_end_at"])
     t = t.mutate(
         currency=t.currency.fill_null(t.inv_currency).upper(),
+        fx_on=t.period_start_at.min().over(period).date(),
         start_on=t.period_start_at.date(),
         end_on=end_at.date(),
         monthly_minor=listed * (1.0 - share) / months,
@@ -172,8 +177,8 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
         fx,
         [
             t.currency == fx.currency,
-            t.start_on >= fx.valid_from,
-            fx.valid_to.isnull() | (t.start_on < fx.valid_to),
+            t.fx_on >= fx.valid_from,
+            fx.valid_to.isnull() | (t.fx_on < fx.valid_to),
         ],
     )
     rate = ibis.ifelse(t.currency == ctx.currency, 1.0, t.rate)
