@@ -79,8 +79,7 @@ class SeriesQuery:
         check_by(self.by)
 
 
-def _changes_by_period(ctx: MetricsContext, q: SeriesQuery) -> ir.Table:
-    ch = mrr_changes(ctx, by=q.by)
+def _changes_by_period(ch: ir.Table, ctx: MetricsContext, q: SeriesQuery) -> ir.Table:
     ch = ch.mutate(period=truncate(ch.day, q.interval))
     if ctx.rules.same_period_churn == "exclude":
         # Drop customers who start from zero and are back at zero within one period:
@@ -131,7 +130,8 @@ def mrr_series(ctx: MetricsContext, query: SeriesQuery | None = None) -> ir.Tabl
     ``nrr_ttm``/``grr_ttm`` are null unless the interval is a month or a quarter.
     """
     q = query or SeriesQuery()
-    ch = _changes_by_period(ctx, q)
+    changes = mrr_changes(ctx, by=q.by)
+    ch = _changes_by_period(changes, ctx, q)
     end = min(q.end or ctx.as_of, ctx.as_of)
     first = _first_day(ch) or (q.start or end)
     periods = period_spine(min(first, q.start or first), end, q.interval)
@@ -152,7 +152,7 @@ def mrr_series(ctx: MetricsContext, query: SeriesQuery | None = None) -> ir.Tabl
     t = t.mutate(mrr_u=t.net.sum().over(cum), customers=t.logo_change.sum().over(cum))
     t = t.mutate(mrr_start_u=t.mrr_u - t.net, customers_start=t.customers - t.logo_change)
     t = _rates(ctx, t, q.interval)
-    t = _ttm(ctx, t, q)
+    t = _ttm(ctx, t, q, changes)
     lo = q.start or periods[0]
     t = t.filter((t.period_end >= lo) & (t.period <= end))
     return t.select(
@@ -203,7 +203,7 @@ def _rates(ctx: MetricsContext, t: ir.Table, interval: Interval) -> ir.Table:
     )
 
 
-def _ttm(ctx: MetricsContext, t: ir.Table, q: SeriesQuery) -> ir.Table:
+def _ttm(ctx: MetricsContext, t: ir.Table, q: SeriesQuery, ch: ir.Table) -> ir.Table:
     """Trailing-twelve-month NRR and GRR: this period's MRR from last year's customers."""
     if q.interval not in ("month", "quarter"):
         return t.mutate(nrr_ttm=ibis.null("float64"), grr_ttm=ibis.null("float64"))
@@ -216,12 +216,11 @@ def _ttm(ctx: MetricsContext, t: ir.Table, q: SeriesQuery) -> ir.Table:
         },
         schema={"period": "date", "at": "date", "year_ago": "date"},
     )
-    ttm = _ttm_table(ctx, points, q.by)
+    ttm = _ttm_table(ch, points)
     return join_left(t, ttm, ["group", "period"])
 
 
-def _ttm_table(ctx: MetricsContext, points: ir.Table, by: str | None) -> ir.Table:
-    ch = mrr_changes(ctx, by=by)
+def _ttm_table(ch: ir.Table, points: ir.Table) -> ir.Table:
     w = ibis.window(group_by=["customer_id", "group"], order_by="day")
     iv = ch.select("customer_id", "group", "day", "after", until=ch.day.lead().over(w))
 
