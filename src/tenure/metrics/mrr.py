@@ -24,7 +24,7 @@ import ibis.expr.types as ir
 
 from tenure.errors import DataError
 from tenure.metrics._attributes import attach_group
-from tenure.metrics._base import DAYS_PER_MONTH, UNITS_PER_MINOR, MetricsContext
+from tenure.metrics._base import DAYS_PER_MONTH, UNITS_PER_MINOR, MetricsContext, join_left
 
 __all__ = ["MOVEMENTS", "check_currencies", "fx_windows", "mrr_changes", "mrr_segments"]
 
@@ -129,7 +129,7 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
         price_free=p.is_free,
     )
     t = lines.join(inv, "invoice_id").left_join(prices, "price_id")
-    t = t.left_join(_stops(ctx), "subscription_id")
+    t = join_left(t, _stops(ctx), "subscription_id")
     recurring = t.price_interval.notnull() | (t.price_type.isnull() & (t.kind == "subscription"))
     t = t.filter(
         t.subscription_id.notnull()
@@ -155,7 +155,7 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
     if ctx.rules.discounts == "none":
         share = ibis.literal(0.0)
     elif ctx.rules.discounts == "forever":
-        t = t.left_join(_forever_discounts(ctx), "subscription_id")
+        t = join_left(t, _forever_discounts(ctx), "subscription_id")
         counts = t.forever_from.notnull() & (t.period_start_at >= t.forever_from)
         share = ibis.ifelse(counts, share, 0.0)
     # Lines that share a subscription's billing period (the regular line and its
