@@ -107,7 +107,8 @@ def test_cohorts_json_and_table_when_asked(demo: tuple[Path, str]) -> None:
     rows = _json(["metrics", "cohorts", "-w", str(root), "--json"])["cohorts"]
     assert isinstance(rows, list) and rows
     first = [r for r in rows if r["period_index"] == 0]
-    assert all(r["logo_retention"] == pytest.approx(1.0) for r in first)
+    assert first and all(0 < r["logo_retention"] <= 1 for r in first)
+    assert all(r["customers"] <= r["cohort_customers"] for r in rows)
     result = runner.invoke(app, ["metrics", "cohorts", "-w", str(root)])
     assert "Logo retention" in result.output and "Net MRR retention" in result.output
 

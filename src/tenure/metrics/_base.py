@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from tenure.config import MetricsSettings
-from tenure.currencies import minor_unit_exponent
+from tenure.currencies import CURRENCIES, minor_unit_exponent
 from tenure.errors import ConfigError
 
 __all__ = [
@@ -175,3 +175,23 @@ def join_left(left: ir.Table, right: ir.Table, keys: list[str] | str) -> ir.Tabl
     """``left`` left-joined to ``right`` on equal ``keys``, keeping one copy of each key."""
     t = left.left_join(right, keys)
     return t.drop(*(c for c in t.columns if c.endswith("_right")))
+
+
+def minor_rate(ctx: MetricsContext, currency: ir.StringValue, rate: ir.FloatingValue) -> ir.Value:
+    """Reporting-currency minor units per minor unit of ``currency``.
+
+    ``rate`` is quoted per major unit (1 EUR = 1.08 USD); minor units differ between
+    currencies (a yen has no cents, a dinar has 1000 fils), so the rate is scaled by
+    ``10 ** (exponent(reporting) - exponent(currency))``. The reporting currency itself
+    converts at exactly 1.
+    """
+    target = minor_unit_exponent(ctx.currency)
+    exponents = sorted(set(CURRENCIES.values()) - {2})
+    scale = ibis.cases(
+        *(
+            (currency.isin([c for c, e in CURRENCIES.items() if e == exp]), 10.0 ** (target - exp))
+            for exp in exponents
+        ),
+        else_=10.0 ** (target - 2),
+    )
+    return ibis.ifelse(currency == ctx.currency, 1.0, rate * scale)

@@ -76,22 +76,28 @@ def month_end_mrr(
 def cohort_tables(ctx: MetricsContext, query: CohortQuery | None = None) -> ir.Table:
     """Logo and net MRR retention per cohort and month index.
 
-    Grain: ``(cohort, group, period_index)``. ``logo_retention`` = customers paying in
-    month k / customers in the cohort; ``mrr_retention`` = the cohort's MRR in month k /
-    its MRR at the end of month 0 (re-subscribers count in their first cohort, so it can
-    exceed 1). Money is in major units.
+    Grain: ``(cohort, group, period_index)``. With ``by``, a customer's group is the
+    attribute's value at their first payment, and stays so. ``logo_retention`` =
+    customers paying at the end of month k / customers in the cohort; ``mrr_retention`` =
+    the cohort's MRR in month k / its MRR at the end of month 0 (re-subscribers count in
+    their first cohort, so it can exceed 1). Money is in major units.
     """
     q = query or CohortQuery()
-    ch = mrr_changes(ctx, by=q.by)
-    firsts = ch.filter(ch.movement == "new")
-    firsts = firsts.mutate(cohort_on=truncate(firsts.day, "month"))
+    ch = mrr_changes(ctx)
+    # A customer belongs to one cohort and one group for life: the month and the value
+    # of ``by`` at their first payment (the largest first-day group if several).
+    starts = mrr_changes(ctx, by=q.by) if q.by is not None else ch
+    starts = starts.filter(starts.movement == "new")
+    pick = ibis.row_number().over(group_by="customer_id", order_by=[ibis.desc("delta"), "group"])
+    firsts = starts.mutate(_pick=pick).filter(ibis._._pick == 0)
+    firsts = firsts.select("customer_id", "group", cohort_on=truncate(firsts.day, "month"))
     if q.start is not None:
         firsts = firsts.filter(firsts.cohort_on >= truncate(ibis.literal(q.start), "month"))
     if q.end is not None:
         firsts = firsts.filter(firsts.cohort_on <= q.end)
     sizes = firsts.group_by("cohort_on", "group").agg(cohort_customers=firsts.customer_id.nunique())
-    grid = month_end_mrr(ctx, changes=ch)
-    grid = grid.mutate(cohort_on=truncate(grid.first_on, "month"))
+    grid = month_end_mrr(ctx, changes=ch).drop("group", "first_on")
+    grid = grid.join(firsts, "customer_id")
     cells = grid.group_by("cohort_on", "group", "month").agg(
         customers=grid.customer_id.nunique(), mrr_u=grid.mrr.sum()
     )

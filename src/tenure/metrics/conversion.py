@@ -6,6 +6,8 @@ sign-up) and counts only outcomes already knowable at ``as_of``.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import ibis
 import ibis.expr.types as ir
 
@@ -92,7 +94,8 @@ def activation(ctx: MetricsContext, *, interval: Interval = "month") -> ir.Table
     The key action is the track event ``rules.activation_event``. A customer activates
     when it first happens within ``rules.activation_days`` of sign-up (``created_at``).
     ``activation_rate`` = activated / eligible, where *eligible* customers have activated
-    or had their whole window by ``as_of``.
+    or had their whole window by the end of ``as_of``. ``median_days_to_activate`` is the
+    median time from sign-up to the key action among activated customers.
 
     Raises
     ------
@@ -116,18 +119,20 @@ def activation(ctx: MetricsContext, *, interval: Interval = "month") -> ir.Table
     days = _days(t.first_key_at, t.created_at)
     window = ctx.rules.activation_days
     activated = t.first_key_at.notnull() & (days <= window)
-    closed = _days(ibis.literal(ctx.as_of).cast("timestamp"), t.created_at.cast("timestamp"))
+    # The window has closed when its end falls within as_of (whose events all count).
+    end_of_as_of = ibis.literal(ctx.as_of + dt.timedelta(days=1)).cast("timestamp")
+    closed = _days(end_of_as_of, t.created_at.cast("timestamp"))
     t = t.mutate(
         period=truncate(t.created_at.date(), interval),
         activated=activated,
         eligible=activated | (closed >= window),
-        days=days,
+        days=ibis.ifelse(activated, days, None),
     )
     agg = t.group_by("period").agg(
         signups=t.count(),
         eligible=t.eligible.sum().cast("int64"),
         activated=t.activated.sum().cast("int64"),
-        median_days_to_key_action=t.days.median(),
+        median_days_to_activate=t.days.median(),
     )
     agg = agg.mutate(activation_rate=_rate(agg.activated, agg.eligible))
     return labelled(agg, interval)

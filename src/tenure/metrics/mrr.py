@@ -24,7 +24,13 @@ import ibis.expr.types as ir
 
 from tenure.errors import DataError
 from tenure.metrics._attributes import attach_group
-from tenure.metrics._base import DAYS_PER_MONTH, UNITS_PER_MINOR, MetricsContext, join_left
+from tenure.metrics._base import (
+    DAYS_PER_MONTH,
+    UNITS_PER_MINOR,
+    MetricsContext,
+    join_left,
+    minor_rate,
+)
 
 __all__ = ["MOVEMENTS", "check_currencies", "fx_windows", "mrr_changes", "mrr_segments"]
 
@@ -181,7 +187,7 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
             fx.valid_to.isnull() | (t.fx_on < fx.valid_to),
         ],
     )
-    rate = ibis.ifelse(t.currency == ctx.currency, 1.0, t.rate)
+    rate = minor_rate(ctx, t.currency, t.rate)
     units = (t.monthly_minor * rate * UNITS_PER_MINOR).round().cast("int64")
     return t.select(
         "line_id",

@@ -12,6 +12,7 @@ from tenure.metrics._base import (
     check_interval,
     join_left,
     labelled,
+    minor_rate,
     truncate,
 )
 from tenure.metrics.mrr import fx_windows, mrr_segments
@@ -40,7 +41,7 @@ def payment_health(ctx: MetricsContext, *, interval: Interval = "month") -> ir.T
             fx.valid_to.isnull() | (p.day < fx.valid_to),
         ],
     )
-    rate = ibis.ifelse(p.currency == ctx.currency, 1.0, p.rate)
+    rate = minor_rate(ctx, p.currency, p.rate)
     p = p.mutate(
         period=truncate(p.day, interval),
         units=p.amount_minor.fill_null(0).cast("float64") * rate * UNITS_PER_MINOR,

@@ -195,7 +195,10 @@ def _rates(ctx: MetricsContext, t: ir.Table, interval: Interval) -> ir.Table:
     )
     # LTV = ARPA x gross margin / (six-month trailing mean of the monthly churn rate).
     trailing = ibis.window(
-        group_by="group", order_by="period", preceding=PERIODS_PER_HALF_YEAR[interval] - 1
+        group_by="group",
+        order_by="period",
+        preceding=PERIODS_PER_HALF_YEAR[interval] - 1,
+        following=0,
     )
     monthly_churn = t.customer_churn_rate.mean().over(trailing) / MONTHS_PER_PERIOD[interval]
     return t.mutate(
