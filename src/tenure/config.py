@@ -8,6 +8,7 @@ e.g. ``TENURE_WAREHOUSE__URL=postgres://...``.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -217,7 +218,11 @@ class Settings(BaseSettings):
 def _config_error(exc: ValidationError, toml_path: Path) -> ConfigError:
     err = exc.errors()[0]
     field = ".".join(str(p) for p in err["loc"])
-    line = _find_line(toml_path, str(err["loc"][-1])) if toml_path.exists() else None
+    env = "TENURE_" + "__".join(str(p) for p in err["loc"]).upper()
+    from_env = env in os.environ  # pydantic-settings read it; name it in the message
+    line = None
+    if toml_path.exists() and not from_env:
+        line = _find_line(toml_path, str(err["loc"][-1]))
     value = err.get("input")
     if err["type"] == "extra_forbidden":
         msg = (
@@ -228,7 +233,7 @@ def _config_error(exc: ValidationError, toml_path: Path) -> ConfigError:
         msg = f"The setting {field!r} {err['msg'].removeprefix('Value error, ')}"
         if "Got" not in msg:
             msg += f". Got {value!r} instead"
-    source = toml_path if line is not None else "TENURE_* environment or arguments"
+    source = toml_path if line is not None else (env if from_env else "arguments")
     return ConfigError(msg, location=Location(file=source, line=line, field=field))
 
 
