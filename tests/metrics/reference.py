@@ -17,11 +17,12 @@ The definitions (issue 3, item 7, and ``docs/metrics.md``):
   bills, unit amount x quantity with the line's sign; for a price without a unit amount,
   the line amount scaled up to a full billing period) less the counted discount share,
   divided by the months in one billing period.
-- It is converted at the rate in force on the day its subscription's *billing period*
-  began: the earliest start among the MRR-carrying lines of the same subscription that end
-  on the same ``period_end_at`` (so a regular line and its prorations share one rate and a
-  mid-period change nets out). Rates are per major unit and are scaled by the currencies'
-  minor-unit exponents.
+- A regular line is converted at the rate in force on the day it starts. A proration line
+  belongs to the billing period of the regular (non-proration) MRR lines of the same
+  subscription that end on the same ``period_end_at``: it uses the earliest start among
+  them as its rate day and their mean discount share (so a change nets out exactly against
+  the line it credits); without such lines, its own start and share. Rates are per major
+  unit and are scaled by the currencies' minor-unit exponents.
 - A customer's MRR on a day is the sum of the segments that cover it; each day it changes
   is a change row, whose movement is new, reactivation, expansion, churn or contraction.
 """
@@ -215,7 +216,6 @@ class Reference:
         # earliest start among the carrying lines that end with it (the regular line and
         # its prorations share a period_end_at).
         carrying = []
-        period_began: dict[tuple[str, dt.datetime], dt.datetime] = {}
         for line in self.t["invoice_lines"]:
             inv = invoices.get(line["invoice_id"])
             if inv is None:
@@ -231,8 +231,27 @@ class Reference:
             if sub is None or start_at is None or end_at is None or not recurring:
                 continue
             carrying.append((line, inv, price))
-            key = (sub, end_at)
-            period_began[key] = min(start_at, period_began.get(key, start_at))
+
+        def own_share(line: dict[str, Any]) -> float:
+            amount = line["amount_minor"] or 0
+            if self.rules.discounts == "none" or amount == 0:
+                return 0.0
+            if self.rules.discounts == "forever":
+                since = forever_from.get(line["subscription_id"])
+                if since is None or line["period_start_at"] < since:
+                    return 0.0
+            return min(max((line["discount_minor"] or 0) / abs(amount), 0.0), 1.0)
+
+        # The regular lines of each billing period: its first day and its discount share.
+        period_began: dict[tuple[str, dt.datetime], dt.datetime] = {}
+        period_shares: dict[tuple[str, dt.datetime], list[float]] = defaultdict(list)
+        for line, _, _ in carrying:
+            if line["proration"]:
+                continue
+            key = (line["subscription_id"], line["period_end_at"])
+            began = line["period_start_at"]
+            period_began[key] = min(began, period_began.get(key, began))
+            period_shares[key].append(own_share(line))
 
         out: dict[str, Segment] = {}
         for line, inv, price in carrying:
@@ -265,20 +284,16 @@ class Reference:
             else:
                 listed = float(amount)
 
-            share = 0.0
-            if amount != 0:
-                share = min(max((line["discount_minor"] or 0) / abs(amount), 0.0), 1.0)
-            if self.rules.discounts == "none":
-                share = 0.0
-            elif self.rules.discounts == "forever":
-                since = forever_from.get(sub)
-                if since is None or start_at < since:
-                    share = 0.0
+            key = (sub, end_at)
+            share, rate_at = own_share(line), start_at
+            if line["proration"] and key in period_began:
+                share = sum(period_shares[key]) / len(period_shares[key])
+                rate_at = period_began[key]
 
             monthly = listed * (1 - share) / months
             currency = line["currency"] or inv["currency"]
             currency = currency.upper() if currency else None
-            fx_on = utc_date(period_began[sub, end_at])
+            fx_on = utc_date(rate_at)
             if (currency, fx_on) not in fx_cache:
                 fx_cache[currency, fx_on] = self.fx_rate(currency, fx_on)
             rate = fx_cache[currency, fx_on]

@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 
 from tenure.metrics._attributes import check_by
 from tenure.metrics._base import MetricsContext, join_left, period_spine, spine_table, truncate
-from tenure.metrics.mrr import mrr_changes
+from tenure.metrics.mrr import first_billed_on, mrr_changes
 
 __all__ = ["COHORT_COLUMNS", "CohortQuery", "cohort_tables", "month_end_mrr"]
 
@@ -46,10 +46,8 @@ class CohortQuery:
         check_by(self.by)
 
 
-def _months(ctx: MetricsContext, ch: ir.Table) -> ir.Table:
-    first = ch.day.min().to_pyarrow().as_py()
-    if not isinstance(first, dt.date):
-        first = ctx.as_of
+def _months(ctx: MetricsContext) -> ir.Table:
+    first = min(first_billed_on(ctx) or ctx.as_of, ctx.as_of)
     return spine_table(period_spine(first, ctx.as_of, "month"), as_of=ctx.as_of, interval="month")
 
 
@@ -65,7 +63,7 @@ def month_end_mrr(
     w = ibis.window(group_by=["customer_id", "group"], order_by="day")
     iv = ch.select("customer_id", "group", "day", "after", "first_on", until=ch.day.lead().over(w))
     iv = iv.filter(iv.after > 0)
-    months = _months(ctx, ch)
+    months = _months(ctx)
     j = iv.join(
         months,
         [iv.day <= months.period_end, iv.until.isnull() | (months.period_end < iv.until)],
@@ -101,7 +99,7 @@ def cohort_tables(ctx: MetricsContext, query: CohortQuery | None = None) -> ir.T
     cells = grid.group_by("cohort_on", "group", "month").agg(
         customers=grid.customer_id.nunique(), mrr_u=grid.mrr.sum()
     )
-    months = _months(ctx, ch).select(month=ibis._.period)
+    months = _months(ctx).select(month=ibis._.period)
     t = sizes.cross_join(months)
     t = t.filter(t.month >= t.cohort_on)
     t = join_left(t, cells, ["cohort_on", "group", "month"])

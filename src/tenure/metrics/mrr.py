@@ -19,6 +19,8 @@ See ``docs/metrics.md`` for the definitions and worked examples.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import ibis
 import ibis.expr.types as ir
 
@@ -32,7 +34,14 @@ from tenure.metrics._base import (
     minor_rate,
 )
 
-__all__ = ["MOVEMENTS", "check_currencies", "fx_windows", "mrr_changes", "mrr_segments"]
+__all__ = [
+    "MOVEMENTS",
+    "check_currencies",
+    "first_billed_on",
+    "fx_windows",
+    "mrr_changes",
+    "mrr_segments",
+]
 
 MOVEMENTS = ("new", "expansion", "contraction", "churn", "reactivation")
 """The five MRR movement types, in ChartMogul's meaning (docs/glossary.md)."""
@@ -164,16 +173,30 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
         t = join_left(t, _forever_discounts(ctx), "subscription_id")
         counts = t.forever_from.notnull() & (t.period_start_at >= t.forever_from)
         share = ibis.ifelse(counts, share, 0.0)
-    # Lines that share a subscription's billing period (the regular line and its
-    # prorations) are converted at one rate, the one in force when the period began,
-    # so a mid-period change nets out exactly.
-    period = ibis.window(group_by=["subscription_id", "period_end_at"])
+    t = t.mutate(
+        _proration=t.proration.fill_null(False),
+        _monthly_list=listed / months,
+        _share=share,
+        _end_at=end_at,
+    )
+    # The lines of one billing period (the regular line and the prorations of changes
+    # within it share the subscription and the period's end) use the regular line's
+    # exchange-rate day and discount share, so a mid-period change nets out exactly
+    # (a proration's own cents are rounded, and its start is the change day).
+    pr = t.filter(t._proration).select("subscription_id", "period_end_at").distinct()
+    reg = t.filter(~t._proration).semi_join(pr, ["subscription_id", "period_end_at"])
+    anchors = reg.group_by("subscription_id", "period_end_at").agg(
+        _anchor_at=reg.period_start_at.min(), _anchor_share=reg._share.mean()
+    )
+    t = join_left(t, anchors, ["subscription_id", "period_end_at"])
+    fx_at = ibis.ifelse(t._proration, t._anchor_at.fill_null(t.period_start_at), t.period_start_at)
+    share = ibis.ifelse(t._proration, t._anchor_share.fill_null(t._share), t._share)
     t = t.mutate(
         currency=t.currency.fill_null(t.inv_currency).upper(),
-        fx_on=t.period_start_at.min().over(period).date(),
+        fx_on=fx_at.date(),
         start_on=t.period_start_at.date(),
-        end_on=end_at.date(),
-        monthly_minor=listed * (1.0 - share) / months,
+        end_on=t._end_at.date(),
+        monthly_minor=t._monthly_list * (1.0 - share),
         is_free=t.price_free.fill_null(False) | (t.unit.fill_null(-1) == 0),
         product_id=t.price_product,
     )
@@ -188,7 +211,8 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
         ],
     )
     rate = minor_rate(ctx, t.currency, t.rate)
-    units = (t.monthly_minor * rate * UNITS_PER_MINOR).round().cast("int64")
+    raw = t.monthly_minor * rate * UNITS_PER_MINOR  # half away from zero on every engine:
+    units = (raw.sign() * (raw.abs() + 0.5).floor()).cast("int64")  # PG rounds half to even
     return t.select(
         "line_id",
         "customer_id",
@@ -203,6 +227,18 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
         "paid",
         units=units,
     )
+
+
+def first_billed_on(ctx: MetricsContext) -> dt.date | None:
+    """The first day any invoice line's service period starts: where calendars begin.
+
+    Read from the stored line versions when there are any (a plain scan, no
+    current-version window); it may be earlier than the first MRR change, never later.
+    """
+    stored = "invoice_lines_versions"
+    lines = ctx.table(stored if stored in ctx.con.list_tables() else "invoice_lines")
+    value = lines.period_start_at.min().to_pyarrow().as_py()
+    return value.date() if isinstance(value, dt.datetime) else None
 
 
 def check_currencies(ctx: MetricsContext, segments: ir.Table) -> None:

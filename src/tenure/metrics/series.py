@@ -22,11 +22,12 @@ from tenure.metrics._base import (
     add_months,
     check_interval,
     join_left,
+    next_period,
     period_spine,
     spine_table,
     truncate,
 )
-from tenure.metrics.mrr import MOVEMENTS, mrr_changes
+from tenure.metrics.mrr import MOVEMENTS, first_billed_on, mrr_changes
 
 __all__ = ["SERIES_COLUMNS", "SeriesQuery", "mrr_series"]
 
@@ -82,14 +83,13 @@ class SeriesQuery:
 def _changes_by_period(ch: ir.Table, ctx: MetricsContext, q: SeriesQuery) -> ir.Table:
     ch = ch.mutate(period=truncate(ch.day, q.interval))
     if ctx.rules.same_period_churn == "exclude":
-        # Drop customers who start from zero and are back at zero within one period:
-        # their new business and churn cancel, and every movement between them too.
-        w = ibis.window(group_by=["customer_id", "group", "period"], order_by="day")
+        # Leave out customers who start from zero and are back at zero within one period
+        # (judged on the customer's total MRR, whatever the breakdown): their new
+        # business and churn cancel, and so does every movement between them.
+        w = ibis.window(group_by=["customer_id", "period"], order_by="day")
         ch = ch.mutate(
-            _first_before=ch.before.first().over(w),
-            _last_after=ch.after.last().over(
-                group_by=["customer_id", "group", "period"], order_by="day"
-            ),
+            _first_before=ch.total_before.first().over(w),
+            _last_after=ch.total_after.last().over(w),
             _has_new=(ch.movement == "new").any().over(w),
         )
         flash = (ch._first_before <= 0) & (ch._last_after <= 0) & ch._has_new
@@ -117,11 +117,6 @@ def _aggregate(ch: ir.Table) -> ir.Table:
     )
 
 
-def _first_day(ch: ir.Table) -> dt.date | None:
-    value = ch.day.min().to_pyarrow().as_py()
-    return value if isinstance(value, dt.date) else None
-
-
 def mrr_series(ctx: MetricsContext, query: SeriesQuery | None = None) -> ir.Table:
     """The MRR series for ``query``; grain ``(group, period)``.
 
@@ -133,8 +128,8 @@ def mrr_series(ctx: MetricsContext, query: SeriesQuery | None = None) -> ir.Tabl
     changes = mrr_changes(ctx, by=q.by)
     ch = _changes_by_period(changes, ctx, q)
     end = min(q.end or ctx.as_of, ctx.as_of)
-    first = _first_day(ch) or (q.start or end)
-    periods = period_spine(min(first, q.start or first), end, q.interval)
+    first = min(first_billed_on(ctx) or end, q.start or end, end)
+    periods = period_spine(first, end, q.interval)
     spine = spine_table(periods, as_of=ctx.as_of, interval=q.interval)
     agg = _aggregate(ch)
     groups = agg.select("group").distinct()
@@ -152,9 +147,13 @@ def mrr_series(ctx: MetricsContext, query: SeriesQuery | None = None) -> ir.Tabl
     t = t.mutate(mrr_u=t.net.sum().over(cum), customers=t.logo_change.sum().over(cum))
     t = t.mutate(mrr_start_u=t.mrr_u - t.net, customers_start=t.customers - t.logo_change)
     t = _rates(ctx, t, q.interval)
-    t = _ttm(ctx, t, q, changes)
-    lo = q.start or periods[0]
-    t = t.filter((t.period_end >= lo) & (t.period <= end))
+    t = _ttm(ctx, t, q, changes, periods)
+    if q.start is not None:
+        t = t.filter(t.period_end >= q.start)
+    else:  # start at the first movement (the calendar began at the first invoice line)
+        moved = (t.net != 0) | (t.logo_change != 0)
+        first_moved = ibis.ifelse(moved, t.period, None).min().over(ibis.window())
+        t = t.filter(t.period >= first_moved.fill_null(periods[-1]))
     return t.select(
         period=t.period_label,
         group=t.group,
@@ -206,16 +205,18 @@ def _rates(ctx: MetricsContext, t: ir.Table, interval: Interval) -> ir.Table:
     )
 
 
-def _ttm(ctx: MetricsContext, t: ir.Table, q: SeriesQuery, ch: ir.Table) -> ir.Table:
+def _ttm(
+    ctx: MetricsContext, t: ir.Table, q: SeriesQuery, ch: ir.Table, periods: list[dt.date]
+) -> ir.Table:
     """Trailing-twelve-month NRR and GRR: this period's MRR from last year's customers."""
     if q.interval not in ("month", "quarter"):
         return t.mutate(nrr_ttm=ibis.null("float64"), grr_ttm=ibis.null("float64"))
-    ends = t.select("period", "period_end").distinct().to_pyarrow().to_pylist()
+    ends = [min(next_period(p, q.interval) - dt.timedelta(days=1), ctx.as_of) for p in periods]
     points = ibis.memtable(
         {
-            "period": [r["period"] for r in ends],
-            "at": [r["period_end"] for r in ends],
-            "year_ago": [add_months(r["period_end"], -12) for r in ends],
+            "period": periods,
+            "at": ends,
+            "year_ago": [add_months(e, -12) for e in ends],
         },
         schema={"period": "date", "at": "date", "year_ago": "date"},
     )
