@@ -29,5 +29,9 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 
+.PHONY: bench-metrics
+bench-metrics: $(STAMP)
+	$(BIN)/python bench/metrics.py
+
 clean:
 	rm -rf $(VENV) tenure-demo .pytest_cache .mypy_cache .ruff_cache

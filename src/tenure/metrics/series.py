@@ -152,8 +152,9 @@ def mrr_series(ctx: MetricsContext, query: SeriesQuery | None = None) -> ir.Tabl
         t = t.filter(t.period_end >= q.start)
     else:  # start at the first movement (the calendar began at the first invoice line)
         moved = (t.net != 0) | (t.logo_change != 0)
-        first_moved = ibis.ifelse(moved, t.period, None).min().over(ibis.window())
-        t = t.filter(t.period >= first_moved.fill_null(periods[-1]))
+        # A column, not a window in the filter: Ibis 12 compiles that wrongly off DuckDB.
+        t = t.mutate(_first=ibis.ifelse(moved, t.period, None).min().over(ibis.window()))
+        t = t.filter(t.period >= t._first.fill_null(periods[-1]))
     return t.select(
         period=t.period_label,
         group=t.group,

@@ -1,0 +1,105 @@
+-- run while the expression is built (1 of 1)
+SELECT
+  "t9"."period",
+  "t9"."signups",
+  "t9"."eligible",
+  "t9"."activated",
+  "t9"."median_days_to_activate",
+  CASE
+    WHEN "t9"."eligible" > 0
+    THEN CAST("t9"."activated" AS DOUBLE) / CAST("t9"."eligible" AS DOUBLE)
+    ELSE NULL
+  END AS "activation_rate"
+FROM (
+  SELECT
+    "t8"."period",
+    COUNT(*) AS "signups",
+    SUM(CAST("t8"."eligible" AS INT)) AS "eligible",
+    SUM(CAST("t8"."activated" AS INT)) AS "activated",
+    QUANTILE_CONT("t8"."days", 0.5) AS "median_days_to_activate"
+  FROM (
+    SELECT
+      "t7"."customer_id",
+      "t7"."created_at",
+      "t7"."customer_id_right",
+      "t7"."first_key_at",
+      DATE_TRUNC('MONTH', CAST("t7"."created_at" AS DATE)) AS "period",
+      (
+        "t7"."first_key_at" IS NOT NULL
+      )
+      AND (
+        (
+          CAST(EPOCH(CAST("t7"."first_key_at" AS TIMESTAMP)) - EPOCH(CAST("t7"."created_at" AS TIMESTAMP)) AS DOUBLE) / 86400
+        ) <= 14
+      ) AS "activated",
+      (
+        (
+          "t7"."first_key_at" IS NOT NULL
+        )
+        AND (
+          (
+            CAST(EPOCH(CAST("t7"."first_key_at" AS TIMESTAMP)) - EPOCH(CAST("t7"."created_at" AS TIMESTAMP)) AS DOUBLE) / 86400
+          ) <= 14
+        )
+      )
+      OR (
+        (
+          CAST(EPOCH(CAST(CAST(MAKE_DATE(2026, 11, 2) AS TIMESTAMP) AS TIMESTAMP)) - EPOCH(CAST(CAST("t7"."created_at" AS TIMESTAMP) AS TIMESTAMP)) AS DOUBLE) / 86400
+        ) >= 14
+      ) AS "eligible",
+      CASE
+        WHEN (
+          "t7"."first_key_at" IS NOT NULL
+        )
+        AND (
+          (
+            CAST(EPOCH(CAST("t7"."first_key_at" AS TIMESTAMP)) - EPOCH(CAST("t7"."created_at" AS TIMESTAMP)) AS DOUBLE) / 86400
+          ) <= 14
+        )
+        THEN CAST(EPOCH(CAST("t7"."first_key_at" AS TIMESTAMP)) - EPOCH(CAST("t7"."created_at" AS TIMESTAMP)) AS DOUBLE) / 86400
+        ELSE NULL
+      END AS "days"
+    FROM (
+      SELECT
+        "t4"."customer_id",
+        "t4"."created_at",
+        "t6"."customer_id" AS "customer_id_right",
+        "t6"."first_key_at"
+      FROM (
+        SELECT
+          "t0"."customer_id",
+          "t0"."created_at"
+        FROM "customers" AS "t0"
+        WHERE
+          CAST("t0"."created_at" AS DATE) <= MAKE_DATE(2026, 11, 1)
+      ) AS "t4"
+      LEFT OUTER JOIN (
+        SELECT
+          "t3"."customer_id",
+          MIN("t3"."occurred_at") AS "first_key_at"
+        FROM (
+          SELECT
+            *
+          FROM "events" AS "t1"
+          WHERE
+            "t1"."type" = 'track'
+            AND "t1"."event" = 'Report Created'
+            AND "t1"."customer_id" IS NOT NULL
+            AND CAST("t1"."occurred_at" AS DATE) <= MAKE_DATE(2026, 11, 1)
+        ) AS "t3"
+        GROUP BY
+          1
+      ) AS "t6"
+        ON "t4"."customer_id" = "t6"."customer_id"
+    ) AS "t7"
+  ) AS "t8"
+  GROUP BY
+    1
+) AS "t9"
+ORDER BY
+  "t9"."period" ASC;
+
+-- the metric
+SELECT
+  *
+FROM "ibis_memtable_0"
