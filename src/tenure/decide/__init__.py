@@ -1,0 +1,1 @@
+"""Policies from scores to decisions: health score and segments."""

@@ -1,0 +1,1 @@
+"""Estimators with the scikit-learn contract: churn risk, reasons, survival and lifetime value."""
