@@ -27,6 +27,8 @@ from tenure.errors import ConfigError, Location
 
 __all__ = [
     "CONFIG_FILE",
+    "ChurnSettings",
+    "FeatureSettings",
     "IngestSettings",
     "MetricsSettings",
     "Settings",
@@ -119,6 +121,46 @@ class MetricsSettings(_Section):
     )
 
 
+class FeatureSettings(_Section):
+    """Which product events the customer features read (docs/features.md)."""
+
+    key_action_event: str | None = Field(
+        default=None,
+        description="The track event that shows a customer got value (defaults to "
+        "metrics.activation_event).",
+    )
+    login_event: str = Field(default="Logged In", description="The track event of a login.")
+    onboarding_event: str = Field(
+        default="Onboarding Step Completed",
+        description="The track event of a completed onboarding step.",
+    )
+    onboarding_step_property: str = Field(
+        default="step", description="The event property that names the onboarding step."
+    )
+    usage_limit_event: str = Field(
+        default="Usage Limit Reached", description="The track event of hitting a plan limit."
+    )
+    invite_event: str = Field(default="Invite Sent", description="The track event of an invite.")
+    card_expiry_days: int = Field(
+        default=30, ge=1, description="A card expiring within this many days is 'expiring soon'."
+    )
+
+
+class ChurnSettings(_Section):
+    """How churn risk is labelled, trained and backtested (docs/churn.md)."""
+
+    horizon_days: int = Field(
+        default=30, ge=1, le=730, description="Churn within this many days after as_of."
+    )
+    origins: int = Field(
+        default=6, ge=2, le=60, description="Monthly as_of dates stacked for training."
+    )
+    backtest_origins: int = Field(
+        default=4, ge=1, le=36, description="Monthly as_of dates a backtest scores."
+    )
+    reasons: int = Field(default=3, ge=1, le=10, description="Reasons shown per customer.")
+
+
 class Settings(BaseSettings):
     """All of a workspace's settings.
 
@@ -147,6 +189,8 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     ingest: IngestSettings = IngestSettings()
     metrics: MetricsSettings = MetricsSettings()
+    features: FeatureSettings = FeatureSettings()
+    churn: ChurnSettings = ChurnSettings()
 
     @field_validator("reporting_currency")
     @classmethod
