@@ -68,7 +68,8 @@ def _billing(ctx: PointInTimeContext) -> ir.Table:
     discount = ibis.ifelse(
         t._amount > 0, t._discount.cast("float64") / t._amount.cast("float64") * 100.0, 0.0
     )
-    renewal = (t._ends.epoch_seconds() - ibis.literal(last).epoch_seconds()) / _DAY
+    day = ibis.literal(last + dt.timedelta(days=1))  # the as_of day
+    renewal = (t._ends.epoch_seconds() - day.epoch_seconds()) / _DAY
     return t.select(
         "customer_id",
         "plan",

@@ -22,9 +22,8 @@ Customer attributes (country, channel, traits) are taken as static unless versio
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
@@ -180,14 +179,14 @@ class PointInTimeContext(MetricsContext):
     def cutoff(self) -> dt.datetime:
         return cutoff_of(self.as_of + dt.timedelta(days=1))
 
+    _cache: dict[str, ir.Table] = field(default_factory=dict, compare=False, repr=False)
+
     def table(self, name: str) -> ir.Table:
-        return _known(self.con, name, self.cutoff)
-
-
-@functools.lru_cache(maxsize=64)
-def _known(con: BaseBackend, name: str, cutoff: dt.datetime) -> ir.Table:
-    """One expression per table and cutoff, so a query repeats no subtree."""
-    if name.endswith("_versions"):
-        versions = con.table(name)
-        return versions.filter(versions._version_at < cutoff)
-    return known_before(con, name, cutoff)
+        # One expression per table, so a query built on this context repeats no subtree.
+        if name not in self._cache:
+            if name.endswith("_versions"):
+                versions = self.con.table(name)
+                self._cache[name] = versions.filter(versions._version_at < self.cutoff)
+            else:
+                self._cache[name] = known_before(self.con, name, self.cutoff)
+        return self._cache[name]
