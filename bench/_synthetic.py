@@ -113,8 +113,14 @@ def _arrow(name: str, columns: dict[str, Any], n: int) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
-def _meta(name: str, n: int, version_at: Any, line0: int, seed: int) -> dict[str, Any]:
-    """Version metadata as an ingest would leave it (one source file per table)."""
+def _meta(
+    name: str, n: int, version_at: Any, line0: int, seed: int, current: Any = None
+) -> dict[str, Any]:
+    """Version metadata as an ingest would leave it (one source file per table).
+
+    ``current`` flags each key's latest version; by default every row is the only
+    version of its key.
+    """
     line = np.arange(line0, line0 + n, dtype=np.int64)
     return {
         "_version_at": version_at,
@@ -122,6 +128,7 @@ def _meta(name: str, n: int, version_at: Any, line0: int, seed: int) -> dict[str
         "_source": pa.repeat(pa.scalar(f"synthetic/{name}.jsonl"), n),
         "_line": line + 1,
         "_ingest_id": pa.repeat(pa.scalar(f"synthetic-s{seed}"), n),
+        "_current": np.ones(n, bool) if current is None else current,
     }
 
 
@@ -533,6 +540,10 @@ def _subscription_versions(
     version_at = np.where(
         later & past_due[v] & ~churned[v], np.maximum(version_at, period_start + _DAY), version_at
     )
+    # The later version comes on a later line, so it is current unless it is older.
+    later_wins = version_at[n:] >= version_at[two]
+    current = np.concatenate([np.ones(n, bool), later_wins])
+    current[two] = ~later_wins
     at_period_end = end_state & ~immediate[v]
     coupon_ids = pa.array([None, COUPONS[0][0], COUPONS[1][0]], pa.string())
     has_coupon = coupon[v] > 0
@@ -562,7 +573,7 @@ def _subscription_versions(
             "discount_start_at": _ts(anchor[v], has_coupon),
             "collection_method": pa.repeat(pa.scalar("charge_automatically"), len(v)),
         }
-        | _meta("subscriptions", len(v), _ts(version_at), line0, seed),
+        | _meta("subscriptions", len(v), _ts(version_at), line0, seed, current),
         len(v),
     )
 

@@ -3,7 +3,8 @@
 The metric suite is Ibis, so it should answer the same on every engine (STYLE.md 8).
 :func:`export_tables` reads a DuckDB warehouse's canonical tables (the current-version
 views, materialised) and every ``<name>_versions`` table into Arrow; :func:`copy_to_postgres`
-and :func:`copy_to_spark` load them into PostgreSQL and a local SparkSession.
+loads the stored tables into a PostgreSQL warehouse (whose views give the canonical ones) and
+:func:`copy_to_spark` loads them all into a local SparkSession.
 :func:`metric_cases` finds every public metric in ``tenure.metrics.__all__`` that takes a
 :class:`~tenure.metrics.MetricsContext`, so a new metric is checked without editing the
 tests; :func:`result_rows` and :func:`assert_same_rows` compare what they return.
@@ -38,6 +39,7 @@ from ibis.backends import BaseBackend
 import tenure.metrics
 from tenure.metrics import CohortQuery, MetricsContext, SeriesQuery
 from tenure.schema import TABLES
+from tenure.store import Warehouse
 from tests.conftest import PG_ADMIN
 
 if TYPE_CHECKING:
@@ -104,21 +106,19 @@ def fresh_postgres_database() -> Iterator[str]:
 
 
 def copy_to_postgres(tables: dict[str, pa.Table], url: str) -> BaseBackend:
-    """Create each Arrow table in the PostgreSQL database at ``url``; return the backend.
+    """Open a Tenure warehouse at ``url`` and copy the storage tables of ``tables`` into it.
 
-    Ibis creates the tables; the rows go in with ``COPY`` (Ibis inserts row by row).
-    The session must run in UTC, or ``DATE(timestamptz)`` shifts days: Ibis's PostgreSQL
-    backend sets ``TimeZone = UTC`` on connect, and this checks it did. JIT is turned off:
-    the metric queries are deep and PostgreSQL cannot estimate Ibis's memtables (temporary
-    tables without statistics), so it spends seconds compiling what runs in milliseconds.
+    The warehouse creates the tables and the current-version views (which then read the
+    copied ``_current`` flags), and sets up the session: Ibis sets ``TimeZone = UTC`` on
+    connect (checked here, or ``DATE(timestamptz)`` shifts days) and the warehouse turns
+    JIT off. The rows go in with ``COPY`` (Ibis inserts row by row). Returns the backend.
     """
-    con = ibis.connect(url)
+    con = Warehouse(url).ibis
     zone = con.raw_sql("SHOW TimeZone").fetchone()[0]
     if zone != "UTC":
         raise AssertionError(f"the PostgreSQL session runs in {zone}, not UTC")
-    con.raw_sql("SET jit = off")
-    for name, table in tables.items():
-        con.create_table(name, schema=ibis.Schema.from_pyarrow(table.schema))
+    for name in sorted({spec.storage_name for spec in TABLES.values()}):
+        table = tables[name]
         columns = ", ".join(f'"{c}"' for c in table.column_names)
         with con.con.transaction(), con.con.cursor() as cur:
             with cur.copy(f'COPY "{name}" ({columns}) FROM STDIN') as copy:

@@ -520,6 +520,13 @@ class World:
         """The rows of ``table`` as its storage table (``<name>_versions``) holds them."""
         spec = TABLES[table]
         fields = [pa.field(name, _ARROW[type_]) for name, type_ in storage_columns(spec)]
+        given = self.rows.get(table, [])
+        latest: dict[tuple[Any, ...], int] = {}  # the current version: latest time, then line
+        for i, row in enumerate(given):
+            key = tuple(row.get(k) for k in spec.key)
+            if key not in latest or given[latest[key]]["_version_at"] <= row["_version_at"]:
+                latest[key] = i
+        current = set(latest.values())
         rows = [
             {
                 **row,
@@ -528,8 +535,9 @@ class World:
                 "_line": i,
                 "_ingest_id": "builder",
                 "_event_id": None,
+                **({"_current": i in current} if spec.versioned else {}),
             }
-            for i, row in enumerate(self.rows.get(table, []))
+            for i, row in enumerate(given)
         ]
         return pa.Table.from_pylist(rows, schema=pa.schema(fields))
 

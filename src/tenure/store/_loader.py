@@ -6,8 +6,16 @@ table ``_new__<storage>`` with the rows to insert (in storage column order), and
 transaction (DuckDB) or copies them to the server (PostgreSQL and other backends).
 
 ``existing(spec)`` names a relation holding the stored versions of the batch's keys
-(at least the key columns, ``_hash``, ``_version_at``, ``_source``, ``_line``), so the
-same logic serves the embedded warehouse and a server one.
+(at least the key columns, ``_hash``, ``_version_at``, ``_event_id``, ``_source``,
+``_line``, ``_ingest_id`` and ``_current``), so the same logic serves the embedded
+warehouse and a server one.
+
+Versioned tables keep a ``_current`` flag: true on the one version of each key that the
+view ``<table>`` shows, the latest by ``(_version_at, _ingest_id, _line)``. Versions may
+arrive in any order, so a new version is current only when it beats the stored current
+one of its key; when it does, ``retire(spec, select)`` clears the flag of the stored
+versions of those keys before the new rows are added. Only the keys a load touches are
+looked at, so reading the current versions never needs a window over the whole table.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ import duckdb
 from tenure.ingest import Batch
 from tenure.schema import TableSpec
 
-__all__ = ["META_COLUMNS", "IngestResult", "Loader"]
+__all__ = ["CURRENT_COLUMN", "META_COLUMNS", "VERSION_ORDER", "IngestResult", "Loader"]
 
 META_COLUMNS = (
     ("_version_at", "TIMESTAMPTZ"),
@@ -32,6 +40,10 @@ META_COLUMNS = (
     ("_ingest_id", "VARCHAR"),
     ("_event_id", "VARCHAR"),
 )
+CURRENT_COLUMN = ("_current", "BOOLEAN")
+"""The flag of the latest version of each key; versioned tables only."""
+VERSION_ORDER = ("_version_at", "_ingest_id", "_line")
+"""Which version of a key is the latest: the greatest of these, compared in order."""
 REJECT_COLUMNS = (
     ("ingest_id", "VARCHAR"),
     ("source", "VARCHAR"),
@@ -99,6 +111,9 @@ class Loader:
     """Names a relation with the stored versions of the keys in ``_keys``."""
     sink: Callable[[TableSpec, str], int]
     """Appends the rows of a SELECT (storage columns) to a table; returns how many."""
+    retire: Callable[[TableSpec, str], None] | None
+    """Clears ``_current`` on the stored versions of the keys a SELECT returns. ``None``
+    where the warehouse cannot do that; new rows then get a null ``_current``."""
     existing_rejects: str
     slice_lines: int = 500_000
     """Large files are loaded this many lines at a time, which bounds memory."""
@@ -234,34 +249,78 @@ class Loader:
         else:
             valid = keep = "TRUE"
         total = self.con.execute(f"SELECT count(*) FROM _keys WHERE {valid}").fetchone()
-        stored = self.existing(spec)
+        # One look-up of the stored versions of this slice's keys serves every check below.
+        prior = ", ".join(
+            [
+                *(f'e."{k}"' for k in spec.key),
+                *(f"e.{c}" for c in ("_hash", "_version_at", "_event_id", "_source", "_line")),
+                *(("e._ingest_id", "e._current") if spec.versioned else ()),
+            ]
+        )
+        self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _prior AS
+            SELECT {prior} FROM {self.existing(spec)} e
+            WHERE EXISTS (SELECT 1 FROM _keys g WHERE {on})""")
         self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _fresh AS
             SELECT g.* FROM _keys g WHERE {keep}
-            AND NOT EXISTS (SELECT 1 FROM {stored} e WHERE {on} AND e._hash = g._hash)""")
+            AND NOT EXISTS (SELECT 1 FROM _prior e WHERE {on} AND e._hash = g._hash)""")
         before = self.result.rejects
         self.reject_rows(f"""SELECT g._line, g._path, '{spec.key[0]}',
             'duplicate id ' || {key_text} || ' with different content than the version '
             || 'ingested from ' || e._source || coalesce(' line ' || e._line, '')
             || '; the first one was kept', l._record
-            FROM _fresh g JOIN {stored} e ON {on} AND e._version_at = g._version_at
+            FROM _fresh g JOIN _prior e ON {on} AND e._version_at = g._version_at
                 AND e._event_id IS NOT DISTINCT FROM g._event_id
             JOIN _load l ON l.rowid = g._rid""")
         conflicts = self.result.rejects - before
-        columns = ", ".join(f'l."{c}"' for c in spec.column_names)
-        meta = f"{_lit(self.source)} AS _source, {_lit(self.ingest_id)} AS _ingest_id"
         fresh = self.con.execute("SELECT count(*) FROM _fresh").fetchone()
         if not conflicts and fresh and total and fresh[0] == total[0] == valid_rows:
             # Every valid row is new (the usual case): append straight from _load.
-            select = f"""SELECT {columns}, l._version_at, l._hash, {meta}, l._line, l._event_id
-                FROM _load l WHERE l._reason IS NULL"""
+            added = "_keys"
         else:
-            select = f"""SELECT {columns}, g._version_at, g._hash, {meta}, g._line, g._event_id
-            FROM _fresh g JOIN _load l ON l.rowid = g._rid
-            WHERE NOT EXISTS (
-                SELECT 1 FROM {stored} e WHERE {on} AND e._version_at = g._version_at
-                    AND e._event_id IS NOT DISTINCT FROM g._event_id)"""
+            added = "_add"
+            self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _add AS
+                SELECT g.* FROM _fresh g WHERE NOT EXISTS (
+                    SELECT 1 FROM _prior e WHERE {on} AND e._version_at = g._version_at
+                        AND e._event_id IS NOT DISTINCT FROM g._event_id)""")
+        columns = ", ".join(f'l."{c}"' for c in spec.column_names)
+        meta = f"{_lit(self.source)} AS _source, {_lit(self.ingest_id)} AS _ingest_id"
+        if spec.versioned:
+            meta += f", {self._current_flags(spec, added, repeated=bool(repeated))} AS _current"
+        rows = f"""SELECT {columns}, l._version_at, l._hash, {meta}, l._line, l._event_id
+            FROM _load l"""
+        if added == "_keys":
+            select = f"{rows} WHERE l._reason IS NULL"
+        else:
+            select = f"{rows} WHERE l.rowid IN (SELECT _rid FROM _add)"
         n_added = self.sink(spec, select)
         self.result.rows[spec.name] = self.result.rows.get(spec.name, 0) + n_added
         self.result.duplicates += (int(total[0]) if total else 0) - n_added - conflicts
-        for tmp in ("_load", "_keys", "_fresh"):
+        for tmp in ("_load", "_keys", "_prior", "_fresh", "_add", "_latest"):
             self.con.execute(f"DROP TABLE IF EXISTS {tmp}")
+
+    def _current_flags(self, spec: TableSpec, added: str, *, repeated: bool) -> str:
+        """The ``_current`` of the rows in ``added``, as SQL over ``l.rowid``.
+
+        A new row is current when it is the latest of its key among the new rows and the
+        stored current version; the stored versions it beats are retired first.
+        """
+        if self.retire is None:
+            return "NULL::BOOLEAN"
+        keys = ", ".join(f'"{k}"' for k in spec.key)
+        row = self.con.execute("SELECT count(*) FROM _prior WHERE _current").fetchone()
+        if not repeated and not (row and row[0]):
+            return "TRUE"  # each key once, none stored yet: every new row is current
+        order = ", ".join(f"{c} DESC" for c in VERSION_ORDER)
+        self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _latest AS
+            SELECT {keys}, _rid, bool_or(_rid IS NULL) OVER k AS _beats_stored FROM (
+                SELECT {keys}, _rid, _version_at, {_lit(self.ingest_id)} AS _ingest_id, _line
+                FROM {added}
+                UNION ALL
+                SELECT {keys}, NULL, _version_at, _ingest_id, _line FROM _prior WHERE _current)
+            WINDOW k AS (PARTITION BY {keys})
+            QUALIFY row_number() OVER (k ORDER BY {order}, _rid DESC) = 1
+                AND _rid IS NOT NULL""")
+        retired = self.con.execute("SELECT count(*) FROM _latest WHERE _beats_stored").fetchone()
+        if retired and retired[0]:
+            self.retire(spec, f"SELECT {keys} FROM _latest WHERE _beats_stored")
+        return "l.rowid IN (SELECT _rid FROM _latest)"

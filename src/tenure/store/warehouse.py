@@ -3,8 +3,10 @@
 :meth:`Warehouse.write_batch` loads one :class:`~tenure.ingest.Batch` so that the file
 lands whole or not at all. Rows are idempotent: an identical version of an object
 is skipped; a changed object is kept as a new version in ``<table>_versions``, and
-the view ``<table>`` shows the latest version by its event or object time. Every
-rejected record is kept in ``rejects`` with file, line, field and reason.
+the view ``<table>`` shows the latest version by its event or object time. The loader
+keeps that version flagged (``_current``), so on DuckDB and PostgreSQL the view is a
+plain filter. Every rejected record is kept in ``rejects`` with file, line, field and
+reason.
 
 The work is done by DuckDB in every case. For the embedded warehouse that is the
 warehouse itself, inside one transaction. For a server (``postgres://...`` or any
@@ -24,14 +26,17 @@ from typing import Any
 import duckdb
 import ibis
 import ibis.expr.datatypes as dt_ibis
+import sqlglot as sg
 
 from tenure.errors import MissingDependencyError, StoreError
 from tenure.ingest import Batch, ts_literal
 from tenure.schema import TABLES, TableSpec
 from tenure.store._loader import (
+    CURRENT_COLUMN,
     INGEST_COLUMNS,
     META_COLUMNS,
     REJECT_COLUMNS,
+    VERSION_ORDER,
     IngestResult,
     Loader,
 )
@@ -49,6 +54,8 @@ _IBIS_TYPES: dict[str, dt_ibis.DataType] = {
     "JSON": dt_ibis.JSON(),
 }
 _EXTRAS = {"postgres": "postgres", "postgresql": "postgres", "pyspark": "spark"}
+_ROW_ID = {"duckdb": "rowid", "postgres": "ctid"}
+"""Backends whose warehouses keep ``_current`` up to date, and how a row is named there."""
 
 
 def _schema(columns: tuple[tuple[str, str], ...]) -> ibis.Schema:
@@ -56,8 +63,16 @@ def _schema(columns: tuple[tuple[str, str], ...]) -> ibis.Schema:
 
 
 def storage_columns(spec: TableSpec) -> tuple[tuple[str, str], ...]:
-    """Columns of a table as stored: the canonical ones plus the version metadata."""
-    return (*((c.name, c.type) for c in spec.columns), *META_COLUMNS)
+    """Columns of a table as stored: the canonical ones plus the version metadata.
+
+    Versioned tables end with ``_current``, the flag of each key's latest version.
+    """
+    current = (CURRENT_COLUMN,) if spec.versioned else ()
+    return (*((c.name, c.type) for c in spec.columns), *META_COLUMNS, *current)
+
+
+def _keys_match(spec: TableSpec, left: str, right: str) -> str:
+    return " AND ".join(f'{left}."{k}" = {right}."{k}"' for k in spec.key)
 
 
 class Warehouse:
@@ -78,6 +93,7 @@ class Warehouse:
         self.url = url
         self.embedded = url.startswith("duckdb://")
         self._pending: dict[str, str] = {}  # server warehouses: new rows held until the end
+        self._retired: dict[str, str] = {}  # and the keys whose stored versions they replace
         try:
             if self.embedded:
                 self.ibis = ibis.duckdb.connect(url.removeprefix("duckdb://") or ":memory:")
@@ -98,6 +114,12 @@ class Warehouse:
         self.con.execute(f"SET memory_limit = '{memory_limit}'")
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
+        if self.ibis.name == "postgres":
+            # Metric queries are deep and Ibis's memtables have no statistics, so PostgreSQL
+            # JIT-compiles for seconds what runs in milliseconds (docs/engines.md).
+            self._server_sql("SET jit = off")
+        self.flags = self.ibis.name in _ROW_ID
+        """Whether ``_current`` is kept up to date here (DuckDB, PostgreSQL)."""
         self.ensure_schema()
 
     def close(self) -> None:
@@ -113,7 +135,11 @@ class Warehouse:
         self.close()
 
     def ensure_schema(self) -> None:
-        """Create every canonical table and current-version view that does not exist yet."""
+        """Create every canonical table and current-version view that does not exist yet.
+
+        A warehouse made before versions were flagged gets its ``_current`` column, filled
+        from the versions it holds, and its views replaced (see :meth:`_add_current_flags`).
+        """
         existing = set(self.ibis.list_tables())
         wanted: dict[str, tuple[tuple[str, str], ...]] = {
             "rejects": REJECT_COLUMNS,
@@ -125,20 +151,76 @@ class Warehouse:
             if name not in existing:
                 self.ibis.create_table(name, schema=_schema(columns))
         for spec in TABLES.values():
-            if spec.versioned and spec.name not in existing:
+            if not spec.versioned:
+                continue
+            if (
+                self.flags
+                and spec.storage_name in existing
+                and CURRENT_COLUMN[0] not in self.ibis.get_schema(spec.storage_name)
+            ):
+                self._add_current_flags(spec)
+            elif spec.name not in existing:
                 self.ibis.create_view(spec.name, self._current(spec), overwrite=True)
 
     def _current(self, spec: TableSpec) -> ibis.Table:
+        """The view ``<table>``: each key's latest version."""
         t = self.ibis.table(spec.storage_name)
+        if self.flags:
+            return t.filter(t._current).select(*spec.column_names, "_version_at")
         rank = ibis.row_number().over(
-            group_by=list(spec.key),
-            order_by=[ibis.desc("_version_at"), ibis.desc("_ingest_id"), ibis.desc("_line")],
+            group_by=list(spec.key), order_by=[ibis.desc(c) for c in VERSION_ORDER]
         )
         return (
             t.mutate(_rank=rank)
             .filter(lambda x: x._rank == 0)
             .select(*spec.column_names, "_version_at")
         )
+
+    def _add_current_flags(self, spec: TableSpec) -> None:
+        """Add ``_current`` to a table made by an older Tenure, set it, and replace the view.
+
+        One transaction: the column, the flags (one window over the table's versions, as
+        the old view computed) and the new view land together or not at all.
+        """
+        table, row = spec.storage_name, _ROW_ID[self.ibis.name]
+        keys = ", ".join(f'"{k}"' for k in spec.key)
+        order = ", ".join(f"{c} DESC" for c in VERSION_ORDER)
+        statements = [
+            f"ALTER TABLE {table} ADD COLUMN {' '.join(CURRENT_COLUMN)}",
+            f"""UPDATE {table} SET _current = (r._rank = 1) FROM (
+                SELECT {row} AS _row,
+                    row_number() OVER (PARTITION BY {keys} ORDER BY {order}) AS _rank
+                FROM {table}) AS r
+            WHERE {table}.{row} = r._row""",
+        ]
+        if self.embedded:
+            try:
+                self.con.execute("BEGIN TRANSACTION")
+                for sql in statements:
+                    self.con.execute(sql)
+                for sql in self._view_sql(spec):
+                    self.con.execute(sql)
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            return
+        pg = self.ibis.con
+        with pg.transaction(), pg.cursor() as cur:
+            for sql in statements:
+                cur.execute(sql)
+            for sql in self._view_sql(spec):
+                cur.execute(sql)
+
+    def _view_sql(self, spec: TableSpec) -> list[str]:
+        name = sg.to_identifier(spec.name, quoted=True).sql(self.ibis.dialect)
+        select = self.ibis.compile(self._current(spec))
+        return [f"DROP VIEW IF EXISTS {name}", f"CREATE VIEW {name} AS {select}"]
+
+    def _server_sql(self, sql: str) -> None:
+        cur = self.ibis.raw_sql(sql)
+        if hasattr(cur, "close"):
+            cur.close()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -179,6 +261,12 @@ class Warehouse:
         row = self.con.execute(f"INSERT INTO {spec.storage_name} BY NAME {select}").fetchone()
         return int(row[0]) if row else 0
 
+    def _retire_local(self, table: str, spec: TableSpec, select: str) -> None:
+        """Clear ``_current`` in the DuckDB table ``table`` for the keys ``select`` returns."""
+        self.con.execute(f"""UPDATE {table} AS v SET _current = FALSE
+            WHERE v._current AND EXISTS (
+                SELECT 1 FROM ({select}) AS r WHERE {_keys_match(spec, "r", "v")})""")
+
     def _write_embedded(self, batch: Batch, ingest_id: str, now: dt.datetime) -> IngestResult:
         loader = Loader(
             self.con,
@@ -186,6 +274,7 @@ class Warehouse:
             ts_literal(now),
             existing=lambda spec: spec.storage_name,
             sink=self._append,
+            retire=lambda spec, select: self._retire_local(spec.storage_name, spec, select),
             existing_rejects="rejects",
         )
         try:
@@ -210,13 +299,14 @@ class Warehouse:
             .filter(lambda t: t.source == str(batch.source))
             .select("source", "line", "path", "reason"),
         )
-        self._pending = {}
+        self._pending, self._retired = {}, {}
         loader = Loader(
             self.con,
             ingest_id,
             ts_literal(now),
             existing=self._stored,
             sink=self._stash,
+            retire=self._stash_retired if self.flags else None,
             existing_rejects="_stored_rejects",
         )
         try:
@@ -224,8 +314,8 @@ class Warehouse:
         except duckdb.Error as exc:
             raise StoreError(f"loading {batch.source} failed; nothing was written: {exc}") from exc
         tables = {**self._pending, "rejects": "_new__rejects", "ingests": "_new__ingests"}
-        self._push(tables)
-        for new in tables.values():
+        self._push(tables, self._retired)
+        for new in [*tables.values(), *self._retired.values()]:
             self.con.execute(f"DROP TABLE IF EXISTS {new}")
         return result
 
@@ -238,6 +328,17 @@ class Warehouse:
         row = self.con.execute(f"INSERT INTO {new} {select}").fetchone()
         return int(row[0]) if row else 0
 
+    def _stash_retired(self, spec: TableSpec, select: str) -> None:
+        """Retire keys among this file's rows so far, and keep them for the server."""
+        new = self._pending.get(spec.storage_name)
+        if new is not None:
+            self._retire_local(new, spec, select)
+        keys = f"_retire__{spec.storage_name}"
+        if spec.storage_name not in self._retired:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE {keys} AS {select} LIMIT 0")
+            self._retired[spec.storage_name] = keys
+        self.con.execute(f"INSERT INTO {keys} {select}")
+
     def _fetch(self, name: str, expr: ibis.Table) -> None:
         """Materialise a server-side expression as a local DuckDB temp table."""
         arrow = expr.to_pyarrow()
@@ -247,20 +348,23 @@ class Warehouse:
 
     def _stored(self, spec: TableSpec) -> str:
         """Stored versions of the keys being loaded: fetched ones plus this file's so far."""
-        cols = ", ".join(
-            [*(f'"{k}"' for k in spec.key), "_hash", "_version_at", "_event_id", "_source", "_line"]
-        )
+        cols = ", ".join(f'"{c}"' for c in self._stored_columns(spec))
         self._fetch_stored(spec)
         new = self._pending.get(spec.storage_name)
         if new is None:
             return "_stored"
         return f"(SELECT {cols} FROM _stored UNION ALL SELECT {cols} FROM {new})"
 
+    @staticmethod
+    def _stored_columns(spec: TableSpec) -> list[str]:
+        cols = [*spec.key, "_hash", "_version_at", "_event_id", "_source", "_line"]
+        return [*cols, "_ingest_id", "_current"] if spec.versioned else cols
+
     def _fetch_stored(self, spec: TableSpec) -> None:
         keys = list(spec.key)
         arrow = self.con.execute(f"SELECT DISTINCT {', '.join(keys)} FROM _keys").to_arrow_table()
         stored = self.table(spec.storage_name)
-        cols = [*keys, "_hash", "_version_at", "_event_id", "_source", "_line"]
+        cols = self._stored_columns(spec)
         if arrow.num_rows == 0:
             self._fetch("_stored", stored.select(*cols).limit(0))
             return
@@ -273,31 +377,49 @@ class Warehouse:
             if hasattr(cur, "close"):
                 cur.close()
 
-    def _push(self, tables: dict[str, str]) -> None:
-        """Append local temp tables to the server: one transaction on PostgreSQL."""
+    def _push(self, tables: dict[str, str], retired: dict[str, str]) -> None:
+        """Append local temp tables to the server: one transaction on PostgreSQL.
+
+        ``retired`` names, per storage table, the keys whose stored versions are no
+        longer current; they are retired before the new rows go in.
+        """
         if self.ibis.name == "postgres":
-            self._push_postgres(tables)
+            self._push_postgres(tables, retired)
             return
         for storage, new in tables.items():
             self.ibis.insert(storage, self.con.execute(f"SELECT * FROM {new}").to_arrow_table())
 
-    def _push_postgres(self, tables: dict[str, str]) -> None:
+    def _push_postgres(self, tables: dict[str, str], retired: dict[str, str]) -> None:
         pg = self.ibis.con
         with tempfile.TemporaryDirectory(prefix="tenure-") as tmp:
+
+            def copy_in(cur: Any, local: str, target: str) -> None:
+                path = Path(tmp) / f"{local}.csv"
+                self.con.execute(f"COPY {local} TO '{path}' (FORMAT csv, HEADER)")
+                desc = self.con.execute(f"SELECT * FROM {local} LIMIT 0").description
+                names = ", ".join(f'"{d[0]}"' for d in desc)
+                sql = f"COPY {target} ({names}) FROM STDIN WITH (FORMAT csv, HEADER)"
+                with cur.copy(sql) as copy, path.open("rb") as fh:
+                    while chunk := fh.read(1 << 20):
+                        copy.write(chunk)
+
             try:
                 with pg.transaction(), pg.cursor() as cur:
+                    for storage, keys in retired.items():
+                        spec = next(t for t in TABLES.values() if t.storage_name == storage)
+                        columns = ", ".join(f'"{k}"' for k in spec.key)
+                        cur.execute(
+                            "CREATE TEMP TABLE _tenure_retire ON COMMIT DROP AS "
+                            f"SELECT {columns} FROM {storage} LIMIT 0"
+                        )
+                        copy_in(cur, keys, "_tenure_retire")
+                        cur.execute(
+                            f"UPDATE {storage} AS v SET _current = FALSE FROM _tenure_retire AS r "
+                            f"WHERE v._current AND {_keys_match(spec, 'r', 'v')}"
+                        )
+                        cur.execute("DROP TABLE _tenure_retire")
                     for storage, new in tables.items():
-                        path = Path(tmp) / f"{new}.csv"
-                        self.con.execute(f"COPY {new} TO '{path}' (FORMAT csv, HEADER)")
-                        cols = [
-                            d[0]
-                            for d in self.con.execute(f"SELECT * FROM {new} LIMIT 0").description
-                        ]
-                        names = ", ".join(f'"{c}"' for c in cols)
-                        sql = f"COPY {storage} ({names}) FROM STDIN WITH (FORMAT csv, HEADER)"
-                        with cur.copy(sql) as copy, path.open("rb") as fh:
-                            while chunk := fh.read(1 << 20):
-                                copy.write(chunk)
+                        copy_in(cur, new, storage)
             except Exception as exc:
                 raise StoreError(
                     f"copying the new rows to {self.url} failed and was rolled back: {exc}"
