@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import ibis
+import ibis.expr.datatypes as dt_ibis
 import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
@@ -34,6 +35,20 @@ INTERVALS: tuple[Interval, ...] = ("day", "week", "month", "quarter")
 UNITS_PER_MINOR = 100
 DAYS_PER_MONTH = 365.25 / 12
 """Average month length (30.44 days), used where a period has no plan interval."""
+
+_EPOCH_DAY = ibis.date(1970, 1, 1)
+_TIME_TO_UNIX = ("duckdb", "postgres", "pyspark", "snowflake")
+"""Backends whose dialect sqlglot writes ``TIME_TO_UNIX`` for (``EPOCH``, ``DATE_PART``, ...)."""
+
+
+@ibis.udf.scalar.builtin(name="time_to_unix")  # type: ignore[untyped-decorator]
+def _time_to_unix(ts: dt_ibis.Timestamp(timezone="UTC")) -> dt_ibis.float64:  # type: ignore[valid-type]
+    """Seconds since 1970-01-01 UTC (sqlglot's ``TimeToUnix``).
+
+    sqlglot writes it as ``EPOCH(ts)`` for DuckDB, ``DATE_PART('epoch', ts)`` for
+    PostgreSQL and ``UNIX_TIMESTAMP(ts)`` for Spark.
+    """
+
 
 MONTHS_PER_PERIOD: dict[str, float] = {"day": 12 / 365, "week": 12 / 52, "month": 1, "quarter": 3}
 PERIODS_PER_HALF_YEAR: dict[str, int] = {"day": 182, "week": 26, "month": 6, "quarter": 2}
@@ -71,6 +86,24 @@ class MetricsContext:
     def major(self, units: ir.NumericValue) -> ir.FloatingValue:
         """Convert units to major units of the reporting currency."""
         return units.cast("float64") / self.units_per_major
+
+    def epoch_seconds(self, ts: ir.TimestampValue) -> ir.NumericValue:
+        """Seconds since 1970-01-01 UTC of a ``TIMESTAMPTZ``, whatever the session time zone.
+
+        Ibis's own ``epoch_seconds()`` casts to a time-zone-less timestamp first, which
+        DuckDB evaluates through ICU (about 15x slower on millions of rows).
+        """
+        if self.con.name in _TIME_TO_UNIX:
+            return _time_to_unix(ts)
+        return ts.epoch_seconds()
+
+    def utc_date(self, ts: ir.TimestampValue) -> ir.DateValue:
+        """The UTC day of a ``TIMESTAMPTZ``, from its epoch seconds (see :meth:`epoch_seconds`)."""
+        if self.con.name not in _TIME_TO_UNIX:
+            return ts.date()
+        days = (self.epoch_seconds(ts) / 86400).floor()
+        # date + interval is a timestamp on DuckDB and PostgreSQL: cast it back to a date.
+        return (_EPOCH_DAY + days.as_interval("D")).cast("timestamp").cast("date")
 
 
 def check_interval(interval: str) -> Interval:

@@ -108,20 +108,13 @@ def _forever_discounts(ctx: MetricsContext) -> ir.Table:
     )
 
 
-def mrr_segments(ctx: MetricsContext) -> ir.Table:
-    """Every invoice line that carries MRR, as a monthly amount over its service period.
+def _billed_lines(ctx: MetricsContext, lines: ir.Table) -> ir.Table:
+    """The ``lines`` that carry MRR, with their invoice, price and counted discount share.
 
-    Grain: ``line_id``. Columns: ``customer_id``, ``subscription_id``, ``invoice_id``,
-    ``price_id``, ``product_id``, ``currency``, ``start_on``, ``end_on`` (exclusive),
-    ``units`` (monthly amount in hundredths of a reporting-currency minor unit),
-    ``is_free`` (a free price), ``paid`` (the invoice is paid).
-
-    Raises
-    ------
-    DataError
-        When no exchange rate converts a billed currency into the reporting one.
+    A line counts when its invoice is neither void nor draft (only paid ones with
+    ``past_due = "exclude"``), it belongs to a subscription, its price is recurring (or,
+    without a known price, its kind is ``subscription``) and it has a service period.
     """
-    lines = ctx.table("invoice_lines")
     inv = ctx.table("invoices")
     keep = ["void", "draft"]
     inv = inv.filter(inv.status.isnull() | ~inv.status.isin(keep))
@@ -144,7 +137,7 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
         price_free=p.is_free,
     )
     t = lines.join(inv, "invoice_id").left_join(prices, "price_id")
-    t = join_left(t, _stops(ctx), "subscription_id")
+    t = t.drop(*(c for c in t.columns if c.endswith("_right")))
     recurring = t.price_interval.notnull() | (t.price_type.isnull() & (t.kind == "subscription"))
     t = t.filter(
         t.subscription_id.notnull()
@@ -152,17 +145,7 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
         & t.period_start_at.notnull()
         & t.period_end_at.notnull()
     )
-    end_at = ibis.least(t.period_end_at, t.stop_at.fill_null(t.period_end_at))
-    line_days = t.period_end_at.epoch_seconds() - t.period_start_at.epoch_seconds()
-    line_days = line_days.cast("float64") / 86400
-    months = _months(t.price_interval, t.price_count).fill_null(line_days / DAYS_PER_MONTH)
     amount = t.amount_minor.fill_null(0).cast("float64")
-    # A proration line's amount covers part of a period; its full-period price is the
-    # unit price times the quantity (or, for tiered prices, the amount scaled up).
-    full = (t.unit * t.quantity.fill_null(1)).cast("float64")
-    scaled = amount.abs() * (months * DAYS_PER_MONTH) / ibis.greatest(line_days, 1.0 / 24)
-    prorated = amount.sign() * full.fill_null(scaled)
-    listed = ibis.ifelse(t.proration.fill_null(False), prorated, amount)
     share = ibis.ifelse(
         amount == 0, 0.0, t.discount_minor.fill_null(0).cast("float64") / amount.abs()
     )
@@ -173,35 +156,73 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
         t = join_left(t, _forever_discounts(ctx), "subscription_id")
         counts = t.forever_from.notnull() & (t.period_start_at >= t.forever_from)
         share = ibis.ifelse(counts, share, 0.0)
-    t = t.mutate(
-        _proration=t.proration.fill_null(False),
-        _monthly_list=listed / months,
-        _share=share,
-        _end_at=end_at,
-    )
-    # The lines of one billing period (the regular line and the prorations of changes
-    # within it share the subscription and the period's end) use the regular line's
-    # exchange-rate day and discount share, so a mid-period change nets out exactly
-    # (a proration's own cents are rounded, and its start is the change day).
-    pr = t.filter(t._proration).select("subscription_id", "period_end_at").distinct()
-    reg = t.filter(~t._proration).semi_join(pr, ["subscription_id", "period_end_at"])
-    anchors = reg.group_by("subscription_id", "period_end_at").agg(
+    return t.mutate(_proration=t.proration.fill_null(False), _share=share)
+
+
+def _anchors(ctx: MetricsContext) -> ir.Table:
+    """The regular line's start and discount share of each billing period with prorations.
+
+    The lines of one billing period (the regular line and the prorations of changes within
+    it) share the subscription and the period's end. Found from the lines alone first, so
+    only the few regular lines of such periods are joined with their invoices again.
+    """
+    lines = ctx.table("invoice_lines")
+    prorated = lines.filter(lines.proration.fill_null(False))
+    periods = prorated.select("subscription_id", "period_end_at").distinct()
+    regular = lines.filter(~lines.proration.fill_null(False))
+    regular = regular.semi_join(periods, ["subscription_id", "period_end_at"])
+    reg = _billed_lines(ctx, regular)
+    return reg.group_by("subscription_id", "period_end_at").agg(
         _anchor_at=reg.period_start_at.min(), _anchor_share=reg._share.mean()
     )
-    t = join_left(t, anchors, ["subscription_id", "period_end_at"])
+
+
+def mrr_segments(ctx: MetricsContext) -> ir.Table:
+    """Every invoice line that carries MRR, as a monthly amount over its service period.
+
+    Grain: ``line_id``. Columns: ``customer_id``, ``subscription_id``, ``invoice_id``,
+    ``price_id``, ``product_id``, ``currency``, ``start_on``, ``end_on`` (exclusive),
+    ``units`` (monthly amount in hundredths of a reporting-currency minor unit),
+    ``is_free`` (a free price), ``paid`` (the invoice is paid).
+
+    Raises
+    ------
+    DataError
+        When no exchange rate converts a billed currency into the reporting one.
+    """
+    t = _billed_lines(ctx, ctx.table("invoice_lines"))
+    t = join_left(t, _stops(ctx), "subscription_id")
+    end_at = ibis.least(t.period_end_at, t.stop_at.fill_null(t.period_end_at))
+    line_days = ctx.epoch_seconds(t.period_end_at) - ctx.epoch_seconds(t.period_start_at)
+    line_days = line_days.cast("float64") / 86400
+    months = _months(t.price_interval, t.price_count).fill_null(line_days / DAYS_PER_MONTH)
+    amount = t.amount_minor.fill_null(0).cast("float64")
+    # A proration line's amount covers part of a period; its full-period price is the
+    # unit price times the quantity (or, for tiered prices, the amount scaled up).
+    full = (t.unit * t.quantity.fill_null(1)).cast("float64")
+    scaled = amount.abs() * (months * DAYS_PER_MONTH) / ibis.greatest(line_days, 1.0 / 24)
+    prorated = amount.sign() * full.fill_null(scaled)
+    listed = ibis.ifelse(t._proration, prorated, amount)
+    t = t.mutate(_monthly_list=listed / months, _end_at=end_at)
+    # A proration uses its billing period's exchange-rate day and discount share (those of
+    # the regular line), so a mid-period change nets out exactly (a proration's own cents
+    # are rounded, and its start is the change day).
+    t = join_left(t, _anchors(ctx), ["subscription_id", "period_end_at"])
     fx_at = ibis.ifelse(t._proration, t._anchor_at.fill_null(t.period_start_at), t.period_start_at)
     share = ibis.ifelse(t._proration, t._anchor_share.fill_null(t._share), t._share)
     t = t.mutate(
         currency=t.currency.fill_null(t.inv_currency).upper(),
-        fx_on=fx_at.date(),
-        start_on=t.period_start_at.date(),
-        end_on=t._end_at.date(),
+        fx_on=ctx.utc_date(fx_at),
+        start_on=ctx.utc_date(t.period_start_at),
+        end_on=ctx.utc_date(t._end_at),
         monthly_minor=t._monthly_list * (1.0 - share),
         is_free=t.price_free.fill_null(False) | (t.unit.fill_null(-1) == 0),
         product_id=t.price_product,
     )
     t = t.filter(t.start_on < t.end_on)
     fx = fx_windows(ctx)
+    # Scaled to minor units once per rate, not once per line.
+    fx = fx.mutate(minor=minor_rate(ctx, fx.currency, fx.rate))
     t = t.left_join(
         fx,
         [
@@ -210,7 +231,7 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
             fx.valid_to.isnull() | (t.fx_on < fx.valid_to),
         ],
     )
-    rate = minor_rate(ctx, t.currency, t.rate)
+    rate = ibis.ifelse(t.currency == ctx.currency, 1.0, t.minor)
     raw = t.monthly_minor * rate * UNITS_PER_MINOR  # half away from zero on every engine:
     units = (raw.sign() * (raw.abs() + 0.5).floor()).cast("int64")  # PG rounds half to even
     return t.select(

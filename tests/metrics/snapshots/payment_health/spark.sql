@@ -1,28 +1,99 @@
 -- run while the expression is built (1 of 1)
-WITH `t29` AS (
+WITH `t7` AS (
   SELECT
-    `t15`.`charge_id`,
-    `t15`.`customer_id`,
-    `t15`.`invoice_id`,
-    `t15`.`amount_minor`,
-    `t15`.`amount_refunded_minor`,
-    `t15`.`currency`,
-    `t15`.`status`,
-    `t15`.`failure_code`,
-    `t15`.`failure_message`,
-    `t15`.`decline_code`,
-    `t15`.`outcome_type`,
-    `t15`.`card_brand`,
-    `t15`.`card_exp_month`,
-    `t15`.`card_exp_year`,
-    `t15`.`card_last4`,
-    `t15`.`created_at`,
-    `t15`.`_version_at`,
-    `t15`.`day`,
-    `t28`.`currency` AS `currency_right`,
-    `t28`.`rate`,
-    `t28`.`valid_to`,
-    `t28`.`valid_from`
+    `t5`.`price_id`,
+    `t5`.`product_id` AS `price_product`,
+    `t5`.`amount_minor` AS `unit`,
+    `t5`.`interval` AS `price_interval`,
+    `t5`.`interval_count` AS `price_count`,
+    `t5`.`type` AS `price_type`,
+    `t5`.`is_free` AS `price_free`
+  FROM `prices` AS `t5`
+), `t23` AS (
+  SELECT
+    `t4`.`invoice_id`,
+    `t4`.`customer_id`,
+    `t4`.`currency` AS `inv_currency`,
+    `t4`.`status` = 'paid' AS `paid`
+  FROM `invoices` AS `t4`
+  WHERE
+    (
+      `t4`.`status` IS NULL
+    ) OR NOT (
+      `t4`.`status` IN ('void', 'draft')
+    )
+), `t34` AS (
+  SELECT
+    `t29`.`currency`,
+    `t29`.`rate_on`,
+    `t29`.`rate`,
+    LEAD(`t29`.`rate_on`) OVER (PARTITION BY `t29`.`currency` ORDER BY `t29`.`rate_on` ASC NULLS LAST) AS `valid_to`,
+    (
+      ROW_NUMBER() OVER (PARTITION BY `t29`.`currency` ORDER BY `t29`.`rate_on` ASC NULLS LAST) - 1
+    ) = 0 AS `first`
+  FROM (
+    SELECT
+      *
+    FROM (
+      SELECT
+        `t1`.`currency`,
+        `t1`.`rate_on`,
+        `t1`.`rate`
+      FROM `fx_rates` AS `t1`
+      WHERE
+        `t1`.`quote_currency` = 'USD'
+    ) AS `t9`
+    UNION ALL
+    SELECT
+      *
+    FROM (
+      SELECT
+        `t14`.`currency`,
+        `t14`.`rate_on`,
+        `t14`.`rate`
+      FROM (
+        SELECT
+          `t1`.`quote_currency` AS `currency`,
+          `t1`.`rate_on`,
+          1.0 / `t1`.`rate` AS `rate`
+        FROM `fx_rates` AS `t1`
+        WHERE
+          `t1`.`currency` = 'USD' AND `t1`.`rate` > 0
+      ) AS `t14`
+      LEFT ANTI JOIN (
+        SELECT DISTINCT
+          `t1`.`currency`
+        FROM `fx_rates` AS `t1`
+        WHERE
+          `t1`.`quote_currency` = 'USD'
+      ) AS `t15`
+        ON `t14`.`currency` = `t15`.`currency`
+    ) AS `t28`
+  ) AS `t29`
+), `t44` AS (
+  SELECT
+    `t20`.`charge_id`,
+    `t20`.`customer_id`,
+    `t20`.`invoice_id`,
+    `t20`.`amount_minor`,
+    `t20`.`amount_refunded_minor`,
+    `t20`.`currency`,
+    `t20`.`status`,
+    `t20`.`failure_code`,
+    `t20`.`failure_message`,
+    `t20`.`decline_code`,
+    `t20`.`outcome_type`,
+    `t20`.`card_brand`,
+    `t20`.`card_exp_month`,
+    `t20`.`card_exp_year`,
+    `t20`.`card_last4`,
+    `t20`.`created_at`,
+    `t20`.`_version_at`,
+    `t20`.`day`,
+    `t37`.`currency` AS `currency_right`,
+    `t37`.`rate`,
+    `t37`.`valid_to`,
+    `t37`.`valid_from`
   FROM (
     SELECT
       `t0`.`charge_id`,
@@ -46,144 +117,96 @@ WITH `t29` AS (
     FROM `payments` AS `t0`
     WHERE
       CAST(`t0`.`created_at` AS DATE) <= MAKE_DATE(2026, 11, 1)
-  ) AS `t15`
+  ) AS `t20`
   LEFT OUTER JOIN (
     SELECT
-      `t24`.`currency`,
-      `t24`.`rate`,
-      `t24`.`valid_to`,
-      IF(`t24`.`first`, MAKE_DATE(1900, 1, 1), `t24`.`rate_on`) AS `valid_from`
-    FROM (
-      SELECT
-        `t21`.`currency`,
-        `t21`.`rate_on`,
-        `t21`.`rate`,
-        LEAD(`t21`.`rate_on`) OVER (PARTITION BY `t21`.`currency` ORDER BY `t21`.`rate_on` ASC NULLS LAST) AS `valid_to`,
-        (
-          ROW_NUMBER() OVER (PARTITION BY `t21`.`currency` ORDER BY `t21`.`rate_on` ASC NULLS LAST) - 1
-        ) = 0 AS `first`
-      FROM (
-        SELECT
-          *
-        FROM (
-          SELECT
-            `t1`.`currency`,
-            `t1`.`rate_on`,
-            `t1`.`rate`
-          FROM `fx_rates` AS `t1`
-          WHERE
-            `t1`.`quote_currency` = 'USD'
-        ) AS `t9`
-        UNION ALL
-        SELECT
-          *
-        FROM (
-          SELECT
-            `t13`.`currency`,
-            `t13`.`rate_on`,
-            `t13`.`rate`
-          FROM (
-            SELECT
-              `t1`.`quote_currency` AS `currency`,
-              `t1`.`rate_on`,
-              1.0 / `t1`.`rate` AS `rate`
-            FROM `fx_rates` AS `t1`
-            WHERE
-              `t1`.`currency` = 'USD' AND `t1`.`rate` > 0
-          ) AS `t13`
-          LEFT ANTI JOIN (
-            SELECT DISTINCT
-              `t1`.`currency`
-            FROM `fx_rates` AS `t1`
-            WHERE
-              `t1`.`quote_currency` = 'USD'
-          ) AS `t14`
-            ON `t13`.`currency` = `t14`.`currency`
-        ) AS `t20`
-      ) AS `t21`
-    ) AS `t24`
-  ) AS `t28`
-    ON `t15`.`currency` = `t28`.`currency`
-    AND `t15`.`day` >= `t28`.`valid_from`
+      `t35`.`currency`,
+      `t35`.`rate`,
+      `t35`.`valid_to`,
+      IF(`t35`.`first`, MAKE_DATE(1900, 1, 1), `t35`.`rate_on`) AS `valid_from`
+    FROM `t34` AS `t35`
+  ) AS `t37`
+    ON `t20`.`currency` = `t37`.`currency`
+    AND `t20`.`day` >= `t37`.`valid_from`
     AND (
       (
-        `t28`.`valid_to` IS NULL
+        `t37`.`valid_to` IS NULL
       ) OR (
-        `t15`.`day` < `t28`.`valid_to`
+        `t20`.`day` < `t37`.`valid_to`
       )
     )
 )
 SELECT
-  `t62`.`period`,
-  `t62`.`attempts`,
-  `t62`.`succeeded`,
-  `t62`.`failed`,
+  `t76`.`period`,
+  `t76`.`attempts`,
+  `t76`.`succeeded`,
+  `t76`.`failed`,
   IF(
     (
-      `t62`.`succeeded` + `t62`.`failed`
+      `t76`.`succeeded` + `t76`.`failed`
     ) > 0,
-    CAST(`t62`.`succeeded` AS DOUBLE) / CAST(`t62`.`succeeded` + `t62`.`failed` AS DOUBLE),
+    CAST(`t76`.`succeeded` AS DOUBLE) / CAST(`t76`.`succeeded` + `t76`.`failed` AS DOUBLE),
     NULL
   ) AS `success_rate`,
-  `t62`.`failed_units` / 10000 AS `failed_amount`,
-  COALESCE(`t62`.`recovered_invoices`, 0) AS `recovered_invoices`,
-  CAST(COALESCE(`t62`.`recovered_u`, 0) AS DOUBLE) / 10000 AS `recovered_mrr`
+  `t76`.`failed_units` / 10000 AS `failed_amount`,
+  COALESCE(`t76`.`recovered_invoices`, 0) AS `recovered_invoices`,
+  CAST(COALESCE(`t76`.`recovered_u`, 0) AS DOUBLE) / 10000 AS `recovered_mrr`
 FROM (
   SELECT
-    `t61`.`period`,
-    `t61`.`attempts`,
-    `t61`.`succeeded`,
-    `t61`.`failed`,
-    `t61`.`failed_units`,
-    `t61`.`recovered_invoices`,
-    `t61`.`recovered_u`
+    `t75`.`period`,
+    `t75`.`attempts`,
+    `t75`.`succeeded`,
+    `t75`.`failed`,
+    `t75`.`failed_units`,
+    `t75`.`recovered_invoices`,
+    `t75`.`recovered_u`
   FROM (
     SELECT
-      `t45`.`period`,
-      `t45`.`attempts`,
-      `t45`.`succeeded`,
-      `t45`.`failed`,
-      `t45`.`failed_units`,
-      `t60`.`period` AS `period_right`,
-      `t60`.`recovered_invoices`,
-      `t60`.`recovered_u`
+      `t56`.`period`,
+      `t56`.`attempts`,
+      `t56`.`succeeded`,
+      `t56`.`failed`,
+      `t56`.`failed_units`,
+      `t74`.`period` AS `period_right`,
+      `t74`.`recovered_invoices`,
+      `t74`.`recovered_u`
     FROM (
       SELECT
-        `t36`.`period`,
+        `t49`.`period`,
         COUNT(*) AS `attempts`,
-        SUM(CAST(`t36`.`succeeded` AS INT)) AS `succeeded`,
-        SUM(CAST(`t36`.`failed` AS INT)) AS `failed`,
-        COALESCE(SUM(IF(`t36`.`failed`, `t36`.`units`, NULL)), 0) AS `failed_units`
+        SUM(CAST(`t49`.`succeeded` AS INT)) AS `succeeded`,
+        SUM(CAST(`t49`.`failed` AS INT)) AS `failed`,
+        COALESCE(SUM(IF(`t49`.`failed`, `t49`.`units`, NULL)), 0) AS `failed_units`
       FROM (
         SELECT
-          `t30`.`charge_id`,
-          `t30`.`customer_id`,
-          `t30`.`invoice_id`,
-          `t30`.`amount_minor`,
-          `t30`.`amount_refunded_minor`,
-          `t30`.`currency`,
-          `t30`.`status`,
-          `t30`.`failure_code`,
-          `t30`.`failure_message`,
-          `t30`.`decline_code`,
-          `t30`.`outcome_type`,
-          `t30`.`card_brand`,
-          `t30`.`card_exp_month`,
-          `t30`.`card_exp_year`,
-          `t30`.`card_last4`,
-          `t30`.`created_at`,
-          `t30`.`_version_at`,
-          `t30`.`day`,
-          `t30`.`currency_right`,
-          `t30`.`rate`,
-          `t30`.`valid_to`,
-          `t30`.`valid_from`,
-          DATE_TRUNC('month', `t30`.`day`) AS `period`,
-          CAST(COALESCE(`t30`.`amount_minor`, 0) AS DOUBLE) * IF(
-            `t30`.`currency` = 'USD',
+          `t46`.`charge_id`,
+          `t46`.`customer_id`,
+          `t46`.`invoice_id`,
+          `t46`.`amount_minor`,
+          `t46`.`amount_refunded_minor`,
+          `t46`.`currency`,
+          `t46`.`status`,
+          `t46`.`failure_code`,
+          `t46`.`failure_message`,
+          `t46`.`decline_code`,
+          `t46`.`outcome_type`,
+          `t46`.`card_brand`,
+          `t46`.`card_exp_month`,
+          `t46`.`card_exp_year`,
+          `t46`.`card_last4`,
+          `t46`.`created_at`,
+          `t46`.`_version_at`,
+          `t46`.`day`,
+          `t46`.`currency_right`,
+          `t46`.`rate`,
+          `t46`.`valid_to`,
+          `t46`.`valid_from`,
+          DATE_TRUNC('month', `t46`.`day`) AS `period`,
+          CAST(COALESCE(`t46`.`amount_minor`, 0) AS DOUBLE) * IF(
+            `t46`.`currency` = 'USD',
             1.0,
-            `t30`.`rate` * CASE
-              WHEN `t30`.`currency` IN (
+            `t46`.`rate` * CASE
+              WHEN `t46`.`currency` IN (
                 'BIF',
                 'CLP',
                 'DJF',
@@ -203,102 +226,102 @@ FROM (
                 'XPF'
               )
               THEN 100.0
-              WHEN `t30`.`currency` IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
+              WHEN `t46`.`currency` IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
               THEN 0.1
               ELSE 1.0
             END
           ) * 100 AS `units`,
-          `t30`.`status` = 'failed' AS `failed`,
-          `t30`.`status` = 'succeeded' AS `succeeded`
-        FROM `t29` AS `t30`
-      ) AS `t36`
+          `t46`.`status` = 'failed' AS `failed`,
+          `t46`.`status` = 'succeeded' AS `succeeded`
+        FROM `t44` AS `t46`
+      ) AS `t49`
       GROUP BY
         1
-    ) AS `t45`
+    ) AS `t56`
     LEFT OUTER JOIN (
       SELECT
-        `t58`.`period`,
+        `t72`.`period`,
         COUNT(*) AS `recovered_invoices`,
-        SUM(COALESCE(`t58`.`mrr_u`, 0)) AS `recovered_u`
+        SUM(COALESCE(`t72`.`mrr_u`, 0)) AS `recovered_u`
       FROM (
         SELECT
-          `t57`.`invoice_id`,
-          `t57`.`recovered_on`,
-          `t57`.`invoice_id_right`,
-          `t57`.`mrr_u`,
-          DATE_TRUNC('month', `t57`.`recovered_on`) AS `period`
+          `t71`.`invoice_id`,
+          `t71`.`recovered_on`,
+          `t71`.`invoice_id_right`,
+          `t71`.`mrr_u`,
+          DATE_TRUNC('month', `t71`.`recovered_on`) AS `period`
         FROM (
           SELECT
-            `t53`.`invoice_id`,
-            `t53`.`recovered_on`,
-            `t56`.`invoice_id` AS `invoice_id_right`,
-            `t56`.`mrr_u`
+            `t64`.`invoice_id`,
+            `t64`.`recovered_on`,
+            `t70`.`invoice_id` AS `invoice_id_right`,
+            `t70`.`mrr_u`
           FROM (
             SELECT
-              `t49`.`invoice_id`,
-              MIN(`t49`.`day`) AS `recovered_on`
+              `t60`.`invoice_id`,
+              MIN(`t60`.`day`) AS `recovered_on`
             FROM (
               SELECT
                 *
               FROM (
                 SELECT
-                  `t39`.`charge_id`,
-                  `t39`.`customer_id`,
-                  `t39`.`invoice_id`,
-                  `t39`.`amount_minor`,
-                  `t39`.`amount_refunded_minor`,
-                  `t39`.`currency`,
-                  `t39`.`status`,
-                  `t39`.`failure_code`,
-                  `t39`.`failure_message`,
-                  `t39`.`decline_code`,
-                  `t39`.`outcome_type`,
-                  `t39`.`card_brand`,
-                  `t39`.`card_exp_month`,
-                  `t39`.`card_exp_year`,
-                  `t39`.`card_last4`,
-                  `t39`.`created_at`,
-                  `t39`.`_version_at`,
-                  `t39`.`day`,
-                  `t39`.`currency_right`,
-                  `t39`.`rate`,
-                  `t39`.`valid_to`,
-                  `t39`.`valid_from`,
-                  `t39`.`period`,
-                  `t39`.`units`,
-                  `t39`.`failed`,
-                  `t39`.`succeeded`,
-                  `t44`.`failed_at`
+                  `t52`.`charge_id`,
+                  `t52`.`customer_id`,
+                  `t52`.`invoice_id`,
+                  `t52`.`amount_minor`,
+                  `t52`.`amount_refunded_minor`,
+                  `t52`.`currency`,
+                  `t52`.`status`,
+                  `t52`.`failure_code`,
+                  `t52`.`failure_message`,
+                  `t52`.`decline_code`,
+                  `t52`.`outcome_type`,
+                  `t52`.`card_brand`,
+                  `t52`.`card_exp_month`,
+                  `t52`.`card_exp_year`,
+                  `t52`.`card_last4`,
+                  `t52`.`created_at`,
+                  `t52`.`_version_at`,
+                  `t52`.`day`,
+                  `t52`.`currency_right`,
+                  `t52`.`rate`,
+                  `t52`.`valid_to`,
+                  `t52`.`valid_from`,
+                  `t52`.`period`,
+                  `t52`.`units`,
+                  `t52`.`failed`,
+                  `t52`.`succeeded`,
+                  `t55`.`failed_at`
                 FROM (
                   SELECT
-                    `t30`.`charge_id`,
-                    `t30`.`customer_id`,
-                    `t30`.`invoice_id`,
-                    `t30`.`amount_minor`,
-                    `t30`.`amount_refunded_minor`,
-                    `t30`.`currency`,
-                    `t30`.`status`,
-                    `t30`.`failure_code`,
-                    `t30`.`failure_message`,
-                    `t30`.`decline_code`,
-                    `t30`.`outcome_type`,
-                    `t30`.`card_brand`,
-                    `t30`.`card_exp_month`,
-                    `t30`.`card_exp_year`,
-                    `t30`.`card_last4`,
-                    `t30`.`created_at`,
-                    `t30`.`_version_at`,
-                    `t30`.`day`,
-                    `t30`.`currency_right`,
-                    `t30`.`rate`,
-                    `t30`.`valid_to`,
-                    `t30`.`valid_from`,
-                    DATE_TRUNC('month', `t30`.`day`) AS `period`,
-                    CAST(COALESCE(`t30`.`amount_minor`, 0) AS DOUBLE) * IF(
-                      `t30`.`currency` = 'USD',
+                    `t46`.`charge_id`,
+                    `t46`.`customer_id`,
+                    `t46`.`invoice_id`,
+                    `t46`.`amount_minor`,
+                    `t46`.`amount_refunded_minor`,
+                    `t46`.`currency`,
+                    `t46`.`status`,
+                    `t46`.`failure_code`,
+                    `t46`.`failure_message`,
+                    `t46`.`decline_code`,
+                    `t46`.`outcome_type`,
+                    `t46`.`card_brand`,
+                    `t46`.`card_exp_month`,
+                    `t46`.`card_exp_year`,
+                    `t46`.`card_last4`,
+                    `t46`.`created_at`,
+                    `t46`.`_version_at`,
+                    `t46`.`day`,
+                    `t46`.`currency_right`,
+                    `t46`.`rate`,
+                    `t46`.`valid_to`,
+                    `t46`.`valid_from`,
+                    DATE_TRUNC('month', `t46`.`day`) AS `period`,
+                    CAST(COALESCE(`t46`.`amount_minor`, 0) AS DOUBLE) * IF(
+                      `t46`.`currency` = 'USD',
                       1.0,
-                      `t30`.`rate` * CASE
-                        WHEN `t30`.`currency` IN (
+                      `t46`.`rate` * CASE
+                        WHEN `t46`.`currency` IN (
                           'BIF',
                           'CLP',
                           'DJF',
@@ -318,51 +341,51 @@ FROM (
                           'XPF'
                         )
                         THEN 100.0
-                        WHEN `t30`.`currency` IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
+                        WHEN `t46`.`currency` IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
                         THEN 0.1
                         ELSE 1.0
                       END
                     ) * 100 AS `units`,
-                    `t30`.`status` = 'failed' AS `failed`,
-                    `t30`.`status` = 'succeeded' AS `succeeded`
-                  FROM `t29` AS `t30`
+                    `t46`.`status` = 'failed' AS `failed`,
+                    `t46`.`status` = 'succeeded' AS `succeeded`
+                  FROM `t44` AS `t46`
                   WHERE
-                    `t30`.`invoice_id` IS NOT NULL AND `t30`.`status` = 'succeeded'
-                ) AS `t39`
+                    `t46`.`invoice_id` IS NOT NULL AND `t46`.`status` = 'succeeded'
+                ) AS `t52`
                 INNER JOIN (
                   SELECT
-                    `t38`.`invoice_id`,
-                    MIN(`t38`.`created_at`) AS `failed_at`
+                    `t51`.`invoice_id`,
+                    MIN(`t51`.`created_at`) AS `failed_at`
                   FROM (
                     SELECT
-                      `t30`.`charge_id`,
-                      `t30`.`customer_id`,
-                      `t30`.`invoice_id`,
-                      `t30`.`amount_minor`,
-                      `t30`.`amount_refunded_minor`,
-                      `t30`.`currency`,
-                      `t30`.`status`,
-                      `t30`.`failure_code`,
-                      `t30`.`failure_message`,
-                      `t30`.`decline_code`,
-                      `t30`.`outcome_type`,
-                      `t30`.`card_brand`,
-                      `t30`.`card_exp_month`,
-                      `t30`.`card_exp_year`,
-                      `t30`.`card_last4`,
-                      `t30`.`created_at`,
-                      `t30`.`_version_at`,
-                      `t30`.`day`,
-                      `t30`.`currency_right`,
-                      `t30`.`rate`,
-                      `t30`.`valid_to`,
-                      `t30`.`valid_from`,
-                      DATE_TRUNC('month', `t30`.`day`) AS `period`,
-                      CAST(COALESCE(`t30`.`amount_minor`, 0) AS DOUBLE) * IF(
-                        `t30`.`currency` = 'USD',
+                      `t46`.`charge_id`,
+                      `t46`.`customer_id`,
+                      `t46`.`invoice_id`,
+                      `t46`.`amount_minor`,
+                      `t46`.`amount_refunded_minor`,
+                      `t46`.`currency`,
+                      `t46`.`status`,
+                      `t46`.`failure_code`,
+                      `t46`.`failure_message`,
+                      `t46`.`decline_code`,
+                      `t46`.`outcome_type`,
+                      `t46`.`card_brand`,
+                      `t46`.`card_exp_month`,
+                      `t46`.`card_exp_year`,
+                      `t46`.`card_last4`,
+                      `t46`.`created_at`,
+                      `t46`.`_version_at`,
+                      `t46`.`day`,
+                      `t46`.`currency_right`,
+                      `t46`.`rate`,
+                      `t46`.`valid_to`,
+                      `t46`.`valid_from`,
+                      DATE_TRUNC('month', `t46`.`day`) AS `period`,
+                      CAST(COALESCE(`t46`.`amount_minor`, 0) AS DOUBLE) * IF(
+                        `t46`.`currency` = 'USD',
                         1.0,
-                        `t30`.`rate` * CASE
-                          WHEN `t30`.`currency` IN (
+                        `t46`.`rate` * CASE
+                          WHEN `t46`.`currency` IN (
                             'BIF',
                             'CLP',
                             'DJF',
@@ -382,51 +405,612 @@ FROM (
                             'XPF'
                           )
                           THEN 100.0
-                          WHEN `t30`.`currency` IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
+                          WHEN `t46`.`currency` IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
                           THEN 0.1
                           ELSE 1.0
                         END
                       ) * 100 AS `units`,
-                      `t30`.`status` = 'failed' AS `failed`,
-                      `t30`.`status` = 'succeeded' AS `succeeded`
-                    FROM `t29` AS `t30`
+                      `t46`.`status` = 'failed' AS `failed`,
+                      `t46`.`status` = 'succeeded' AS `succeeded`
+                    FROM `t44` AS `t46`
                     WHERE
-                      `t30`.`invoice_id` IS NOT NULL AND `t30`.`status` = 'failed'
-                  ) AS `t38`
+                      `t46`.`invoice_id` IS NOT NULL AND `t46`.`status` = 'failed'
+                  ) AS `t51`
                   GROUP BY
                     1
-                ) AS `t44`
-                  ON `t39`.`invoice_id` = `t44`.`invoice_id`
-              ) AS `t48`
+                ) AS `t55`
+                  ON `t52`.`invoice_id` = `t55`.`invoice_id`
+              ) AS `t58`
               WHERE
-                `t48`.`created_at` > `t48`.`failed_at`
-            ) AS `t49`
+                `t58`.`created_at` > `t58`.`failed_at`
+            ) AS `t60`
             GROUP BY
               1
-          ) AS `t53`
+          ) AS `t64`
           LEFT OUTER JOIN (
             SELECT
-              `t54`.`invoice_id`,
-              SUM(`t54`.`units`) AS `mrr_u`
+              `t68`.`invoice_id`,
+              SUM(`t68`.`units`) AS `mrr_u`
             FROM (
               SELECT
-                `t52`.`line_id`,
-                `t52`.`customer_id`,
-                `t52`.`subscription_id`,
-                `t52`.`invoice_id`,
-                `t52`.`price_id`,
-                `t52`.`product_id`,
-                `t52`.`currency`,
-                `t52`.`start_on`,
-                `t52`.`end_on`,
-                `t52`.`is_free`,
-                `t52`.`paid`,
-                CAST(SIGN(
-                  `t52`.`monthly_minor` * IF(
-                    `t52`.`currency` = 'USD',
+                `t67`.`line_id`,
+                `t67`.`customer_id`,
+                `t67`.`subscription_id`,
+                `t67`.`invoice_id`,
+                `t67`.`price_id`,
+                `t67`.`product_id`,
+                `t67`.`currency`,
+                `t67`.`start_on`,
+                `t67`.`end_on`,
+                `t67`.`is_free`,
+                `t67`.`paid`,
+                CAST(SIGN(`t67`.`monthly_minor` * IF(`t67`.`currency` = 'USD', 1.0, `t42`.`minor`) * 100) * CAST(FLOOR(
+                  ABS(`t67`.`monthly_minor` * IF(`t67`.`currency` = 'USD', 1.0, `t42`.`minor`) * 100) + 0.5
+                ) AS BIGINT) AS BIGINT) AS `units`
+              FROM (
+                SELECT
+                  *
+                FROM (
+                  SELECT
+                    `t62`.`line_id`,
+                    `t62`.`invoice_id`,
+                    `t62`.`subscription_id`,
+                    `t62`.`subscription_item_id`,
+                    `t62`.`price_id`,
+                    `t62`.`kind`,
+                    `t62`.`amount_minor`,
+                    UPPER(COALESCE(`t62`.`currency`, `t62`.`inv_currency`)) AS `currency`,
+                    `t62`.`quantity`,
+                    `t62`.`discount_minor`,
+                    `t62`.`tax_minor`,
+                    `t62`.`proration`,
+                    `t62`.`period_start_at`,
+                    `t62`.`period_end_at`,
+                    `t62`.`description`,
+                    `t62`.`_version_at`,
+                    `t62`.`customer_id`,
+                    `t62`.`inv_currency`,
+                    `t62`.`paid`,
+                    `t62`.`price_product`,
+                    `t62`.`unit`,
+                    `t62`.`price_interval`,
+                    `t62`.`price_count`,
+                    `t62`.`price_type`,
+                    `t62`.`price_free`,
+                    `t62`.`_proration`,
+                    `t62`.`_share`,
+                    `t62`.`stop_at`,
+                    `t62`.`_monthly_list`,
+                    `t62`.`_end_at`,
+                    `t62`.`_anchor_at`,
+                    `t62`.`_anchor_share`,
+                    CAST(CAST(MAKE_DATE(1970, 1, 1) + CAST(CONCAT(
+                      CAST(FLOOR(
+                        UNIX_TIMESTAMP(
+                          IF(
+                            `t62`.`_proration`,
+                            COALESCE(`t62`.`_anchor_at`, `t62`.`period_start_at`),
+                            `t62`.`period_start_at`
+                          )
+                        ) / 86400
+                      ) AS BIGINT),
+                      ' days'
+                    ) AS INTERVAL) AS TIMESTAMP) AS DATE) AS `fx_on`,
+                    CAST(CAST(MAKE_DATE(1970, 1, 1) + CAST(CONCAT(CAST(FLOOR(UNIX_TIMESTAMP(`t62`.`period_start_at`) / 86400) AS BIGINT), ' days') AS INTERVAL) AS TIMESTAMP) AS DATE) AS `start_on`,
+                    CAST(CAST(MAKE_DATE(1970, 1, 1) + CAST(CONCAT(CAST(FLOOR(UNIX_TIMESTAMP(`t62`.`_end_at`) / 86400) AS BIGINT), ' days') AS INTERVAL) AS TIMESTAMP) AS DATE) AS `end_on`,
+                    `t62`.`_monthly_list` * (
+                      1.0 - IF(`t62`.`_proration`, COALESCE(`t62`.`_anchor_share`, `t62`.`_share`), `t62`.`_share`)
+                    ) AS `monthly_minor`,
+                    COALESCE(`t62`.`price_free`, FALSE) OR (
+                      COALESCE(`t62`.`unit`, -1) = 0
+                    ) AS `is_free`,
+                    `t62`.`price_product` AS `product_id`
+                  FROM (
+                    SELECT
+                      `t61`.`line_id`,
+                      `t61`.`invoice_id`,
+                      `t61`.`subscription_id`,
+                      `t61`.`subscription_item_id`,
+                      `t61`.`price_id`,
+                      `t61`.`kind`,
+                      `t61`.`amount_minor`,
+                      `t61`.`currency`,
+                      `t61`.`quantity`,
+                      `t61`.`discount_minor`,
+                      `t61`.`tax_minor`,
+                      `t61`.`proration`,
+                      `t61`.`period_start_at`,
+                      `t61`.`period_end_at`,
+                      `t61`.`description`,
+                      `t61`.`_version_at`,
+                      `t61`.`customer_id`,
+                      `t61`.`inv_currency`,
+                      `t61`.`paid`,
+                      `t61`.`price_product`,
+                      `t61`.`unit`,
+                      `t61`.`price_interval`,
+                      `t61`.`price_count`,
+                      `t61`.`price_type`,
+                      `t61`.`price_free`,
+                      `t61`.`_proration`,
+                      `t61`.`_share`,
+                      `t61`.`stop_at`,
+                      `t61`.`_monthly_list`,
+                      `t61`.`_end_at`,
+                      `t61`.`_anchor_at`,
+                      `t61`.`_anchor_share`
+                    FROM (
+                      SELECT
+                        `t59`.`line_id`,
+                        `t59`.`invoice_id`,
+                        `t59`.`subscription_id`,
+                        `t59`.`subscription_item_id`,
+                        `t59`.`price_id`,
+                        `t59`.`kind`,
+                        `t59`.`amount_minor`,
+                        `t59`.`currency`,
+                        `t59`.`quantity`,
+                        `t59`.`discount_minor`,
+                        `t59`.`tax_minor`,
+                        `t59`.`proration`,
+                        `t59`.`period_start_at`,
+                        `t59`.`period_end_at`,
+                        `t59`.`description`,
+                        `t59`.`_version_at`,
+                        `t59`.`customer_id`,
+                        `t59`.`inv_currency`,
+                        `t59`.`paid`,
+                        `t59`.`price_product`,
+                        `t59`.`unit`,
+                        `t59`.`price_interval`,
+                        `t59`.`price_count`,
+                        `t59`.`price_type`,
+                        `t59`.`price_free`,
+                        `t59`.`_proration`,
+                        `t59`.`_share`,
+                        `t59`.`stop_at`,
+                        `t59`.`_monthly_list`,
+                        `t59`.`_end_at`,
+                        `t45`.`subscription_id` AS `subscription_id_right`,
+                        `t45`.`period_end_at` AS `period_end_at_right`,
+                        `t45`.`_anchor_at`,
+                        `t45`.`_anchor_share`
+                      FROM (
+                        SELECT
+                          `t48`.`line_id`,
+                          `t48`.`invoice_id`,
+                          `t48`.`subscription_id`,
+                          `t48`.`subscription_item_id`,
+                          `t48`.`price_id`,
+                          `t48`.`kind`,
+                          `t48`.`amount_minor`,
+                          `t48`.`currency`,
+                          `t48`.`quantity`,
+                          `t48`.`discount_minor`,
+                          `t48`.`tax_minor`,
+                          `t48`.`proration`,
+                          `t48`.`period_start_at`,
+                          `t48`.`period_end_at`,
+                          `t48`.`description`,
+                          `t48`.`_version_at`,
+                          `t48`.`customer_id`,
+                          `t48`.`inv_currency`,
+                          `t48`.`paid`,
+                          `t48`.`price_product`,
+                          `t48`.`unit`,
+                          `t48`.`price_interval`,
+                          `t48`.`price_count`,
+                          `t48`.`price_type`,
+                          `t48`.`price_free`,
+                          `t48`.`_proration`,
+                          `t48`.`_share`,
+                          `t48`.`stop_at`,
+                          IF(
+                            `t48`.`_proration`,
+                            SIGN(CAST(COALESCE(`t48`.`amount_minor`, 0) AS DOUBLE)) * COALESCE(
+                              CAST(`t48`.`unit` * COALESCE(`t48`.`quantity`, 1) AS DOUBLE),
+                              (
+                                ABS(CAST(COALESCE(`t48`.`amount_minor`, 0) AS DOUBLE)) * (
+                                  COALESCE(
+                                    CASE
+                                      WHEN `t48`.`price_interval` = 'day'
+                                      THEN 0.03287671232876712
+                                      WHEN `t48`.`price_interval` = 'week'
+                                      THEN 0.23076923076923078
+                                      WHEN `t48`.`price_interval` = 'month'
+                                      THEN 1.0
+                                      WHEN `t48`.`price_interval` = 'year'
+                                      THEN 12.0
+                                      ELSE NULL
+                                    END * CAST(COALESCE(`t48`.`price_count`, 1) AS DOUBLE),
+                                    (
+                                      (
+                                        UNIX_TIMESTAMP(`t48`.`period_end_at`) - UNIX_TIMESTAMP(`t48`.`period_start_at`)
+                                      ) / 86400
+                                    ) / 30.4375
+                                  ) * 30.4375
+                                )
+                              ) / GREATEST(
+                                (
+                                  UNIX_TIMESTAMP(`t48`.`period_end_at`) - UNIX_TIMESTAMP(`t48`.`period_start_at`)
+                                ) / 86400,
+                                0.041666666666666664
+                              )
+                            ),
+                            CAST(COALESCE(`t48`.`amount_minor`, 0) AS DOUBLE)
+                          ) / COALESCE(
+                            CASE
+                              WHEN `t48`.`price_interval` = 'day'
+                              THEN 0.03287671232876712
+                              WHEN `t48`.`price_interval` = 'week'
+                              THEN 0.23076923076923078
+                              WHEN `t48`.`price_interval` = 'month'
+                              THEN 1.0
+                              WHEN `t48`.`price_interval` = 'year'
+                              THEN 12.0
+                              ELSE NULL
+                            END * CAST(COALESCE(`t48`.`price_count`, 1) AS DOUBLE),
+                            (
+                              (
+                                UNIX_TIMESTAMP(`t48`.`period_end_at`) - UNIX_TIMESTAMP(`t48`.`period_start_at`)
+                              ) / 86400
+                            ) / 30.4375
+                          ) AS `_monthly_list`,
+                          LEAST(`t48`.`period_end_at`, COALESCE(`t48`.`stop_at`, `t48`.`period_end_at`)) AS `_end_at`
+                        FROM (
+                          SELECT
+                            `t47`.`line_id`,
+                            `t47`.`invoice_id`,
+                            `t47`.`subscription_id`,
+                            `t47`.`subscription_item_id`,
+                            `t47`.`price_id`,
+                            `t47`.`kind`,
+                            `t47`.`amount_minor`,
+                            `t47`.`currency`,
+                            `t47`.`quantity`,
+                            `t47`.`discount_minor`,
+                            `t47`.`tax_minor`,
+                            `t47`.`proration`,
+                            `t47`.`period_start_at`,
+                            `t47`.`period_end_at`,
+                            `t47`.`description`,
+                            `t47`.`_version_at`,
+                            `t47`.`customer_id`,
+                            `t47`.`inv_currency`,
+                            `t47`.`paid`,
+                            `t47`.`price_product`,
+                            `t47`.`unit`,
+                            `t47`.`price_interval`,
+                            `t47`.`price_count`,
+                            `t47`.`price_type`,
+                            `t47`.`price_free`,
+                            `t47`.`_proration`,
+                            `t47`.`_share`,
+                            `t47`.`stop_at`
+                          FROM (
+                            SELECT
+                              `t41`.`line_id`,
+                              `t41`.`invoice_id`,
+                              `t41`.`subscription_id`,
+                              `t41`.`subscription_item_id`,
+                              `t41`.`price_id`,
+                              `t41`.`kind`,
+                              `t41`.`amount_minor`,
+                              `t41`.`currency`,
+                              `t41`.`quantity`,
+                              `t41`.`discount_minor`,
+                              `t41`.`tax_minor`,
+                              `t41`.`proration`,
+                              `t41`.`period_start_at`,
+                              `t41`.`period_end_at`,
+                              `t41`.`description`,
+                              `t41`.`_version_at`,
+                              `t41`.`customer_id`,
+                              `t41`.`inv_currency`,
+                              `t41`.`paid`,
+                              `t41`.`price_product`,
+                              `t41`.`unit`,
+                              `t41`.`price_interval`,
+                              `t41`.`price_count`,
+                              `t41`.`price_type`,
+                              `t41`.`price_free`,
+                              `t41`.`_proration`,
+                              `t41`.`_share`,
+                              `t24`.`subscription_id` AS `subscription_id_right`,
+                              `t24`.`stop_at`
+                            FROM (
+                              SELECT
+                                `t33`.`line_id`,
+                                `t33`.`invoice_id`,
+                                `t33`.`subscription_id`,
+                                `t33`.`subscription_item_id`,
+                                `t33`.`price_id`,
+                                `t33`.`kind`,
+                                `t33`.`amount_minor`,
+                                `t33`.`currency`,
+                                `t33`.`quantity`,
+                                `t33`.`discount_minor`,
+                                `t33`.`tax_minor`,
+                                `t33`.`proration`,
+                                `t33`.`period_start_at`,
+                                `t33`.`period_end_at`,
+                                `t33`.`description`,
+                                `t33`.`_version_at`,
+                                `t33`.`customer_id`,
+                                `t33`.`inv_currency`,
+                                `t33`.`paid`,
+                                `t33`.`price_product`,
+                                `t33`.`unit`,
+                                `t33`.`price_interval`,
+                                `t33`.`price_count`,
+                                `t33`.`price_type`,
+                                `t33`.`price_free`,
+                                COALESCE(`t33`.`proration`, FALSE) AS `_proration`,
+                                GREATEST(
+                                  LEAST(
+                                    IF(
+                                      CAST(COALESCE(`t33`.`amount_minor`, 0) AS DOUBLE) = 0,
+                                      0.0,
+                                      CAST(COALESCE(`t33`.`discount_minor`, 0) AS DOUBLE) / ABS(CAST(COALESCE(`t33`.`amount_minor`, 0) AS DOUBLE))
+                                    ),
+                                    1.0
+                                  ),
+                                  0.0
+                                ) AS `_share`
+                              FROM (
+                                SELECT
+                                  `t31`.`line_id`,
+                                  `t31`.`invoice_id`,
+                                  `t31`.`subscription_id`,
+                                  `t31`.`subscription_item_id`,
+                                  `t31`.`price_id`,
+                                  `t31`.`kind`,
+                                  `t31`.`amount_minor`,
+                                  `t31`.`currency`,
+                                  `t31`.`quantity`,
+                                  `t31`.`discount_minor`,
+                                  `t31`.`tax_minor`,
+                                  `t31`.`proration`,
+                                  `t31`.`period_start_at`,
+                                  `t31`.`period_end_at`,
+                                  `t31`.`description`,
+                                  `t31`.`_version_at`,
+                                  `t31`.`customer_id`,
+                                  `t31`.`inv_currency`,
+                                  `t31`.`paid`,
+                                  `t31`.`price_product`,
+                                  `t31`.`unit`,
+                                  `t31`.`price_interval`,
+                                  `t31`.`price_count`,
+                                  `t31`.`price_type`,
+                                  `t31`.`price_free`
+                                FROM (
+                                  SELECT
+                                    `t6`.`line_id`,
+                                    `t6`.`invoice_id`,
+                                    `t6`.`subscription_id`,
+                                    `t6`.`subscription_item_id`,
+                                    `t6`.`price_id`,
+                                    `t6`.`kind`,
+                                    `t6`.`amount_minor`,
+                                    `t6`.`currency`,
+                                    `t6`.`quantity`,
+                                    `t6`.`discount_minor`,
+                                    `t6`.`tax_minor`,
+                                    `t6`.`proration`,
+                                    `t6`.`period_start_at`,
+                                    `t6`.`period_end_at`,
+                                    `t6`.`description`,
+                                    `t6`.`_version_at`,
+                                    `t27`.`customer_id`,
+                                    `t27`.`inv_currency`,
+                                    `t27`.`paid`,
+                                    `t19`.`price_id` AS `price_id_right`,
+                                    `t19`.`price_product`,
+                                    `t19`.`unit`,
+                                    `t19`.`price_interval`,
+                                    `t19`.`price_count`,
+                                    `t19`.`price_type`,
+                                    `t19`.`price_free`
+                                  FROM `invoice_lines` AS `t6`
+                                  INNER JOIN `t23` AS `t27`
+                                    ON `t6`.`invoice_id` = `t27`.`invoice_id`
+                                  LEFT OUTER JOIN `t7` AS `t19`
+                                    ON `t6`.`price_id` = `t19`.`price_id`
+                                ) AS `t31`
+                              ) AS `t33`
+                              WHERE
+                                `t33`.`subscription_id` IS NOT NULL
+                                AND (
+                                  (
+                                    `t33`.`price_interval` IS NOT NULL
+                                  )
+                                  OR (
+                                    (
+                                      `t33`.`price_type` IS NULL
+                                    ) AND (
+                                      `t33`.`kind` = 'subscription'
+                                    )
+                                  )
+                                )
+                                AND `t33`.`period_start_at` IS NOT NULL
+                                AND `t33`.`period_end_at` IS NOT NULL
+                            ) AS `t41`
+                            LEFT OUTER JOIN (
+                              SELECT
+                                `t2`.`subscription_id`,
+                                COALESCE(`t2`.`ended_at`, IF(`t2`.`status` = 'canceled', `t2`.`canceled_at`, NULL)) AS `stop_at`
+                              FROM `subscriptions` AS `t2`
+                            ) AS `t24`
+                              ON `t41`.`subscription_id` = `t24`.`subscription_id`
+                          ) AS `t47`
+                        ) AS `t48`
+                      ) AS `t59`
+                      LEFT OUTER JOIN (
+                        SELECT
+                          `t38`.`subscription_id`,
+                          `t38`.`period_end_at`,
+                          MIN(`t38`.`period_start_at`) AS `_anchor_at`,
+                          AVG(`t38`.`_share`) AS `_anchor_share`
+                        FROM (
+                          SELECT
+                            `t32`.`line_id`,
+                            `t32`.`invoice_id`,
+                            `t32`.`subscription_id`,
+                            `t32`.`subscription_item_id`,
+                            `t32`.`price_id`,
+                            `t32`.`kind`,
+                            `t32`.`amount_minor`,
+                            `t32`.`currency`,
+                            `t32`.`quantity`,
+                            `t32`.`discount_minor`,
+                            `t32`.`tax_minor`,
+                            `t32`.`proration`,
+                            `t32`.`period_start_at`,
+                            `t32`.`period_end_at`,
+                            `t32`.`description`,
+                            `t32`.`_version_at`,
+                            `t32`.`customer_id`,
+                            `t32`.`inv_currency`,
+                            `t32`.`paid`,
+                            `t32`.`price_product`,
+                            `t32`.`unit`,
+                            `t32`.`price_interval`,
+                            `t32`.`price_count`,
+                            `t32`.`price_type`,
+                            `t32`.`price_free`,
+                            COALESCE(`t32`.`proration`, FALSE) AS `_proration`,
+                            GREATEST(
+                              LEAST(
+                                IF(
+                                  CAST(COALESCE(`t32`.`amount_minor`, 0) AS DOUBLE) = 0,
+                                  0.0,
+                                  CAST(COALESCE(`t32`.`discount_minor`, 0) AS DOUBLE) / ABS(CAST(COALESCE(`t32`.`amount_minor`, 0) AS DOUBLE))
+                                ),
+                                1.0
+                              ),
+                              0.0
+                            ) AS `_share`
+                          FROM (
+                            SELECT
+                              `t30`.`line_id`,
+                              `t30`.`invoice_id`,
+                              `t30`.`subscription_id`,
+                              `t30`.`subscription_item_id`,
+                              `t30`.`price_id`,
+                              `t30`.`kind`,
+                              `t30`.`amount_minor`,
+                              `t30`.`currency`,
+                              `t30`.`quantity`,
+                              `t30`.`discount_minor`,
+                              `t30`.`tax_minor`,
+                              `t30`.`proration`,
+                              `t30`.`period_start_at`,
+                              `t30`.`period_end_at`,
+                              `t30`.`description`,
+                              `t30`.`_version_at`,
+                              `t30`.`customer_id`,
+                              `t30`.`inv_currency`,
+                              `t30`.`paid`,
+                              `t30`.`price_product`,
+                              `t30`.`unit`,
+                              `t30`.`price_interval`,
+                              `t30`.`price_count`,
+                              `t30`.`price_type`,
+                              `t30`.`price_free`
+                            FROM (
+                              SELECT
+                                `t22`.`line_id`,
+                                `t22`.`invoice_id`,
+                                `t22`.`subscription_id`,
+                                `t22`.`subscription_item_id`,
+                                `t22`.`price_id`,
+                                `t22`.`kind`,
+                                `t22`.`amount_minor`,
+                                `t22`.`currency`,
+                                `t22`.`quantity`,
+                                `t22`.`discount_minor`,
+                                `t22`.`tax_minor`,
+                                `t22`.`proration`,
+                                `t22`.`period_start_at`,
+                                `t22`.`period_end_at`,
+                                `t22`.`description`,
+                                `t22`.`_version_at`,
+                                `t26`.`customer_id`,
+                                `t26`.`inv_currency`,
+                                `t26`.`paid`,
+                                `t18`.`price_id` AS `price_id_right`,
+                                `t18`.`price_product`,
+                                `t18`.`unit`,
+                                `t18`.`price_interval`,
+                                `t18`.`price_count`,
+                                `t18`.`price_type`,
+                                `t18`.`price_free`
+                              FROM (
+                                SELECT
+                                  *
+                                FROM `invoice_lines` AS `t3`
+                                WHERE
+                                  NOT (
+                                    COALESCE(`t3`.`proration`, FALSE)
+                                  )
+                              ) AS `t22`
+                              LEFT SEMI JOIN (
+                                SELECT DISTINCT
+                                  `t3`.`subscription_id`,
+                                  `t3`.`period_end_at`
+                                FROM `invoice_lines` AS `t3`
+                                WHERE
+                                  COALESCE(`t3`.`proration`, FALSE)
+                              ) AS `t17`
+                                ON `t22`.`subscription_id` = `t17`.`subscription_id`
+                                AND `t22`.`period_end_at` = `t17`.`period_end_at`
+                              INNER JOIN `t23` AS `t26`
+                                ON `t22`.`invoice_id` = `t26`.`invoice_id`
+                              LEFT OUTER JOIN `t7` AS `t18`
+                                ON `t22`.`price_id` = `t18`.`price_id`
+                            ) AS `t30`
+                          ) AS `t32`
+                          WHERE
+                            `t32`.`subscription_id` IS NOT NULL
+                            AND (
+                              (
+                                `t32`.`price_interval` IS NOT NULL
+                              )
+                              OR (
+                                (
+                                  `t32`.`price_type` IS NULL
+                                ) AND (
+                                  `t32`.`kind` = 'subscription'
+                                )
+                              )
+                            )
+                            AND `t32`.`period_start_at` IS NOT NULL
+                            AND `t32`.`period_end_at` IS NOT NULL
+                        ) AS `t38`
+                        GROUP BY
+                          1,
+                          2
+                      ) AS `t45`
+                        ON `t59`.`subscription_id` = `t45`.`subscription_id`
+                        AND `t59`.`period_end_at` = `t45`.`period_end_at`
+                    ) AS `t61`
+                  ) AS `t62`
+                ) AS `t65`
+                WHERE
+                  `t65`.`start_on` < `t65`.`end_on`
+              ) AS `t67`
+              LEFT OUTER JOIN (
+                SELECT
+                  `t35`.`currency`,
+                  `t35`.`rate`,
+                  `t35`.`valid_to`,
+                  IF(`t35`.`first`, MAKE_DATE(1900, 1, 1), `t35`.`rate_on`) AS `valid_from`,
+                  IF(
+                    `t35`.`currency` = 'USD',
                     1.0,
-                    `t28`.`rate` * CASE
-                      WHEN `t52`.`currency` IN (
+                    `t35`.`rate` * CASE
+                      WHEN `t35`.`currency` IN (
                         'BIF',
                         'CLP',
                         'DJF',
@@ -446,810 +1030,37 @@ FROM (
                         'XPF'
                       )
                       THEN 100.0
-                      WHEN `t52`.`currency` IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
+                      WHEN `t35`.`currency` IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
                       THEN 0.1
                       ELSE 1.0
                     END
-                  ) * 100
-                ) * CAST(FLOOR(
-                  ABS(
-                    `t52`.`monthly_minor` * IF(
-                      `t52`.`currency` = 'USD',
-                      1.0,
-                      `t28`.`rate` * CASE
-                        WHEN `t52`.`currency` IN (
-                          'BIF',
-                          'CLP',
-                          'DJF',
-                          'GNF',
-                          'ISK',
-                          'JPY',
-                          'KMF',
-                          'KRW',
-                          'PYG',
-                          'RWF',
-                          'UGX',
-                          'UYI',
-                          'VND',
-                          'VUV',
-                          'XAF',
-                          'XOF',
-                          'XPF'
-                        )
-                        THEN 100.0
-                        WHEN `t52`.`currency` IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
-                        THEN 0.1
-                        ELSE 1.0
-                      END
-                    ) * 100
-                  ) + 0.5
-                ) AS BIGINT) AS BIGINT) AS `units`
-              FROM (
-                SELECT
-                  `t47`.`line_id`,
-                  `t47`.`invoice_id`,
-                  `t47`.`subscription_id`,
-                  `t47`.`subscription_item_id`,
-                  `t47`.`price_id`,
-                  `t47`.`kind`,
-                  `t47`.`amount_minor`,
-                  UPPER(COALESCE(`t47`.`currency`, `t47`.`inv_currency`)) AS `currency`,
-                  `t47`.`quantity`,
-                  `t47`.`discount_minor`,
-                  `t47`.`tax_minor`,
-                  `t47`.`proration`,
-                  `t47`.`period_start_at`,
-                  `t47`.`period_end_at`,
-                  `t47`.`description`,
-                  `t47`.`_version_at`,
-                  `t47`.`customer_id`,
-                  `t47`.`inv_currency`,
-                  `t47`.`paid`,
-                  `t47`.`price_product`,
-                  `t47`.`unit`,
-                  `t47`.`price_interval`,
-                  `t47`.`price_count`,
-                  `t47`.`price_type`,
-                  `t47`.`price_free`,
-                  `t47`.`stop_at`,
-                  `t47`.`_proration`,
-                  `t47`.`_monthly_list`,
-                  `t47`.`_share`,
-                  `t47`.`_end_at`,
-                  `t47`.`_anchor_at`,
-                  `t47`.`_anchor_share`,
-                  CAST(IF(
-                    `t47`.`_proration`,
-                    COALESCE(`t47`.`_anchor_at`, `t47`.`period_start_at`),
-                    `t47`.`period_start_at`
-                  ) AS DATE) AS `fx_on`,
-                  CAST(`t47`.`period_start_at` AS DATE) AS `start_on`,
-                  CAST(`t47`.`_end_at` AS DATE) AS `end_on`,
-                  `t47`.`_monthly_list` * (
-                    1.0 - IF(`t47`.`_proration`, COALESCE(`t47`.`_anchor_share`, `t47`.`_share`), `t47`.`_share`)
-                  ) AS `monthly_minor`,
-                  COALESCE(`t47`.`price_free`, FALSE) OR (
-                    COALESCE(`t47`.`unit`, -1) = 0
-                  ) AS `is_free`,
-                  `t47`.`price_product` AS `product_id`
-                FROM (
-                  SELECT
-                    `t46`.`line_id`,
-                    `t46`.`invoice_id`,
-                    `t46`.`subscription_id`,
-                    `t46`.`subscription_item_id`,
-                    `t46`.`price_id`,
-                    `t46`.`kind`,
-                    `t46`.`amount_minor`,
-                    `t46`.`currency`,
-                    `t46`.`quantity`,
-                    `t46`.`discount_minor`,
-                    `t46`.`tax_minor`,
-                    `t46`.`proration`,
-                    `t46`.`period_start_at`,
-                    `t46`.`period_end_at`,
-                    `t46`.`description`,
-                    `t46`.`_version_at`,
-                    `t46`.`customer_id`,
-                    `t46`.`inv_currency`,
-                    `t46`.`paid`,
-                    `t46`.`price_product`,
-                    `t46`.`unit`,
-                    `t46`.`price_interval`,
-                    `t46`.`price_count`,
-                    `t46`.`price_type`,
-                    `t46`.`price_free`,
-                    `t46`.`stop_at`,
-                    `t46`.`_proration`,
-                    `t46`.`_monthly_list`,
-                    `t46`.`_share`,
-                    `t46`.`_end_at`,
-                    `t46`.`_anchor_at`,
-                    `t46`.`_anchor_share`
-                  FROM (
-                    SELECT
-                      `t33`.`line_id`,
-                      `t33`.`invoice_id`,
-                      `t33`.`subscription_id`,
-                      `t33`.`subscription_item_id`,
-                      `t33`.`price_id`,
-                      `t33`.`kind`,
-                      `t33`.`amount_minor`,
-                      `t33`.`currency`,
-                      `t33`.`quantity`,
-                      `t33`.`discount_minor`,
-                      `t33`.`tax_minor`,
-                      `t33`.`proration`,
-                      `t33`.`period_start_at`,
-                      `t33`.`period_end_at`,
-                      `t33`.`description`,
-                      `t33`.`_version_at`,
-                      `t33`.`customer_id`,
-                      `t33`.`inv_currency`,
-                      `t33`.`paid`,
-                      `t33`.`price_product`,
-                      `t33`.`unit`,
-                      `t33`.`price_interval`,
-                      `t33`.`price_count`,
-                      `t33`.`price_type`,
-                      `t33`.`price_free`,
-                      `t33`.`stop_at`,
-                      `t33`.`_proration`,
-                      `t33`.`_monthly_list`,
-                      `t33`.`_share`,
-                      `t33`.`_end_at`,
-                      `t41`.`subscription_id` AS `subscription_id_right`,
-                      `t41`.`period_end_at` AS `period_end_at_right`,
-                      `t41`.`_anchor_at`,
-                      `t41`.`_anchor_share`
-                    FROM (
-                      SELECT
-                        `t23`.`line_id`,
-                        `t23`.`invoice_id`,
-                        `t23`.`subscription_id`,
-                        `t23`.`subscription_item_id`,
-                        `t23`.`price_id`,
-                        `t23`.`kind`,
-                        `t23`.`amount_minor`,
-                        `t23`.`currency`,
-                        `t23`.`quantity`,
-                        `t23`.`discount_minor`,
-                        `t23`.`tax_minor`,
-                        `t23`.`proration`,
-                        `t23`.`period_start_at`,
-                        `t23`.`period_end_at`,
-                        `t23`.`description`,
-                        `t23`.`_version_at`,
-                        `t23`.`customer_id`,
-                        `t23`.`inv_currency`,
-                        `t23`.`paid`,
-                        `t23`.`price_product`,
-                        `t23`.`unit`,
-                        `t23`.`price_interval`,
-                        `t23`.`price_count`,
-                        `t23`.`price_type`,
-                        `t23`.`price_free`,
-                        `t23`.`stop_at`,
-                        COALESCE(`t23`.`proration`, FALSE) AS `_proration`,
-                        IF(
-                          COALESCE(`t23`.`proration`, FALSE),
-                          SIGN(CAST(COALESCE(`t23`.`amount_minor`, 0) AS DOUBLE)) * COALESCE(
-                            CAST(`t23`.`unit` * COALESCE(`t23`.`quantity`, 1) AS DOUBLE),
-                            (
-                              ABS(CAST(COALESCE(`t23`.`amount_minor`, 0) AS DOUBLE)) * (
-                                COALESCE(
-                                  CASE
-                                    WHEN `t23`.`price_interval` = 'day'
-                                    THEN 0.03287671232876712
-                                    WHEN `t23`.`price_interval` = 'week'
-                                    THEN 0.23076923076923078
-                                    WHEN `t23`.`price_interval` = 'month'
-                                    THEN 1.0
-                                    WHEN `t23`.`price_interval` = 'year'
-                                    THEN 12.0
-                                    ELSE NULL
-                                  END * CAST(COALESCE(`t23`.`price_count`, 1) AS DOUBLE),
-                                  (
-                                    CAST(UNIX_TIMESTAMP(CAST(`t23`.`period_end_at` AS TIMESTAMP)) - UNIX_TIMESTAMP(CAST(`t23`.`period_start_at` AS TIMESTAMP)) AS DOUBLE) / 86400
-                                  ) / 30.4375
-                                ) * 30.4375
-                              )
-                            ) / GREATEST(
-                              CAST(UNIX_TIMESTAMP(CAST(`t23`.`period_end_at` AS TIMESTAMP)) - UNIX_TIMESTAMP(CAST(`t23`.`period_start_at` AS TIMESTAMP)) AS DOUBLE) / 86400,
-                              0.041666666666666664
-                            )
-                          ),
-                          CAST(COALESCE(`t23`.`amount_minor`, 0) AS DOUBLE)
-                        ) / COALESCE(
-                          CASE
-                            WHEN `t23`.`price_interval` = 'day'
-                            THEN 0.03287671232876712
-                            WHEN `t23`.`price_interval` = 'week'
-                            THEN 0.23076923076923078
-                            WHEN `t23`.`price_interval` = 'month'
-                            THEN 1.0
-                            WHEN `t23`.`price_interval` = 'year'
-                            THEN 12.0
-                            ELSE NULL
-                          END * CAST(COALESCE(`t23`.`price_count`, 1) AS DOUBLE),
-                          (
-                            CAST(UNIX_TIMESTAMP(CAST(`t23`.`period_end_at` AS TIMESTAMP)) - UNIX_TIMESTAMP(CAST(`t23`.`period_start_at` AS TIMESTAMP)) AS DOUBLE) / 86400
-                          ) / 30.4375
-                        ) AS `_monthly_list`,
-                        GREATEST(
-                          LEAST(
-                            IF(
-                              CAST(COALESCE(`t23`.`amount_minor`, 0) AS DOUBLE) = 0,
-                              0.0,
-                              CAST(COALESCE(`t23`.`discount_minor`, 0) AS DOUBLE) / ABS(CAST(COALESCE(`t23`.`amount_minor`, 0) AS DOUBLE))
-                            ),
-                            1.0
-                          ),
-                          0.0
-                        ) AS `_share`,
-                        LEAST(`t23`.`period_end_at`, COALESCE(`t23`.`stop_at`, `t23`.`period_end_at`)) AS `_end_at`
-                      FROM (
-                        SELECT
-                          `t22`.`line_id`,
-                          `t22`.`invoice_id`,
-                          `t22`.`subscription_id`,
-                          `t22`.`subscription_item_id`,
-                          `t22`.`price_id`,
-                          `t22`.`kind`,
-                          `t22`.`amount_minor`,
-                          `t22`.`currency`,
-                          `t22`.`quantity`,
-                          `t22`.`discount_minor`,
-                          `t22`.`tax_minor`,
-                          `t22`.`proration`,
-                          `t22`.`period_start_at`,
-                          `t22`.`period_end_at`,
-                          `t22`.`description`,
-                          `t22`.`_version_at`,
-                          `t22`.`customer_id`,
-                          `t22`.`inv_currency`,
-                          `t22`.`paid`,
-                          `t22`.`price_product`,
-                          `t22`.`unit`,
-                          `t22`.`price_interval`,
-                          `t22`.`price_count`,
-                          `t22`.`price_type`,
-                          `t22`.`price_free`,
-                          `t22`.`stop_at`
-                        FROM (
-                          SELECT
-                            `t6`.`line_id`,
-                            `t6`.`invoice_id`,
-                            `t6`.`subscription_id`,
-                            `t6`.`subscription_item_id`,
-                            `t6`.`price_id`,
-                            `t6`.`kind`,
-                            `t6`.`amount_minor`,
-                            `t6`.`currency`,
-                            `t6`.`quantity`,
-                            `t6`.`discount_minor`,
-                            `t6`.`tax_minor`,
-                            `t6`.`proration`,
-                            `t6`.`period_start_at`,
-                            `t6`.`period_end_at`,
-                            `t6`.`description`,
-                            `t6`.`_version_at`,
-                            `t18`.`customer_id`,
-                            `t18`.`inv_currency`,
-                            `t18`.`paid`,
-                            `t11`.`price_id` AS `price_id_right`,
-                            `t11`.`price_product`,
-                            `t11`.`unit`,
-                            `t11`.`price_interval`,
-                            `t11`.`price_count`,
-                            `t11`.`price_type`,
-                            `t11`.`price_free`,
-                            `t19`.`subscription_id` AS `subscription_id_right`,
-                            `t19`.`stop_at`
-                          FROM `invoice_lines` AS `t6`
-                          INNER JOIN (
-                            SELECT
-                              `t3`.`invoice_id`,
-                              `t3`.`customer_id`,
-                              `t3`.`currency` AS `inv_currency`,
-                              `t3`.`status` = 'paid' AS `paid`
-                            FROM `invoices` AS `t3`
-                            WHERE
-                              (
-                                `t3`.`status` IS NULL
-                              ) OR NOT (
-                                `t3`.`status` IN ('void', 'draft')
-                              )
-                          ) AS `t18`
-                            ON `t6`.`invoice_id` = `t18`.`invoice_id`
-                          LEFT OUTER JOIN (
-                            SELECT
-                              `t4`.`price_id`,
-                              `t4`.`product_id` AS `price_product`,
-                              `t4`.`amount_minor` AS `unit`,
-                              `t4`.`interval` AS `price_interval`,
-                              `t4`.`interval_count` AS `price_count`,
-                              `t4`.`type` AS `price_type`,
-                              `t4`.`is_free` AS `price_free`
-                            FROM `prices` AS `t4`
-                          ) AS `t11`
-                            ON `t6`.`price_id` = `t11`.`price_id`
-                          LEFT OUTER JOIN (
-                            SELECT
-                              `t5`.`subscription_id`,
-                              COALESCE(`t5`.`ended_at`, IF(`t5`.`status` = 'canceled', `t5`.`canceled_at`, NULL)) AS `stop_at`
-                            FROM `subscriptions` AS `t5`
-                          ) AS `t19`
-                            ON `t6`.`subscription_id` = `t19`.`subscription_id`
-                        ) AS `t22`
-                      ) AS `t23`
-                      WHERE
-                        `t23`.`subscription_id` IS NOT NULL
-                        AND (
-                          (
-                            `t23`.`price_interval` IS NOT NULL
-                          )
-                          OR (
-                            (
-                              `t23`.`price_type` IS NULL
-                            ) AND (
-                              `t23`.`kind` = 'subscription'
-                            )
-                          )
-                        )
-                        AND `t23`.`period_start_at` IS NOT NULL
-                        AND `t23`.`period_end_at` IS NOT NULL
-                    ) AS `t33`
-                    LEFT OUTER JOIN (
-                      SELECT
-                        `t35`.`subscription_id`,
-                        `t35`.`period_end_at`,
-                        MIN(`t35`.`period_start_at`) AS `_anchor_at`,
-                        AVG(`t35`.`_share`) AS `_anchor_share`
-                      FROM (
-                        SELECT
-                          `t34`.`line_id`,
-                          `t34`.`invoice_id`,
-                          `t34`.`subscription_id`,
-                          `t34`.`subscription_item_id`,
-                          `t34`.`price_id`,
-                          `t34`.`kind`,
-                          `t34`.`amount_minor`,
-                          `t34`.`currency`,
-                          `t34`.`quantity`,
-                          `t34`.`discount_minor`,
-                          `t34`.`tax_minor`,
-                          `t34`.`proration`,
-                          `t34`.`period_start_at`,
-                          `t34`.`period_end_at`,
-                          `t34`.`description`,
-                          `t34`.`_version_at`,
-                          `t34`.`customer_id`,
-                          `t34`.`inv_currency`,
-                          `t34`.`paid`,
-                          `t34`.`price_product`,
-                          `t34`.`unit`,
-                          `t34`.`price_interval`,
-                          `t34`.`price_count`,
-                          `t34`.`price_type`,
-                          `t34`.`price_free`,
-                          `t34`.`stop_at`,
-                          `t34`.`_proration`,
-                          `t34`.`_monthly_list`,
-                          `t34`.`_share`,
-                          `t34`.`_end_at`
-                        FROM (
-                          SELECT
-                            `t23`.`line_id`,
-                            `t23`.`invoice_id`,
-                            `t23`.`subscription_id`,
-                            `t23`.`subscription_item_id`,
-                            `t23`.`price_id`,
-                            `t23`.`kind`,
-                            `t23`.`amount_minor`,
-                            `t23`.`currency`,
-                            `t23`.`quantity`,
-                            `t23`.`discount_minor`,
-                            `t23`.`tax_minor`,
-                            `t23`.`proration`,
-                            `t23`.`period_start_at`,
-                            `t23`.`period_end_at`,
-                            `t23`.`description`,
-                            `t23`.`_version_at`,
-                            `t23`.`customer_id`,
-                            `t23`.`inv_currency`,
-                            `t23`.`paid`,
-                            `t23`.`price_product`,
-                            `t23`.`unit`,
-                            `t23`.`price_interval`,
-                            `t23`.`price_count`,
-                            `t23`.`price_type`,
-                            `t23`.`price_free`,
-                            `t23`.`stop_at`,
-                            COALESCE(`t23`.`proration`, FALSE) AS `_proration`,
-                            IF(
-                              COALESCE(`t23`.`proration`, FALSE),
-                              SIGN(CAST(COALESCE(`t23`.`amount_minor`, 0) AS DOUBLE)) * COALESCE(
-                                CAST(`t23`.`unit` * COALESCE(`t23`.`quantity`, 1) AS DOUBLE),
-                                (
-                                  ABS(CAST(COALESCE(`t23`.`amount_minor`, 0) AS DOUBLE)) * (
-                                    COALESCE(
-                                      CASE
-                                        WHEN `t23`.`price_interval` = 'day'
-                                        THEN 0.03287671232876712
-                                        WHEN `t23`.`price_interval` = 'week'
-                                        THEN 0.23076923076923078
-                                        WHEN `t23`.`price_interval` = 'month'
-                                        THEN 1.0
-                                        WHEN `t23`.`price_interval` = 'year'
-                                        THEN 12.0
-                                        ELSE NULL
-                                      END * CAST(COALESCE(`t23`.`price_count`, 1) AS DOUBLE),
-                                      (
-                                        CAST(UNIX_TIMESTAMP(CAST(`t23`.`period_end_at` AS TIMESTAMP)) - UNIX_TIMESTAMP(CAST(`t23`.`period_start_at` AS TIMESTAMP)) AS DOUBLE) / 86400
-                                      ) / 30.4375
-                                    ) * 30.4375
-                                  )
-                                ) / GREATEST(
-                                  CAST(UNIX_TIMESTAMP(CAST(`t23`.`period_end_at` AS TIMESTAMP)) - UNIX_TIMESTAMP(CAST(`t23`.`period_start_at` AS TIMESTAMP)) AS DOUBLE) / 86400,
-                                  0.041666666666666664
-                                )
-                              ),
-                              CAST(COALESCE(`t23`.`amount_minor`, 0) AS DOUBLE)
-                            ) / COALESCE(
-                              CASE
-                                WHEN `t23`.`price_interval` = 'day'
-                                THEN 0.03287671232876712
-                                WHEN `t23`.`price_interval` = 'week'
-                                THEN 0.23076923076923078
-                                WHEN `t23`.`price_interval` = 'month'
-                                THEN 1.0
-                                WHEN `t23`.`price_interval` = 'year'
-                                THEN 12.0
-                                ELSE NULL
-                              END * CAST(COALESCE(`t23`.`price_count`, 1) AS DOUBLE),
-                              (
-                                CAST(UNIX_TIMESTAMP(CAST(`t23`.`period_end_at` AS TIMESTAMP)) - UNIX_TIMESTAMP(CAST(`t23`.`period_start_at` AS TIMESTAMP)) AS DOUBLE) / 86400
-                              ) / 30.4375
-                            ) AS `_monthly_list`,
-                            GREATEST(
-                              LEAST(
-                                IF(
-                                  CAST(COALESCE(`t23`.`amount_minor`, 0) AS DOUBLE) = 0,
-                                  0.0,
-                                  CAST(COALESCE(`t23`.`discount_minor`, 0) AS DOUBLE) / ABS(CAST(COALESCE(`t23`.`amount_minor`, 0) AS DOUBLE))
-                                ),
-                                1.0
-                              ),
-                              0.0
-                            ) AS `_share`,
-                            LEAST(`t23`.`period_end_at`, COALESCE(`t23`.`stop_at`, `t23`.`period_end_at`)) AS `_end_at`
-                          FROM (
-                            SELECT
-                              `t22`.`line_id`,
-                              `t22`.`invoice_id`,
-                              `t22`.`subscription_id`,
-                              `t22`.`subscription_item_id`,
-                              `t22`.`price_id`,
-                              `t22`.`kind`,
-                              `t22`.`amount_minor`,
-                              `t22`.`currency`,
-                              `t22`.`quantity`,
-                              `t22`.`discount_minor`,
-                              `t22`.`tax_minor`,
-                              `t22`.`proration`,
-                              `t22`.`period_start_at`,
-                              `t22`.`period_end_at`,
-                              `t22`.`description`,
-                              `t22`.`_version_at`,
-                              `t22`.`customer_id`,
-                              `t22`.`inv_currency`,
-                              `t22`.`paid`,
-                              `t22`.`price_product`,
-                              `t22`.`unit`,
-                              `t22`.`price_interval`,
-                              `t22`.`price_count`,
-                              `t22`.`price_type`,
-                              `t22`.`price_free`,
-                              `t22`.`stop_at`
-                            FROM (
-                              SELECT
-                                `t6`.`line_id`,
-                                `t6`.`invoice_id`,
-                                `t6`.`subscription_id`,
-                                `t6`.`subscription_item_id`,
-                                `t6`.`price_id`,
-                                `t6`.`kind`,
-                                `t6`.`amount_minor`,
-                                `t6`.`currency`,
-                                `t6`.`quantity`,
-                                `t6`.`discount_minor`,
-                                `t6`.`tax_minor`,
-                                `t6`.`proration`,
-                                `t6`.`period_start_at`,
-                                `t6`.`period_end_at`,
-                                `t6`.`description`,
-                                `t6`.`_version_at`,
-                                `t18`.`customer_id`,
-                                `t18`.`inv_currency`,
-                                `t18`.`paid`,
-                                `t11`.`price_id` AS `price_id_right`,
-                                `t11`.`price_product`,
-                                `t11`.`unit`,
-                                `t11`.`price_interval`,
-                                `t11`.`price_count`,
-                                `t11`.`price_type`,
-                                `t11`.`price_free`,
-                                `t19`.`subscription_id` AS `subscription_id_right`,
-                                `t19`.`stop_at`
-                              FROM `invoice_lines` AS `t6`
-                              INNER JOIN (
-                                SELECT
-                                  `t3`.`invoice_id`,
-                                  `t3`.`customer_id`,
-                                  `t3`.`currency` AS `inv_currency`,
-                                  `t3`.`status` = 'paid' AS `paid`
-                                FROM `invoices` AS `t3`
-                                WHERE
-                                  (
-                                    `t3`.`status` IS NULL
-                                  ) OR NOT (
-                                    `t3`.`status` IN ('void', 'draft')
-                                  )
-                              ) AS `t18`
-                                ON `t6`.`invoice_id` = `t18`.`invoice_id`
-                              LEFT OUTER JOIN (
-                                SELECT
-                                  `t4`.`price_id`,
-                                  `t4`.`product_id` AS `price_product`,
-                                  `t4`.`amount_minor` AS `unit`,
-                                  `t4`.`interval` AS `price_interval`,
-                                  `t4`.`interval_count` AS `price_count`,
-                                  `t4`.`type` AS `price_type`,
-                                  `t4`.`is_free` AS `price_free`
-                                FROM `prices` AS `t4`
-                              ) AS `t11`
-                                ON `t6`.`price_id` = `t11`.`price_id`
-                              LEFT OUTER JOIN (
-                                SELECT
-                                  `t5`.`subscription_id`,
-                                  COALESCE(`t5`.`ended_at`, IF(`t5`.`status` = 'canceled', `t5`.`canceled_at`, NULL)) AS `stop_at`
-                                FROM `subscriptions` AS `t5`
-                              ) AS `t19`
-                                ON `t6`.`subscription_id` = `t19`.`subscription_id`
-                            ) AS `t22`
-                          ) AS `t23`
-                          WHERE
-                            `t23`.`subscription_id` IS NOT NULL
-                            AND (
-                              (
-                                `t23`.`price_interval` IS NOT NULL
-                              )
-                              OR (
-                                (
-                                  `t23`.`price_type` IS NULL
-                                ) AND (
-                                  `t23`.`kind` = 'subscription'
-                                )
-                              )
-                            )
-                            AND `t23`.`period_start_at` IS NOT NULL
-                            AND `t23`.`period_end_at` IS NOT NULL
-                            AND NOT (
-                              COALESCE(`t23`.`proration`, FALSE)
-                            )
-                        ) AS `t34`
-                        LEFT SEMI JOIN (
-                          SELECT DISTINCT
-                            `t23`.`subscription_id`,
-                            `t23`.`period_end_at`
-                          FROM (
-                            SELECT
-                              `t22`.`line_id`,
-                              `t22`.`invoice_id`,
-                              `t22`.`subscription_id`,
-                              `t22`.`subscription_item_id`,
-                              `t22`.`price_id`,
-                              `t22`.`kind`,
-                              `t22`.`amount_minor`,
-                              `t22`.`currency`,
-                              `t22`.`quantity`,
-                              `t22`.`discount_minor`,
-                              `t22`.`tax_minor`,
-                              `t22`.`proration`,
-                              `t22`.`period_start_at`,
-                              `t22`.`period_end_at`,
-                              `t22`.`description`,
-                              `t22`.`_version_at`,
-                              `t22`.`customer_id`,
-                              `t22`.`inv_currency`,
-                              `t22`.`paid`,
-                              `t22`.`price_product`,
-                              `t22`.`unit`,
-                              `t22`.`price_interval`,
-                              `t22`.`price_count`,
-                              `t22`.`price_type`,
-                              `t22`.`price_free`,
-                              `t22`.`stop_at`
-                            FROM (
-                              SELECT
-                                `t6`.`line_id`,
-                                `t6`.`invoice_id`,
-                                `t6`.`subscription_id`,
-                                `t6`.`subscription_item_id`,
-                                `t6`.`price_id`,
-                                `t6`.`kind`,
-                                `t6`.`amount_minor`,
-                                `t6`.`currency`,
-                                `t6`.`quantity`,
-                                `t6`.`discount_minor`,
-                                `t6`.`tax_minor`,
-                                `t6`.`proration`,
-                                `t6`.`period_start_at`,
-                                `t6`.`period_end_at`,
-                                `t6`.`description`,
-                                `t6`.`_version_at`,
-                                `t18`.`customer_id`,
-                                `t18`.`inv_currency`,
-                                `t18`.`paid`,
-                                `t11`.`price_id` AS `price_id_right`,
-                                `t11`.`price_product`,
-                                `t11`.`unit`,
-                                `t11`.`price_interval`,
-                                `t11`.`price_count`,
-                                `t11`.`price_type`,
-                                `t11`.`price_free`,
-                                `t19`.`subscription_id` AS `subscription_id_right`,
-                                `t19`.`stop_at`
-                              FROM `invoice_lines` AS `t6`
-                              INNER JOIN (
-                                SELECT
-                                  `t3`.`invoice_id`,
-                                  `t3`.`customer_id`,
-                                  `t3`.`currency` AS `inv_currency`,
-                                  `t3`.`status` = 'paid' AS `paid`
-                                FROM `invoices` AS `t3`
-                                WHERE
-                                  (
-                                    `t3`.`status` IS NULL
-                                  ) OR NOT (
-                                    `t3`.`status` IN ('void', 'draft')
-                                  )
-                              ) AS `t18`
-                                ON `t6`.`invoice_id` = `t18`.`invoice_id`
-                              LEFT OUTER JOIN (
-                                SELECT
-                                  `t4`.`price_id`,
-                                  `t4`.`product_id` AS `price_product`,
-                                  `t4`.`amount_minor` AS `unit`,
-                                  `t4`.`interval` AS `price_interval`,
-                                  `t4`.`interval_count` AS `price_count`,
-                                  `t4`.`type` AS `price_type`,
-                                  `t4`.`is_free` AS `price_free`
-                                FROM `prices` AS `t4`
-                              ) AS `t11`
-                                ON `t6`.`price_id` = `t11`.`price_id`
-                              LEFT OUTER JOIN (
-                                SELECT
-                                  `t5`.`subscription_id`,
-                                  COALESCE(`t5`.`ended_at`, IF(`t5`.`status` = 'canceled', `t5`.`canceled_at`, NULL)) AS `stop_at`
-                                FROM `subscriptions` AS `t5`
-                              ) AS `t19`
-                                ON `t6`.`subscription_id` = `t19`.`subscription_id`
-                            ) AS `t22`
-                          ) AS `t23`
-                          WHERE
-                            `t23`.`subscription_id` IS NOT NULL
-                            AND (
-                              (
-                                `t23`.`price_interval` IS NOT NULL
-                              )
-                              OR (
-                                (
-                                  `t23`.`price_type` IS NULL
-                                ) AND (
-                                  `t23`.`kind` = 'subscription'
-                                )
-                              )
-                            )
-                            AND `t23`.`period_start_at` IS NOT NULL
-                            AND `t23`.`period_end_at` IS NOT NULL
-                            AND COALESCE(`t23`.`proration`, FALSE)
-                        ) AS `t26`
-                          ON `t34`.`subscription_id` = `t26`.`subscription_id`
-                          AND `t34`.`period_end_at` = `t26`.`period_end_at`
-                      ) AS `t35`
-                      GROUP BY
-                        1,
-                        2
-                    ) AS `t41`
-                      ON `t33`.`subscription_id` = `t41`.`subscription_id`
-                      AND `t33`.`period_end_at` = `t41`.`period_end_at`
-                  ) AS `t46`
-                ) AS `t47`
-                WHERE
-                  CAST(`t47`.`period_start_at` AS DATE) < CAST(`t47`.`_end_at` AS DATE)
-              ) AS `t52`
-              LEFT OUTER JOIN (
-                SELECT
-                  `t24`.`currency`,
-                  `t24`.`rate`,
-                  `t24`.`valid_to`,
-                  IF(`t24`.`first`, MAKE_DATE(1900, 1, 1), `t24`.`rate_on`) AS `valid_from`
-                FROM (
-                  SELECT
-                    `t21`.`currency`,
-                    `t21`.`rate_on`,
-                    `t21`.`rate`,
-                    LEAD(`t21`.`rate_on`) OVER (PARTITION BY `t21`.`currency` ORDER BY `t21`.`rate_on` ASC NULLS LAST) AS `valid_to`,
-                    (
-                      ROW_NUMBER() OVER (PARTITION BY `t21`.`currency` ORDER BY `t21`.`rate_on` ASC NULLS LAST) - 1
-                    ) = 0 AS `first`
-                  FROM (
-                    SELECT
-                      *
-                    FROM (
-                      SELECT
-                        `t1`.`currency`,
-                        `t1`.`rate_on`,
-                        `t1`.`rate`
-                      FROM `fx_rates` AS `t1`
-                      WHERE
-                        `t1`.`quote_currency` = 'USD'
-                    ) AS `t9`
-                    UNION ALL
-                    SELECT
-                      *
-                    FROM (
-                      SELECT
-                        `t13`.`currency`,
-                        `t13`.`rate_on`,
-                        `t13`.`rate`
-                      FROM (
-                        SELECT
-                          `t1`.`quote_currency` AS `currency`,
-                          `t1`.`rate_on`,
-                          1.0 / `t1`.`rate` AS `rate`
-                        FROM `fx_rates` AS `t1`
-                        WHERE
-                          `t1`.`currency` = 'USD' AND `t1`.`rate` > 0
-                      ) AS `t13`
-                      LEFT ANTI JOIN (
-                        SELECT DISTINCT
-                          `t1`.`currency`
-                        FROM `fx_rates` AS `t1`
-                        WHERE
-                          `t1`.`quote_currency` = 'USD'
-                      ) AS `t14`
-                        ON `t13`.`currency` = `t14`.`currency`
-                    ) AS `t20`
-                  ) AS `t21`
-                ) AS `t24`
-              ) AS `t28`
-                ON `t52`.`currency` = `t28`.`currency`
-                AND `t52`.`fx_on` >= `t28`.`valid_from`
+                  ) AS `minor`
+                FROM `t34` AS `t35`
+              ) AS `t42`
+                ON `t67`.`currency` = `t42`.`currency`
+                AND `t67`.`fx_on` >= `t42`.`valid_from`
                 AND (
                   (
-                    `t28`.`valid_to` IS NULL
+                    `t42`.`valid_to` IS NULL
                   ) OR (
-                    `t52`.`fx_on` < `t28`.`valid_to`
+                    `t67`.`fx_on` < `t42`.`valid_to`
                   )
                 )
-            ) AS `t54`
+            ) AS `t68`
             GROUP BY
               1
-          ) AS `t56`
-            ON `t53`.`invoice_id` = `t56`.`invoice_id`
-        ) AS `t57`
-      ) AS `t58`
+          ) AS `t70`
+            ON `t64`.`invoice_id` = `t70`.`invoice_id`
+        ) AS `t71`
+      ) AS `t72`
       GROUP BY
         1
-    ) AS `t60`
-      ON `t45`.`period` = `t60`.`period`
-  ) AS `t61`
-) AS `t62`
+    ) AS `t74`
+      ON `t56`.`period` = `t74`.`period`
+  ) AS `t75`
+) AS `t76`
 ORDER BY
-  `t62`.`period` ASC NULLS LAST;
+  `t76`.`period` ASC NULLS LAST;
 
 -- the metric
 SELECT

@@ -1,114 +1,138 @@
 -- run while the expression is built (1 of 1)
+WITH "t6" AS (
+  SELECT
+    "t4"."price_id",
+    "t4"."product_id" AS "price_product",
+    "t4"."amount_minor" AS "unit",
+    "t4"."interval" AS "price_interval",
+    "t4"."interval_count" AS "price_count",
+    "t4"."type" AS "price_type",
+    "t4"."is_free" AS "price_free"
+  FROM "prices" AS "t4"
+), "t22" AS (
+  SELECT
+    "t3"."invoice_id",
+    "t3"."customer_id",
+    "t3"."currency" AS "inv_currency",
+    "t3"."status" = 'paid' AS "paid"
+  FROM "invoices" AS "t3"
+  WHERE
+    (
+      "t3"."status" IS NULL
+    ) OR NOT (
+      "t3"."status" IN ('void', 'draft')
+    )
+)
 SELECT
-  "t45"."period",
-  "t45"."trials",
-  "t45"."decided",
-  "t45"."converted",
-  "t45"."median_days_to_convert",
+  "t56"."period",
+  "t56"."trials",
+  "t56"."decided",
+  "t56"."converted",
+  "t56"."median_days_to_convert",
   CASE
-    WHEN "t45"."decided" > 0
-    THEN CAST("t45"."converted" AS DOUBLE PRECISION) / CAST("t45"."decided" AS DOUBLE PRECISION)
+    WHEN "t56"."decided" > 0
+    THEN CAST("t56"."converted" AS DOUBLE PRECISION) / CAST("t56"."decided" AS DOUBLE PRECISION)
     ELSE NULL
   END AS "conversion_rate"
 FROM (
   SELECT
-    "t44"."period",
+    "t55"."period",
     COUNT(*) AS "trials",
-    SUM(CAST(CAST("t44"."decided" AS INT) AS BIGINT)) AS "decided",
-    SUM(CAST(CAST("t44"."converted" AS INT) AS BIGINT)) AS "converted",
+    SUM(CAST(CAST("t55"."decided" AS INT) AS BIGINT)) AS "decided",
+    SUM(CAST(CAST("t55"."converted" AS INT) AS BIGINT)) AS "converted",
     PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY
-      "t44"."days") AS "median_days_to_convert"
+      "t55"."days") AS "median_days_to_convert"
   FROM (
     SELECT
-      "t43"."subscription_id",
-      "t43"."customer_id",
-      "t43"."status",
-      "t43"."currency",
-      "t43"."created_at",
-      "t43"."started_at",
-      "t43"."trial_start_at",
-      "t43"."trial_end_at",
-      "t43"."current_period_start_at",
-      "t43"."current_period_end_at",
-      "t43"."cancel_at_period_end",
-      "t43"."cancel_at",
-      "t43"."canceled_at",
-      "t43"."ended_at",
-      "t43"."cancellation_reason",
-      "t43"."cancellation_feedback",
-      "t43"."cancellation_comment",
-      "t43"."coupon_id",
-      "t43"."discount_start_at",
-      "t43"."discount_end_at",
-      "t43"."pause_behavior",
-      "t43"."pause_resumes_at",
-      "t43"."collection_method",
-      "t43"."metadata",
-      "t43"."_version_at",
-      "t43"."subscription_id_right",
-      "t43"."first_paid_on",
-      DATE_TRUNC('MONTH', DATE("t43"."trial_start_at")) AS "period",
+      "t54"."subscription_id",
+      "t54"."customer_id",
+      "t54"."status",
+      "t54"."currency",
+      "t54"."created_at",
+      "t54"."started_at",
+      "t54"."trial_start_at",
+      "t54"."trial_end_at",
+      "t54"."current_period_start_at",
+      "t54"."current_period_end_at",
+      "t54"."cancel_at_period_end",
+      "t54"."cancel_at",
+      "t54"."canceled_at",
+      "t54"."ended_at",
+      "t54"."cancellation_reason",
+      "t54"."cancellation_feedback",
+      "t54"."cancellation_comment",
+      "t54"."coupon_id",
+      "t54"."discount_start_at",
+      "t54"."discount_end_at",
+      "t54"."pause_behavior",
+      "t54"."pause_resumes_at",
+      "t54"."collection_method",
+      "t54"."metadata",
+      "t54"."_version_at",
+      "t54"."subscription_id_right",
+      "t54"."first_paid_on",
+      DATE_TRUNC('MONTH', DATE("t54"."trial_start_at")) AS "period",
       (
-        "t43"."first_paid_on" IS NOT NULL
+        "t54"."first_paid_on" IS NOT NULL
       )
       AND (
-        "t43"."first_paid_on" >= DATE("t43"."trial_start_at")
+        "t54"."first_paid_on" >= DATE("t54"."trial_start_at")
       ) AS "converted",
       (
         (
-          "t43"."first_paid_on" IS NOT NULL
+          "t54"."first_paid_on" IS NOT NULL
         )
         AND (
-          "t43"."first_paid_on" >= DATE("t43"."trial_start_at")
+          "t54"."first_paid_on" >= DATE("t54"."trial_start_at")
         )
       )
       OR (
         (
-          "t43"."trial_end_at" IS NOT NULL
+          "t54"."trial_end_at" IS NOT NULL
         )
         AND (
-          DATE("t43"."trial_end_at") <= MAKE_DATE(2026, 11, 1)
+          DATE("t54"."trial_end_at") <= MAKE_DATE(2026, 11, 1)
         )
       ) AS "decided",
       CASE
         WHEN (
-          "t43"."first_paid_on" IS NOT NULL
+          "t54"."first_paid_on" IS NOT NULL
         )
         AND (
-          "t43"."first_paid_on" >= DATE("t43"."trial_start_at")
+          "t54"."first_paid_on" >= DATE("t54"."trial_start_at")
         )
-        THEN CAST(CAST(EXTRACT(epoch FROM CAST("t43"."first_paid_on" AS TIMESTAMP) - CAST(DATE("t43"."trial_start_at") AS TIMESTAMP)) / 86400 AS BIGINT) AS DOUBLE PRECISION)
+        THEN CAST(CAST(EXTRACT(epoch FROM CAST("t54"."first_paid_on" AS TIMESTAMP) - CAST(DATE("t54"."trial_start_at") AS TIMESTAMP)) / 86400 AS BIGINT) AS DOUBLE PRECISION)
         ELSE NULL
       END AS "days"
     FROM (
       SELECT
-        "t15"."subscription_id",
-        "t15"."customer_id",
-        "t15"."status",
-        "t15"."currency",
-        "t15"."created_at",
-        "t15"."started_at",
-        "t15"."trial_start_at",
-        "t15"."trial_end_at",
-        "t15"."current_period_start_at",
-        "t15"."current_period_end_at",
-        "t15"."cancel_at_period_end",
-        "t15"."cancel_at",
-        "t15"."canceled_at",
-        "t15"."ended_at",
-        "t15"."cancellation_reason",
-        "t15"."cancellation_feedback",
-        "t15"."cancellation_comment",
-        "t15"."coupon_id",
-        "t15"."discount_start_at",
-        "t15"."discount_end_at",
-        "t15"."pause_behavior",
-        "t15"."pause_resumes_at",
-        "t15"."collection_method",
-        "t15"."metadata",
-        "t15"."_version_at",
-        "t42"."subscription_id" AS "subscription_id_right",
-        "t42"."first_paid_on"
+        "t20"."subscription_id",
+        "t20"."customer_id",
+        "t20"."status",
+        "t20"."currency",
+        "t20"."created_at",
+        "t20"."started_at",
+        "t20"."trial_start_at",
+        "t20"."trial_end_at",
+        "t20"."current_period_start_at",
+        "t20"."current_period_end_at",
+        "t20"."cancel_at_period_end",
+        "t20"."cancel_at",
+        "t20"."canceled_at",
+        "t20"."ended_at",
+        "t20"."cancellation_reason",
+        "t20"."cancellation_feedback",
+        "t20"."cancellation_comment",
+        "t20"."coupon_id",
+        "t20"."discount_start_at",
+        "t20"."discount_end_at",
+        "t20"."pause_behavior",
+        "t20"."pause_resumes_at",
+        "t20"."collection_method",
+        "t20"."metadata",
+        "t20"."_version_at",
+        "t53"."subscription_id" AS "subscription_id_right",
+        "t53"."first_paid_on"
       FROM (
         SELECT
           *
@@ -116,33 +140,619 @@ FROM (
         WHERE
           "t0"."trial_start_at" IS NOT NULL
           AND DATE("t0"."trial_start_at") <= MAKE_DATE(2026, 11, 1)
-      ) AS "t15"
+      ) AS "t20"
       LEFT OUTER JOIN (
         SELECT
-          "t40"."subscription_id",
-          MIN("t40"."start_on") AS "first_paid_on"
+          "t51"."subscription_id",
+          MIN("t51"."start_on") AS "first_paid_on"
         FROM (
           SELECT
             *
           FROM (
             SELECT
-              "t38"."line_id",
-              "t38"."customer_id",
-              "t38"."subscription_id",
-              "t38"."invoice_id",
-              "t38"."price_id",
-              "t38"."product_id",
-              "t38"."currency",
-              "t38"."start_on",
-              "t38"."end_on",
-              "t38"."is_free",
-              "t38"."paid",
+              "t49"."line_id",
+              "t49"."customer_id",
+              "t49"."subscription_id",
+              "t49"."invoice_id",
+              "t49"."price_id",
+              "t49"."product_id",
+              "t49"."currency",
+              "t49"."start_on",
+              "t49"."end_on",
+              "t49"."is_free",
+              "t49"."paid",
               CAST(SIGN(
-                "t38"."monthly_minor" * CASE
-                  WHEN "t38"."currency" = 'USD'
+                "t49"."monthly_minor" * CASE WHEN "t49"."currency" = 'USD' THEN 1.0 ELSE "t37"."minor" END * 100
+              ) * CAST(FLOOR(
+                ABS(
+                  "t49"."monthly_minor" * CASE WHEN "t49"."currency" = 'USD' THEN 1.0 ELSE "t37"."minor" END * 100
+                ) + 0.5
+              ) AS BIGINT) AS BIGINT) AS "units"
+            FROM (
+              SELECT
+                *
+              FROM (
+                SELECT
+                  "t46"."line_id",
+                  "t46"."invoice_id",
+                  "t46"."subscription_id",
+                  "t46"."subscription_item_id",
+                  "t46"."price_id",
+                  "t46"."kind",
+                  "t46"."amount_minor",
+                  UPPER(COALESCE("t46"."currency", "t46"."inv_currency")) AS "currency",
+                  "t46"."quantity",
+                  "t46"."discount_minor",
+                  "t46"."tax_minor",
+                  "t46"."proration",
+                  "t46"."period_start_at",
+                  "t46"."period_end_at",
+                  "t46"."description",
+                  "t46"."_version_at",
+                  "t46"."customer_id",
+                  "t46"."inv_currency",
+                  "t46"."paid",
+                  "t46"."price_product",
+                  "t46"."unit",
+                  "t46"."price_interval",
+                  "t46"."price_count",
+                  "t46"."price_type",
+                  "t46"."price_free",
+                  "t46"."_proration",
+                  "t46"."_share",
+                  "t46"."stop_at",
+                  "t46"."_monthly_list",
+                  "t46"."_end_at",
+                  "t46"."_anchor_at",
+                  "t46"."_anchor_share",
+                  CAST(CAST(MAKE_DATE(CAST(1970 AS INT), CAST(1 AS INT), CAST(1 AS INT)) + MAKE_INTERVAL(
+                    days => CAST(CAST(FLOOR(
+                      CAST(DATE_PART(
+                        'epoch',
+                        CASE
+                          WHEN "t46"."_proration"
+                          THEN COALESCE("t46"."_anchor_at", "t46"."period_start_at")
+                          ELSE "t46"."period_start_at"
+                        END
+                      ) AS DOUBLE PRECISION) / 86400
+                    ) AS BIGINT) AS INT)
+                  ) AS TIMESTAMP) AS DATE) AS "fx_on",
+                  CAST(CAST(MAKE_DATE(CAST(1970 AS INT), CAST(1 AS INT), CAST(1 AS INT)) + MAKE_INTERVAL(
+                    days => CAST(CAST(FLOOR(CAST(DATE_PART('epoch', "t46"."period_start_at") AS DOUBLE PRECISION) / 86400) AS BIGINT) AS INT)
+                  ) AS TIMESTAMP) AS DATE) AS "start_on",
+                  CAST(CAST(MAKE_DATE(CAST(1970 AS INT), CAST(1 AS INT), CAST(1 AS INT)) + MAKE_INTERVAL(
+                    days => CAST(CAST(FLOOR(CAST(DATE_PART('epoch', "t46"."_end_at") AS DOUBLE PRECISION) / 86400) AS BIGINT) AS INT)
+                  ) AS TIMESTAMP) AS DATE) AS "end_on",
+                  "t46"."_monthly_list" * (
+                    1.0 - CASE
+                      WHEN "t46"."_proration"
+                      THEN COALESCE("t46"."_anchor_share", "t46"."_share")
+                      ELSE "t46"."_share"
+                    END
+                  ) AS "monthly_minor",
+                  COALESCE("t46"."price_free", FALSE) OR (
+                    COALESCE("t46"."unit", -1) = 0
+                  ) AS "is_free",
+                  "t46"."price_product" AS "product_id"
+                FROM (
+                  SELECT
+                    "t45"."line_id",
+                    "t45"."invoice_id",
+                    "t45"."subscription_id",
+                    "t45"."subscription_item_id",
+                    "t45"."price_id",
+                    "t45"."kind",
+                    "t45"."amount_minor",
+                    "t45"."currency",
+                    "t45"."quantity",
+                    "t45"."discount_minor",
+                    "t45"."tax_minor",
+                    "t45"."proration",
+                    "t45"."period_start_at",
+                    "t45"."period_end_at",
+                    "t45"."description",
+                    "t45"."_version_at",
+                    "t45"."customer_id",
+                    "t45"."inv_currency",
+                    "t45"."paid",
+                    "t45"."price_product",
+                    "t45"."unit",
+                    "t45"."price_interval",
+                    "t45"."price_count",
+                    "t45"."price_type",
+                    "t45"."price_free",
+                    "t45"."_proration",
+                    "t45"."_share",
+                    "t45"."stop_at",
+                    "t45"."_monthly_list",
+                    "t45"."_end_at",
+                    "t45"."_anchor_at",
+                    "t45"."_anchor_share"
+                  FROM (
+                    SELECT
+                      "t44"."line_id",
+                      "t44"."invoice_id",
+                      "t44"."subscription_id",
+                      "t44"."subscription_item_id",
+                      "t44"."price_id",
+                      "t44"."kind",
+                      "t44"."amount_minor",
+                      "t44"."currency",
+                      "t44"."quantity",
+                      "t44"."discount_minor",
+                      "t44"."tax_minor",
+                      "t44"."proration",
+                      "t44"."period_start_at",
+                      "t44"."period_end_at",
+                      "t44"."description",
+                      "t44"."_version_at",
+                      "t44"."customer_id",
+                      "t44"."inv_currency",
+                      "t44"."paid",
+                      "t44"."price_product",
+                      "t44"."unit",
+                      "t44"."price_interval",
+                      "t44"."price_count",
+                      "t44"."price_type",
+                      "t44"."price_free",
+                      "t44"."_proration",
+                      "t44"."_share",
+                      "t44"."stop_at",
+                      "t44"."_monthly_list",
+                      "t44"."_end_at",
+                      "t40"."subscription_id" AS "subscription_id_right",
+                      "t40"."period_end_at" AS "period_end_at_right",
+                      "t40"."_anchor_at",
+                      "t40"."_anchor_share"
+                    FROM (
+                      SELECT
+                        "t42"."line_id",
+                        "t42"."invoice_id",
+                        "t42"."subscription_id",
+                        "t42"."subscription_item_id",
+                        "t42"."price_id",
+                        "t42"."kind",
+                        "t42"."amount_minor",
+                        "t42"."currency",
+                        "t42"."quantity",
+                        "t42"."discount_minor",
+                        "t42"."tax_minor",
+                        "t42"."proration",
+                        "t42"."period_start_at",
+                        "t42"."period_end_at",
+                        "t42"."description",
+                        "t42"."_version_at",
+                        "t42"."customer_id",
+                        "t42"."inv_currency",
+                        "t42"."paid",
+                        "t42"."price_product",
+                        "t42"."unit",
+                        "t42"."price_interval",
+                        "t42"."price_count",
+                        "t42"."price_type",
+                        "t42"."price_free",
+                        "t42"."_proration",
+                        "t42"."_share",
+                        "t42"."stop_at",
+                        CAST(CASE
+                          WHEN "t42"."_proration"
+                          THEN SIGN(CAST(COALESCE("t42"."amount_minor", 0) AS DOUBLE PRECISION)) * COALESCE(
+                            CAST("t42"."unit" * COALESCE("t42"."quantity", 1) AS DOUBLE PRECISION),
+                            CAST((
+                              ABS(CAST(COALESCE("t42"."amount_minor", 0) AS DOUBLE PRECISION)) * (
+                                COALESCE(
+                                  CASE
+                                    WHEN "t42"."price_interval" = 'day'
+                                    THEN 0.03287671232876712
+                                    WHEN "t42"."price_interval" = 'week'
+                                    THEN 0.23076923076923078
+                                    WHEN "t42"."price_interval" = 'month'
+                                    THEN 1.0
+                                    WHEN "t42"."price_interval" = 'year'
+                                    THEN 12.0
+                                    ELSE NULL
+                                  END * CAST(COALESCE("t42"."price_count", 1) AS DOUBLE PRECISION),
+                                  CAST((
+                                    CAST((
+                                      DATE_PART('epoch', "t42"."period_end_at") - DATE_PART('epoch', "t42"."period_start_at")
+                                    ) AS DOUBLE PRECISION) / 86400
+                                  ) AS DOUBLE PRECISION) / 30.4375
+                                ) * 30.4375
+                              )
+                            ) AS DOUBLE PRECISION) / GREATEST(
+                              CAST((
+                                DATE_PART('epoch', "t42"."period_end_at") - DATE_PART('epoch', "t42"."period_start_at")
+                              ) AS DOUBLE PRECISION) / 86400,
+                              0.041666666666666664
+                            )
+                          )
+                          ELSE CAST(COALESCE("t42"."amount_minor", 0) AS DOUBLE PRECISION)
+                        END AS DOUBLE PRECISION) / COALESCE(
+                          CASE
+                            WHEN "t42"."price_interval" = 'day'
+                            THEN 0.03287671232876712
+                            WHEN "t42"."price_interval" = 'week'
+                            THEN 0.23076923076923078
+                            WHEN "t42"."price_interval" = 'month'
+                            THEN 1.0
+                            WHEN "t42"."price_interval" = 'year'
+                            THEN 12.0
+                            ELSE NULL
+                          END * CAST(COALESCE("t42"."price_count", 1) AS DOUBLE PRECISION),
+                          CAST((
+                            CAST((
+                              DATE_PART('epoch', "t42"."period_end_at") - DATE_PART('epoch', "t42"."period_start_at")
+                            ) AS DOUBLE PRECISION) / 86400
+                          ) AS DOUBLE PRECISION) / 30.4375
+                        ) AS "_monthly_list",
+                        LEAST("t42"."period_end_at", COALESCE("t42"."stop_at", "t42"."period_end_at")) AS "_end_at"
+                      FROM (
+                        SELECT
+                          "t41"."line_id",
+                          "t41"."invoice_id",
+                          "t41"."subscription_id",
+                          "t41"."subscription_item_id",
+                          "t41"."price_id",
+                          "t41"."kind",
+                          "t41"."amount_minor",
+                          "t41"."currency",
+                          "t41"."quantity",
+                          "t41"."discount_minor",
+                          "t41"."tax_minor",
+                          "t41"."proration",
+                          "t41"."period_start_at",
+                          "t41"."period_end_at",
+                          "t41"."description",
+                          "t41"."_version_at",
+                          "t41"."customer_id",
+                          "t41"."inv_currency",
+                          "t41"."paid",
+                          "t41"."price_product",
+                          "t41"."unit",
+                          "t41"."price_interval",
+                          "t41"."price_count",
+                          "t41"."price_type",
+                          "t41"."price_free",
+                          "t41"."_proration",
+                          "t41"."_share",
+                          "t41"."stop_at"
+                        FROM (
+                          SELECT
+                            "t38"."line_id",
+                            "t38"."invoice_id",
+                            "t38"."subscription_id",
+                            "t38"."subscription_item_id",
+                            "t38"."price_id",
+                            "t38"."kind",
+                            "t38"."amount_minor",
+                            "t38"."currency",
+                            "t38"."quantity",
+                            "t38"."discount_minor",
+                            "t38"."tax_minor",
+                            "t38"."proration",
+                            "t38"."period_start_at",
+                            "t38"."period_end_at",
+                            "t38"."description",
+                            "t38"."_version_at",
+                            "t38"."customer_id",
+                            "t38"."inv_currency",
+                            "t38"."paid",
+                            "t38"."price_product",
+                            "t38"."unit",
+                            "t38"."price_interval",
+                            "t38"."price_count",
+                            "t38"."price_type",
+                            "t38"."price_free",
+                            "t38"."_proration",
+                            "t38"."_share",
+                            "t23"."subscription_id" AS "subscription_id_right",
+                            "t23"."stop_at"
+                          FROM (
+                            SELECT
+                              "t32"."line_id",
+                              "t32"."invoice_id",
+                              "t32"."subscription_id",
+                              "t32"."subscription_item_id",
+                              "t32"."price_id",
+                              "t32"."kind",
+                              "t32"."amount_minor",
+                              "t32"."currency",
+                              "t32"."quantity",
+                              "t32"."discount_minor",
+                              "t32"."tax_minor",
+                              "t32"."proration",
+                              "t32"."period_start_at",
+                              "t32"."period_end_at",
+                              "t32"."description",
+                              "t32"."_version_at",
+                              "t32"."customer_id",
+                              "t32"."inv_currency",
+                              "t32"."paid",
+                              "t32"."price_product",
+                              "t32"."unit",
+                              "t32"."price_interval",
+                              "t32"."price_count",
+                              "t32"."price_type",
+                              "t32"."price_free",
+                              COALESCE("t32"."proration", FALSE) AS "_proration",
+                              GREATEST(
+                                LEAST(
+                                  CASE
+                                    WHEN CAST(COALESCE("t32"."amount_minor", 0) AS DOUBLE PRECISION) = 0
+                                    THEN 0.0
+                                    ELSE CAST(COALESCE("t32"."discount_minor", 0) AS DOUBLE PRECISION) / ABS(CAST(COALESCE("t32"."amount_minor", 0) AS DOUBLE PRECISION))
+                                  END,
+                                  1.0
+                                ),
+                                0.0
+                              ) AS "_share"
+                            FROM (
+                              SELECT
+                                "t30"."line_id",
+                                "t30"."invoice_id",
+                                "t30"."subscription_id",
+                                "t30"."subscription_item_id",
+                                "t30"."price_id",
+                                "t30"."kind",
+                                "t30"."amount_minor",
+                                "t30"."currency",
+                                "t30"."quantity",
+                                "t30"."discount_minor",
+                                "t30"."tax_minor",
+                                "t30"."proration",
+                                "t30"."period_start_at",
+                                "t30"."period_end_at",
+                                "t30"."description",
+                                "t30"."_version_at",
+                                "t30"."customer_id",
+                                "t30"."inv_currency",
+                                "t30"."paid",
+                                "t30"."price_product",
+                                "t30"."unit",
+                                "t30"."price_interval",
+                                "t30"."price_count",
+                                "t30"."price_type",
+                                "t30"."price_free"
+                              FROM (
+                                SELECT
+                                  "t5"."line_id",
+                                  "t5"."invoice_id",
+                                  "t5"."subscription_id",
+                                  "t5"."subscription_item_id",
+                                  "t5"."price_id",
+                                  "t5"."kind",
+                                  "t5"."amount_minor",
+                                  "t5"."currency",
+                                  "t5"."quantity",
+                                  "t5"."discount_minor",
+                                  "t5"."tax_minor",
+                                  "t5"."proration",
+                                  "t5"."period_start_at",
+                                  "t5"."period_end_at",
+                                  "t5"."description",
+                                  "t5"."_version_at",
+                                  "t26"."customer_id",
+                                  "t26"."inv_currency",
+                                  "t26"."paid",
+                                  "t18"."price_id" AS "price_id_right",
+                                  "t18"."price_product",
+                                  "t18"."unit",
+                                  "t18"."price_interval",
+                                  "t18"."price_count",
+                                  "t18"."price_type",
+                                  "t18"."price_free"
+                                FROM "invoice_lines" AS "t5"
+                                INNER JOIN "t22" AS "t26"
+                                  ON "t5"."invoice_id" = "t26"."invoice_id"
+                                LEFT OUTER JOIN "t6" AS "t18"
+                                  ON "t5"."price_id" = "t18"."price_id"
+                              ) AS "t30"
+                            ) AS "t32"
+                            WHERE
+                              "t32"."subscription_id" IS NOT NULL
+                              AND (
+                                (
+                                  "t32"."price_interval" IS NOT NULL
+                                )
+                                OR (
+                                  (
+                                    "t32"."price_type" IS NULL
+                                  ) AND (
+                                    "t32"."kind" = 'subscription'
+                                  )
+                                )
+                              )
+                              AND "t32"."period_start_at" IS NOT NULL
+                              AND "t32"."period_end_at" IS NOT NULL
+                          ) AS "t38"
+                          LEFT OUTER JOIN (
+                            SELECT
+                              "t0"."subscription_id",
+                              COALESCE(
+                                "t0"."ended_at",
+                                CASE WHEN "t0"."status" = 'canceled' THEN "t0"."canceled_at" ELSE NULL END
+                              ) AS "stop_at"
+                            FROM "subscriptions" AS "t0"
+                          ) AS "t23"
+                            ON "t38"."subscription_id" = "t23"."subscription_id"
+                        ) AS "t41"
+                      ) AS "t42"
+                    ) AS "t44"
+                    LEFT OUTER JOIN (
+                      SELECT
+                        "t35"."subscription_id",
+                        "t35"."period_end_at",
+                        MIN("t35"."period_start_at") AS "_anchor_at",
+                        AVG("t35"."_share") AS "_anchor_share"
+                      FROM (
+                        SELECT
+                          "t31"."line_id",
+                          "t31"."invoice_id",
+                          "t31"."subscription_id",
+                          "t31"."subscription_item_id",
+                          "t31"."price_id",
+                          "t31"."kind",
+                          "t31"."amount_minor",
+                          "t31"."currency",
+                          "t31"."quantity",
+                          "t31"."discount_minor",
+                          "t31"."tax_minor",
+                          "t31"."proration",
+                          "t31"."period_start_at",
+                          "t31"."period_end_at",
+                          "t31"."description",
+                          "t31"."_version_at",
+                          "t31"."customer_id",
+                          "t31"."inv_currency",
+                          "t31"."paid",
+                          "t31"."price_product",
+                          "t31"."unit",
+                          "t31"."price_interval",
+                          "t31"."price_count",
+                          "t31"."price_type",
+                          "t31"."price_free",
+                          COALESCE("t31"."proration", FALSE) AS "_proration",
+                          GREATEST(
+                            LEAST(
+                              CASE
+                                WHEN CAST(COALESCE("t31"."amount_minor", 0) AS DOUBLE PRECISION) = 0
+                                THEN 0.0
+                                ELSE CAST(COALESCE("t31"."discount_minor", 0) AS DOUBLE PRECISION) / ABS(CAST(COALESCE("t31"."amount_minor", 0) AS DOUBLE PRECISION))
+                              END,
+                              1.0
+                            ),
+                            0.0
+                          ) AS "_share"
+                        FROM (
+                          SELECT
+                            "t29"."line_id",
+                            "t29"."invoice_id",
+                            "t29"."subscription_id",
+                            "t29"."subscription_item_id",
+                            "t29"."price_id",
+                            "t29"."kind",
+                            "t29"."amount_minor",
+                            "t29"."currency",
+                            "t29"."quantity",
+                            "t29"."discount_minor",
+                            "t29"."tax_minor",
+                            "t29"."proration",
+                            "t29"."period_start_at",
+                            "t29"."period_end_at",
+                            "t29"."description",
+                            "t29"."_version_at",
+                            "t29"."customer_id",
+                            "t29"."inv_currency",
+                            "t29"."paid",
+                            "t29"."price_product",
+                            "t29"."unit",
+                            "t29"."price_interval",
+                            "t29"."price_count",
+                            "t29"."price_type",
+                            "t29"."price_free"
+                          FROM (
+                            SELECT
+                              "t21"."line_id",
+                              "t21"."invoice_id",
+                              "t21"."subscription_id",
+                              "t21"."subscription_item_id",
+                              "t21"."price_id",
+                              "t21"."kind",
+                              "t21"."amount_minor",
+                              "t21"."currency",
+                              "t21"."quantity",
+                              "t21"."discount_minor",
+                              "t21"."tax_minor",
+                              "t21"."proration",
+                              "t21"."period_start_at",
+                              "t21"."period_end_at",
+                              "t21"."description",
+                              "t21"."_version_at",
+                              "t25"."customer_id",
+                              "t25"."inv_currency",
+                              "t25"."paid",
+                              "t17"."price_id" AS "price_id_right",
+                              "t17"."price_product",
+                              "t17"."unit",
+                              "t17"."price_interval",
+                              "t17"."price_count",
+                              "t17"."price_type",
+                              "t17"."price_free"
+                            FROM (
+                              SELECT
+                                *
+                              FROM "invoice_lines" AS "t2"
+                              WHERE
+                                NOT (
+                                  COALESCE("t2"."proration", FALSE)
+                                )
+                            ) AS "t21"
+                            INNER JOIN "t22" AS "t25"
+                              ON "t21"."invoice_id" = "t25"."invoice_id"
+                            LEFT OUTER JOIN "t6" AS "t17"
+                              ON "t21"."price_id" = "t17"."price_id"
+                            WHERE
+                              EXISTS(
+                                SELECT
+                                  1
+                                FROM (
+                                  SELECT DISTINCT
+                                    "t2"."subscription_id",
+                                    "t2"."period_end_at"
+                                  FROM "invoice_lines" AS "t2"
+                                  WHERE
+                                    COALESCE("t2"."proration", FALSE)
+                                ) AS "t16"
+                                WHERE
+                                  "t21"."subscription_id" = "t16"."subscription_id"
+                                  AND "t21"."period_end_at" = "t16"."period_end_at"
+                              )
+                          ) AS "t29"
+                        ) AS "t31"
+                        WHERE
+                          "t31"."subscription_id" IS NOT NULL
+                          AND (
+                            (
+                              "t31"."price_interval" IS NOT NULL
+                            )
+                            OR (
+                              (
+                                "t31"."price_type" IS NULL
+                              ) AND (
+                                "t31"."kind" = 'subscription'
+                              )
+                            )
+                          )
+                          AND "t31"."period_start_at" IS NOT NULL
+                          AND "t31"."period_end_at" IS NOT NULL
+                      ) AS "t35"
+                      GROUP BY
+                        1,
+                        2
+                    ) AS "t40"
+                      ON "t44"."subscription_id" = "t40"."subscription_id"
+                      AND "t44"."period_end_at" = "t40"."period_end_at"
+                  ) AS "t45"
+                ) AS "t46"
+              ) AS "t47"
+              WHERE
+                "t47"."start_on" < "t47"."end_on"
+            ) AS "t49"
+            LEFT OUTER JOIN (
+              SELECT
+                "t33"."currency",
+                "t33"."rate",
+                "t33"."valid_to",
+                CASE
+                  WHEN "t33"."first"
+                  THEN MAKE_DATE(CAST(1900 AS INT), CAST(1 AS INT), CAST(1 AS INT))
+                  ELSE "t33"."rate_on"
+                END AS "valid_from",
+                CASE
+                  WHEN "t33"."currency" = 'USD'
                   THEN 1.0
-                  ELSE "t27"."rate" * CASE
-                    WHEN "t38"."currency" IN (
+                  ELSE "t33"."rate" * CASE
+                    WHEN "t33"."currency" IN (
                       'BIF',
                       'CLP',
                       'DJF',
@@ -162,775 +772,25 @@ FROM (
                       'XPF'
                     )
                     THEN 100.0
-                    WHEN "t38"."currency" IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
+                    WHEN "t33"."currency" IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
                     THEN 0.1
                     ELSE 1.0
                   END
-                END * 100
-              ) * CAST(FLOOR(
-                ABS(
-                  "t38"."monthly_minor" * CASE
-                    WHEN "t38"."currency" = 'USD'
-                    THEN 1.0
-                    ELSE "t27"."rate" * CASE
-                      WHEN "t38"."currency" IN (
-                        'BIF',
-                        'CLP',
-                        'DJF',
-                        'GNF',
-                        'ISK',
-                        'JPY',
-                        'KMF',
-                        'KRW',
-                        'PYG',
-                        'RWF',
-                        'UGX',
-                        'UYI',
-                        'VND',
-                        'VUV',
-                        'XAF',
-                        'XOF',
-                        'XPF'
-                      )
-                      THEN 100.0
-                      WHEN "t38"."currency" IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
-                      THEN 0.1
-                      ELSE 1.0
-                    END
-                  END * 100
-                ) + 0.5
-              ) AS BIGINT) AS BIGINT) AS "units"
-            FROM (
-              SELECT
-                "t36"."line_id",
-                "t36"."invoice_id",
-                "t36"."subscription_id",
-                "t36"."subscription_item_id",
-                "t36"."price_id",
-                "t36"."kind",
-                "t36"."amount_minor",
-                UPPER(COALESCE("t36"."currency", "t36"."inv_currency")) AS "currency",
-                "t36"."quantity",
-                "t36"."discount_minor",
-                "t36"."tax_minor",
-                "t36"."proration",
-                "t36"."period_start_at",
-                "t36"."period_end_at",
-                "t36"."description",
-                "t36"."_version_at",
-                "t36"."customer_id",
-                "t36"."inv_currency",
-                "t36"."paid",
-                "t36"."price_product",
-                "t36"."unit",
-                "t36"."price_interval",
-                "t36"."price_count",
-                "t36"."price_type",
-                "t36"."price_free",
-                "t36"."stop_at",
-                "t36"."_proration",
-                "t36"."_monthly_list",
-                "t36"."_share",
-                "t36"."_end_at",
-                "t36"."_anchor_at",
-                "t36"."_anchor_share",
-                DATE(
-                  CASE
-                    WHEN "t36"."_proration"
-                    THEN COALESCE("t36"."_anchor_at", "t36"."period_start_at")
-                    ELSE "t36"."period_start_at"
-                  END
-                ) AS "fx_on",
-                DATE("t36"."period_start_at") AS "start_on",
-                DATE("t36"."_end_at") AS "end_on",
-                "t36"."_monthly_list" * (
-                  1.0 - CASE
-                    WHEN "t36"."_proration"
-                    THEN COALESCE("t36"."_anchor_share", "t36"."_share")
-                    ELSE "t36"."_share"
-                  END
-                ) AS "monthly_minor",
-                COALESCE("t36"."price_free", FALSE) OR (
-                  COALESCE("t36"."unit", -1) = 0
-                ) AS "is_free",
-                "t36"."price_product" AS "product_id"
+                END AS "minor"
               FROM (
                 SELECT
-                  "t35"."line_id",
-                  "t35"."invoice_id",
-                  "t35"."subscription_id",
-                  "t35"."subscription_item_id",
-                  "t35"."price_id",
-                  "t35"."kind",
-                  "t35"."amount_minor",
-                  "t35"."currency",
-                  "t35"."quantity",
-                  "t35"."discount_minor",
-                  "t35"."tax_minor",
-                  "t35"."proration",
-                  "t35"."period_start_at",
-                  "t35"."period_end_at",
-                  "t35"."description",
-                  "t35"."_version_at",
-                  "t35"."customer_id",
-                  "t35"."inv_currency",
-                  "t35"."paid",
-                  "t35"."price_product",
-                  "t35"."unit",
-                  "t35"."price_interval",
-                  "t35"."price_count",
-                  "t35"."price_type",
-                  "t35"."price_free",
-                  "t35"."stop_at",
-                  "t35"."_proration",
-                  "t35"."_monthly_list",
-                  "t35"."_share",
-                  "t35"."_end_at",
-                  "t35"."_anchor_at",
-                  "t35"."_anchor_share"
-                FROM (
-                  SELECT
-                    "t30"."line_id",
-                    "t30"."invoice_id",
-                    "t30"."subscription_id",
-                    "t30"."subscription_item_id",
-                    "t30"."price_id",
-                    "t30"."kind",
-                    "t30"."amount_minor",
-                    "t30"."currency",
-                    "t30"."quantity",
-                    "t30"."discount_minor",
-                    "t30"."tax_minor",
-                    "t30"."proration",
-                    "t30"."period_start_at",
-                    "t30"."period_end_at",
-                    "t30"."description",
-                    "t30"."_version_at",
-                    "t30"."customer_id",
-                    "t30"."inv_currency",
-                    "t30"."paid",
-                    "t30"."price_product",
-                    "t30"."unit",
-                    "t30"."price_interval",
-                    "t30"."price_count",
-                    "t30"."price_type",
-                    "t30"."price_free",
-                    "t30"."stop_at",
-                    "t30"."_proration",
-                    "t30"."_monthly_list",
-                    "t30"."_share",
-                    "t30"."_end_at",
-                    "t34"."subscription_id" AS "subscription_id_right",
-                    "t34"."period_end_at" AS "period_end_at_right",
-                    "t34"."_anchor_at",
-                    "t34"."_anchor_share"
-                  FROM (
-                    SELECT
-                      "t22"."line_id",
-                      "t22"."invoice_id",
-                      "t22"."subscription_id",
-                      "t22"."subscription_item_id",
-                      "t22"."price_id",
-                      "t22"."kind",
-                      "t22"."amount_minor",
-                      "t22"."currency",
-                      "t22"."quantity",
-                      "t22"."discount_minor",
-                      "t22"."tax_minor",
-                      "t22"."proration",
-                      "t22"."period_start_at",
-                      "t22"."period_end_at",
-                      "t22"."description",
-                      "t22"."_version_at",
-                      "t22"."customer_id",
-                      "t22"."inv_currency",
-                      "t22"."paid",
-                      "t22"."price_product",
-                      "t22"."unit",
-                      "t22"."price_interval",
-                      "t22"."price_count",
-                      "t22"."price_type",
-                      "t22"."price_free",
-                      "t22"."stop_at",
-                      COALESCE("t22"."proration", FALSE) AS "_proration",
-                      CAST(CASE
-                        WHEN COALESCE("t22"."proration", FALSE)
-                        THEN SIGN(CAST(COALESCE("t22"."amount_minor", 0) AS DOUBLE PRECISION)) * COALESCE(
-                          CAST("t22"."unit" * COALESCE("t22"."quantity", 1) AS DOUBLE PRECISION),
-                          CAST((
-                            ABS(CAST(COALESCE("t22"."amount_minor", 0) AS DOUBLE PRECISION)) * (
-                              COALESCE(
-                                CASE
-                                  WHEN "t22"."price_interval" = 'day'
-                                  THEN 0.03287671232876712
-                                  WHEN "t22"."price_interval" = 'week'
-                                  THEN 0.23076923076923078
-                                  WHEN "t22"."price_interval" = 'month'
-                                  THEN 1.0
-                                  WHEN "t22"."price_interval" = 'year'
-                                  THEN 12.0
-                                  ELSE NULL
-                                END * CAST(COALESCE("t22"."price_count", 1) AS DOUBLE PRECISION),
-                                CAST((
-                                  CAST(EXTRACT('epoch' FROM "t22"."period_end_at") - EXTRACT('epoch' FROM "t22"."period_start_at") AS DOUBLE PRECISION) / 86400
-                                ) AS DOUBLE PRECISION) / 30.4375
-                              ) * 30.4375
-                            )
-                          ) AS DOUBLE PRECISION) / GREATEST(
-                            CAST(EXTRACT('epoch' FROM "t22"."period_end_at") - EXTRACT('epoch' FROM "t22"."period_start_at") AS DOUBLE PRECISION) / 86400,
-                            0.041666666666666664
-                          )
-                        )
-                        ELSE CAST(COALESCE("t22"."amount_minor", 0) AS DOUBLE PRECISION)
-                      END AS DOUBLE PRECISION) / COALESCE(
-                        CASE
-                          WHEN "t22"."price_interval" = 'day'
-                          THEN 0.03287671232876712
-                          WHEN "t22"."price_interval" = 'week'
-                          THEN 0.23076923076923078
-                          WHEN "t22"."price_interval" = 'month'
-                          THEN 1.0
-                          WHEN "t22"."price_interval" = 'year'
-                          THEN 12.0
-                          ELSE NULL
-                        END * CAST(COALESCE("t22"."price_count", 1) AS DOUBLE PRECISION),
-                        CAST((
-                          CAST(EXTRACT('epoch' FROM "t22"."period_end_at") - EXTRACT('epoch' FROM "t22"."period_start_at") AS DOUBLE PRECISION) / 86400
-                        ) AS DOUBLE PRECISION) / 30.4375
-                      ) AS "_monthly_list",
-                      GREATEST(
-                        LEAST(
-                          CASE
-                            WHEN CAST(COALESCE("t22"."amount_minor", 0) AS DOUBLE PRECISION) = 0
-                            THEN 0.0
-                            ELSE CAST(COALESCE("t22"."discount_minor", 0) AS DOUBLE PRECISION) / ABS(CAST(COALESCE("t22"."amount_minor", 0) AS DOUBLE PRECISION))
-                          END,
-                          1.0
-                        ),
-                        0.0
-                      ) AS "_share",
-                      LEAST("t22"."period_end_at", COALESCE("t22"."stop_at", "t22"."period_end_at")) AS "_end_at"
-                    FROM (
-                      SELECT
-                        "t21"."line_id",
-                        "t21"."invoice_id",
-                        "t21"."subscription_id",
-                        "t21"."subscription_item_id",
-                        "t21"."price_id",
-                        "t21"."kind",
-                        "t21"."amount_minor",
-                        "t21"."currency",
-                        "t21"."quantity",
-                        "t21"."discount_minor",
-                        "t21"."tax_minor",
-                        "t21"."proration",
-                        "t21"."period_start_at",
-                        "t21"."period_end_at",
-                        "t21"."description",
-                        "t21"."_version_at",
-                        "t21"."customer_id",
-                        "t21"."inv_currency",
-                        "t21"."paid",
-                        "t21"."price_product",
-                        "t21"."unit",
-                        "t21"."price_interval",
-                        "t21"."price_count",
-                        "t21"."price_type",
-                        "t21"."price_free",
-                        "t21"."stop_at"
-                      FROM (
-                        SELECT
-                          "t5"."line_id",
-                          "t5"."invoice_id",
-                          "t5"."subscription_id",
-                          "t5"."subscription_item_id",
-                          "t5"."price_id",
-                          "t5"."kind",
-                          "t5"."amount_minor",
-                          "t5"."currency",
-                          "t5"."quantity",
-                          "t5"."discount_minor",
-                          "t5"."tax_minor",
-                          "t5"."proration",
-                          "t5"."period_start_at",
-                          "t5"."period_end_at",
-                          "t5"."description",
-                          "t5"."_version_at",
-                          "t18"."customer_id",
-                          "t18"."inv_currency",
-                          "t18"."paid",
-                          "t10"."price_id" AS "price_id_right",
-                          "t10"."price_product",
-                          "t10"."unit",
-                          "t10"."price_interval",
-                          "t10"."price_count",
-                          "t10"."price_type",
-                          "t10"."price_free",
-                          "t17"."subscription_id" AS "subscription_id_right",
-                          "t17"."stop_at"
-                        FROM "invoice_lines" AS "t5"
-                        INNER JOIN (
-                          SELECT
-                            "t3"."invoice_id",
-                            "t3"."customer_id",
-                            "t3"."currency" AS "inv_currency",
-                            "t3"."status" = 'paid' AS "paid"
-                          FROM "invoices" AS "t3"
-                          WHERE
-                            (
-                              "t3"."status" IS NULL
-                            ) OR NOT (
-                              "t3"."status" IN ('void', 'draft')
-                            )
-                        ) AS "t18"
-                          ON "t5"."invoice_id" = "t18"."invoice_id"
-                        LEFT OUTER JOIN (
-                          SELECT
-                            "t4"."price_id",
-                            "t4"."product_id" AS "price_product",
-                            "t4"."amount_minor" AS "unit",
-                            "t4"."interval" AS "price_interval",
-                            "t4"."interval_count" AS "price_count",
-                            "t4"."type" AS "price_type",
-                            "t4"."is_free" AS "price_free"
-                          FROM "prices" AS "t4"
-                        ) AS "t10"
-                          ON "t5"."price_id" = "t10"."price_id"
-                        LEFT OUTER JOIN (
-                          SELECT
-                            "t0"."subscription_id",
-                            COALESCE(
-                              "t0"."ended_at",
-                              CASE WHEN "t0"."status" = 'canceled' THEN "t0"."canceled_at" ELSE NULL END
-                            ) AS "stop_at"
-                          FROM "subscriptions" AS "t0"
-                        ) AS "t17"
-                          ON "t5"."subscription_id" = "t17"."subscription_id"
-                      ) AS "t21"
-                    ) AS "t22"
-                    WHERE
-                      "t22"."subscription_id" IS NOT NULL
-                      AND (
-                        (
-                          "t22"."price_interval" IS NOT NULL
-                        )
-                        OR (
-                          (
-                            "t22"."price_type" IS NULL
-                          ) AND (
-                            "t22"."kind" = 'subscription'
-                          )
-                        )
-                      )
-                      AND "t22"."period_start_at" IS NOT NULL
-                      AND "t22"."period_end_at" IS NOT NULL
-                  ) AS "t30"
-                  LEFT OUTER JOIN (
-                    SELECT
-                      "t32"."subscription_id",
-                      "t32"."period_end_at",
-                      MIN("t32"."period_start_at") AS "_anchor_at",
-                      AVG("t32"."_share") AS "_anchor_share"
-                    FROM (
-                      SELECT
-                        "t31"."line_id",
-                        "t31"."invoice_id",
-                        "t31"."subscription_id",
-                        "t31"."subscription_item_id",
-                        "t31"."price_id",
-                        "t31"."kind",
-                        "t31"."amount_minor",
-                        "t31"."currency",
-                        "t31"."quantity",
-                        "t31"."discount_minor",
-                        "t31"."tax_minor",
-                        "t31"."proration",
-                        "t31"."period_start_at",
-                        "t31"."period_end_at",
-                        "t31"."description",
-                        "t31"."_version_at",
-                        "t31"."customer_id",
-                        "t31"."inv_currency",
-                        "t31"."paid",
-                        "t31"."price_product",
-                        "t31"."unit",
-                        "t31"."price_interval",
-                        "t31"."price_count",
-                        "t31"."price_type",
-                        "t31"."price_free",
-                        "t31"."stop_at",
-                        "t31"."_proration",
-                        "t31"."_monthly_list",
-                        "t31"."_share",
-                        "t31"."_end_at"
-                      FROM (
-                        SELECT
-                          "t22"."line_id",
-                          "t22"."invoice_id",
-                          "t22"."subscription_id",
-                          "t22"."subscription_item_id",
-                          "t22"."price_id",
-                          "t22"."kind",
-                          "t22"."amount_minor",
-                          "t22"."currency",
-                          "t22"."quantity",
-                          "t22"."discount_minor",
-                          "t22"."tax_minor",
-                          "t22"."proration",
-                          "t22"."period_start_at",
-                          "t22"."period_end_at",
-                          "t22"."description",
-                          "t22"."_version_at",
-                          "t22"."customer_id",
-                          "t22"."inv_currency",
-                          "t22"."paid",
-                          "t22"."price_product",
-                          "t22"."unit",
-                          "t22"."price_interval",
-                          "t22"."price_count",
-                          "t22"."price_type",
-                          "t22"."price_free",
-                          "t22"."stop_at",
-                          COALESCE("t22"."proration", FALSE) AS "_proration",
-                          CAST(CASE
-                            WHEN COALESCE("t22"."proration", FALSE)
-                            THEN SIGN(CAST(COALESCE("t22"."amount_minor", 0) AS DOUBLE PRECISION)) * COALESCE(
-                              CAST("t22"."unit" * COALESCE("t22"."quantity", 1) AS DOUBLE PRECISION),
-                              CAST((
-                                ABS(CAST(COALESCE("t22"."amount_minor", 0) AS DOUBLE PRECISION)) * (
-                                  COALESCE(
-                                    CASE
-                                      WHEN "t22"."price_interval" = 'day'
-                                      THEN 0.03287671232876712
-                                      WHEN "t22"."price_interval" = 'week'
-                                      THEN 0.23076923076923078
-                                      WHEN "t22"."price_interval" = 'month'
-                                      THEN 1.0
-                                      WHEN "t22"."price_interval" = 'year'
-                                      THEN 12.0
-                                      ELSE NULL
-                                    END * CAST(COALESCE("t22"."price_count", 1) AS DOUBLE PRECISION),
-                                    CAST((
-                                      CAST(EXTRACT('epoch' FROM "t22"."period_end_at") - EXTRACT('epoch' FROM "t22"."period_start_at") AS DOUBLE PRECISION) / 86400
-                                    ) AS DOUBLE PRECISION) / 30.4375
-                                  ) * 30.4375
-                                )
-                              ) AS DOUBLE PRECISION) / GREATEST(
-                                CAST(EXTRACT('epoch' FROM "t22"."period_end_at") - EXTRACT('epoch' FROM "t22"."period_start_at") AS DOUBLE PRECISION) / 86400,
-                                0.041666666666666664
-                              )
-                            )
-                            ELSE CAST(COALESCE("t22"."amount_minor", 0) AS DOUBLE PRECISION)
-                          END AS DOUBLE PRECISION) / COALESCE(
-                            CASE
-                              WHEN "t22"."price_interval" = 'day'
-                              THEN 0.03287671232876712
-                              WHEN "t22"."price_interval" = 'week'
-                              THEN 0.23076923076923078
-                              WHEN "t22"."price_interval" = 'month'
-                              THEN 1.0
-                              WHEN "t22"."price_interval" = 'year'
-                              THEN 12.0
-                              ELSE NULL
-                            END * CAST(COALESCE("t22"."price_count", 1) AS DOUBLE PRECISION),
-                            CAST((
-                              CAST(EXTRACT('epoch' FROM "t22"."period_end_at") - EXTRACT('epoch' FROM "t22"."period_start_at") AS DOUBLE PRECISION) / 86400
-                            ) AS DOUBLE PRECISION) / 30.4375
-                          ) AS "_monthly_list",
-                          GREATEST(
-                            LEAST(
-                              CASE
-                                WHEN CAST(COALESCE("t22"."amount_minor", 0) AS DOUBLE PRECISION) = 0
-                                THEN 0.0
-                                ELSE CAST(COALESCE("t22"."discount_minor", 0) AS DOUBLE PRECISION) / ABS(CAST(COALESCE("t22"."amount_minor", 0) AS DOUBLE PRECISION))
-                              END,
-                              1.0
-                            ),
-                            0.0
-                          ) AS "_share",
-                          LEAST("t22"."period_end_at", COALESCE("t22"."stop_at", "t22"."period_end_at")) AS "_end_at"
-                        FROM (
-                          SELECT
-                            "t21"."line_id",
-                            "t21"."invoice_id",
-                            "t21"."subscription_id",
-                            "t21"."subscription_item_id",
-                            "t21"."price_id",
-                            "t21"."kind",
-                            "t21"."amount_minor",
-                            "t21"."currency",
-                            "t21"."quantity",
-                            "t21"."discount_minor",
-                            "t21"."tax_minor",
-                            "t21"."proration",
-                            "t21"."period_start_at",
-                            "t21"."period_end_at",
-                            "t21"."description",
-                            "t21"."_version_at",
-                            "t21"."customer_id",
-                            "t21"."inv_currency",
-                            "t21"."paid",
-                            "t21"."price_product",
-                            "t21"."unit",
-                            "t21"."price_interval",
-                            "t21"."price_count",
-                            "t21"."price_type",
-                            "t21"."price_free",
-                            "t21"."stop_at"
-                          FROM (
-                            SELECT
-                              "t5"."line_id",
-                              "t5"."invoice_id",
-                              "t5"."subscription_id",
-                              "t5"."subscription_item_id",
-                              "t5"."price_id",
-                              "t5"."kind",
-                              "t5"."amount_minor",
-                              "t5"."currency",
-                              "t5"."quantity",
-                              "t5"."discount_minor",
-                              "t5"."tax_minor",
-                              "t5"."proration",
-                              "t5"."period_start_at",
-                              "t5"."period_end_at",
-                              "t5"."description",
-                              "t5"."_version_at",
-                              "t18"."customer_id",
-                              "t18"."inv_currency",
-                              "t18"."paid",
-                              "t10"."price_id" AS "price_id_right",
-                              "t10"."price_product",
-                              "t10"."unit",
-                              "t10"."price_interval",
-                              "t10"."price_count",
-                              "t10"."price_type",
-                              "t10"."price_free",
-                              "t17"."subscription_id" AS "subscription_id_right",
-                              "t17"."stop_at"
-                            FROM "invoice_lines" AS "t5"
-                            INNER JOIN (
-                              SELECT
-                                "t3"."invoice_id",
-                                "t3"."customer_id",
-                                "t3"."currency" AS "inv_currency",
-                                "t3"."status" = 'paid' AS "paid"
-                              FROM "invoices" AS "t3"
-                              WHERE
-                                (
-                                  "t3"."status" IS NULL
-                                ) OR NOT (
-                                  "t3"."status" IN ('void', 'draft')
-                                )
-                            ) AS "t18"
-                              ON "t5"."invoice_id" = "t18"."invoice_id"
-                            LEFT OUTER JOIN (
-                              SELECT
-                                "t4"."price_id",
-                                "t4"."product_id" AS "price_product",
-                                "t4"."amount_minor" AS "unit",
-                                "t4"."interval" AS "price_interval",
-                                "t4"."interval_count" AS "price_count",
-                                "t4"."type" AS "price_type",
-                                "t4"."is_free" AS "price_free"
-                              FROM "prices" AS "t4"
-                            ) AS "t10"
-                              ON "t5"."price_id" = "t10"."price_id"
-                            LEFT OUTER JOIN (
-                              SELECT
-                                "t0"."subscription_id",
-                                COALESCE(
-                                  "t0"."ended_at",
-                                  CASE WHEN "t0"."status" = 'canceled' THEN "t0"."canceled_at" ELSE NULL END
-                                ) AS "stop_at"
-                              FROM "subscriptions" AS "t0"
-                            ) AS "t17"
-                              ON "t5"."subscription_id" = "t17"."subscription_id"
-                          ) AS "t21"
-                        ) AS "t22"
-                        WHERE
-                          "t22"."subscription_id" IS NOT NULL
-                          AND (
-                            (
-                              "t22"."price_interval" IS NOT NULL
-                            )
-                            OR (
-                              (
-                                "t22"."price_type" IS NULL
-                              ) AND (
-                                "t22"."kind" = 'subscription'
-                              )
-                            )
-                          )
-                          AND "t22"."period_start_at" IS NOT NULL
-                          AND "t22"."period_end_at" IS NOT NULL
-                          AND NOT (
-                            COALESCE("t22"."proration", FALSE)
-                          )
-                      ) AS "t31"
-                      WHERE
-                        EXISTS(
-                          SELECT
-                            1
-                          FROM (
-                            SELECT DISTINCT
-                              "t22"."subscription_id",
-                              "t22"."period_end_at"
-                            FROM (
-                              SELECT
-                                "t21"."line_id",
-                                "t21"."invoice_id",
-                                "t21"."subscription_id",
-                                "t21"."subscription_item_id",
-                                "t21"."price_id",
-                                "t21"."kind",
-                                "t21"."amount_minor",
-                                "t21"."currency",
-                                "t21"."quantity",
-                                "t21"."discount_minor",
-                                "t21"."tax_minor",
-                                "t21"."proration",
-                                "t21"."period_start_at",
-                                "t21"."period_end_at",
-                                "t21"."description",
-                                "t21"."_version_at",
-                                "t21"."customer_id",
-                                "t21"."inv_currency",
-                                "t21"."paid",
-                                "t21"."price_product",
-                                "t21"."unit",
-                                "t21"."price_interval",
-                                "t21"."price_count",
-                                "t21"."price_type",
-                                "t21"."price_free",
-                                "t21"."stop_at"
-                              FROM (
-                                SELECT
-                                  "t5"."line_id",
-                                  "t5"."invoice_id",
-                                  "t5"."subscription_id",
-                                  "t5"."subscription_item_id",
-                                  "t5"."price_id",
-                                  "t5"."kind",
-                                  "t5"."amount_minor",
-                                  "t5"."currency",
-                                  "t5"."quantity",
-                                  "t5"."discount_minor",
-                                  "t5"."tax_minor",
-                                  "t5"."proration",
-                                  "t5"."period_start_at",
-                                  "t5"."period_end_at",
-                                  "t5"."description",
-                                  "t5"."_version_at",
-                                  "t18"."customer_id",
-                                  "t18"."inv_currency",
-                                  "t18"."paid",
-                                  "t10"."price_id" AS "price_id_right",
-                                  "t10"."price_product",
-                                  "t10"."unit",
-                                  "t10"."price_interval",
-                                  "t10"."price_count",
-                                  "t10"."price_type",
-                                  "t10"."price_free",
-                                  "t17"."subscription_id" AS "subscription_id_right",
-                                  "t17"."stop_at"
-                                FROM "invoice_lines" AS "t5"
-                                INNER JOIN (
-                                  SELECT
-                                    "t3"."invoice_id",
-                                    "t3"."customer_id",
-                                    "t3"."currency" AS "inv_currency",
-                                    "t3"."status" = 'paid' AS "paid"
-                                  FROM "invoices" AS "t3"
-                                  WHERE
-                                    (
-                                      "t3"."status" IS NULL
-                                    ) OR NOT (
-                                      "t3"."status" IN ('void', 'draft')
-                                    )
-                                ) AS "t18"
-                                  ON "t5"."invoice_id" = "t18"."invoice_id"
-                                LEFT OUTER JOIN (
-                                  SELECT
-                                    "t4"."price_id",
-                                    "t4"."product_id" AS "price_product",
-                                    "t4"."amount_minor" AS "unit",
-                                    "t4"."interval" AS "price_interval",
-                                    "t4"."interval_count" AS "price_count",
-                                    "t4"."type" AS "price_type",
-                                    "t4"."is_free" AS "price_free"
-                                  FROM "prices" AS "t4"
-                                ) AS "t10"
-                                  ON "t5"."price_id" = "t10"."price_id"
-                                LEFT OUTER JOIN (
-                                  SELECT
-                                    "t0"."subscription_id",
-                                    COALESCE(
-                                      "t0"."ended_at",
-                                      CASE WHEN "t0"."status" = 'canceled' THEN "t0"."canceled_at" ELSE NULL END
-                                    ) AS "stop_at"
-                                  FROM "subscriptions" AS "t0"
-                                ) AS "t17"
-                                  ON "t5"."subscription_id" = "t17"."subscription_id"
-                              ) AS "t21"
-                            ) AS "t22"
-                            WHERE
-                              "t22"."subscription_id" IS NOT NULL
-                              AND (
-                                (
-                                  "t22"."price_interval" IS NOT NULL
-                                )
-                                OR (
-                                  (
-                                    "t22"."price_type" IS NULL
-                                  ) AND (
-                                    "t22"."kind" = 'subscription'
-                                  )
-                                )
-                              )
-                              AND "t22"."period_start_at" IS NOT NULL
-                              AND "t22"."period_end_at" IS NOT NULL
-                              AND COALESCE("t22"."proration", FALSE)
-                          ) AS "t25"
-                          WHERE
-                            "t31"."subscription_id" = "t25"."subscription_id"
-                            AND "t31"."period_end_at" = "t25"."period_end_at"
-                        )
-                    ) AS "t32"
-                    GROUP BY
-                      1,
-                      2
-                  ) AS "t34"
-                    ON "t30"."subscription_id" = "t34"."subscription_id"
-                    AND "t30"."period_end_at" = "t34"."period_end_at"
-                ) AS "t35"
-              ) AS "t36"
-              WHERE
-                DATE("t36"."period_start_at") < DATE("t36"."_end_at")
-            ) AS "t38"
-            LEFT OUTER JOIN (
-              SELECT
-                "t23"."currency",
-                "t23"."rate",
-                "t23"."valid_to",
-                CASE
-                  WHEN "t23"."first"
-                  THEN MAKE_DATE(CAST(1900 AS INT), CAST(1 AS INT), CAST(1 AS INT))
-                  ELSE "t23"."rate_on"
-                END AS "valid_from"
-              FROM (
-                SELECT
-                  "t20"."currency",
-                  "t20"."rate_on",
-                  "t20"."rate",
-                  LEAD("t20"."rate_on") OVER (
-                    PARTITION BY "t20"."currency"
-                    ORDER BY "t20"."rate_on" ASC
+                  "t28"."currency",
+                  "t28"."rate_on",
+                  "t28"."rate",
+                  LEAD("t28"."rate_on") OVER (
+                    PARTITION BY "t28"."currency"
+                    ORDER BY "t28"."rate_on" ASC
                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                   ) AS "valid_to",
                   (
                     ROW_NUMBER() OVER (
-                      PARTITION BY "t20"."currency"
-                      ORDER BY "t20"."rate_on" ASC
+                      PARTITION BY "t28"."currency"
+                      ORDER BY "t28"."rate_on" ASC
                       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                     ) - 1
                   ) = 0 AS "first"
@@ -951,9 +811,9 @@ FROM (
                     *
                   FROM (
                     SELECT
-                      "t12"."currency",
-                      "t12"."rate_on",
-                      "t12"."rate"
+                      "t13"."currency",
+                      "t13"."rate_on",
+                      "t13"."rate"
                     FROM (
                       SELECT
                         "t1"."quote_currency" AS "currency",
@@ -962,7 +822,7 @@ FROM (
                       FROM "fx_rates" AS "t1"
                       WHERE
                         "t1"."currency" = 'USD' AND "t1"."rate" > 0
-                    ) AS "t12"
+                    ) AS "t13"
                     WHERE
                       NOT EXISTS(
                         SELECT
@@ -973,38 +833,38 @@ FROM (
                           FROM "fx_rates" AS "t1"
                           WHERE
                             "t1"."quote_currency" = 'USD'
-                        ) AS "t13"
+                        ) AS "t14"
                         WHERE
-                          "t12"."currency" = "t13"."currency"
+                          "t13"."currency" = "t14"."currency"
                       )
-                  ) AS "t19"
-                ) AS "t20"
-              ) AS "t23"
-            ) AS "t27"
-              ON "t38"."currency" = "t27"."currency"
-              AND "t38"."fx_on" >= "t27"."valid_from"
+                  ) AS "t27"
+                ) AS "t28"
+              ) AS "t33"
+            ) AS "t37"
+              ON "t49"."currency" = "t37"."currency"
+              AND "t49"."fx_on" >= "t37"."valid_from"
               AND (
                 (
-                  "t27"."valid_to" IS NULL
+                  "t37"."valid_to" IS NULL
                 ) OR (
-                  "t38"."fx_on" < "t27"."valid_to"
+                  "t49"."fx_on" < "t37"."valid_to"
                 )
               )
-          ) AS "t39"
+          ) AS "t50"
           WHERE
-            "t39"."units" > 0 AND "t39"."start_on" <= MAKE_DATE(2026, 11, 1)
-        ) AS "t40"
+            "t50"."units" > 0 AND "t50"."start_on" <= MAKE_DATE(2026, 11, 1)
+        ) AS "t51"
         GROUP BY
           1
-      ) AS "t42"
-        ON "t15"."subscription_id" = "t42"."subscription_id"
-    ) AS "t43"
-  ) AS "t44"
+      ) AS "t53"
+        ON "t20"."subscription_id" = "t53"."subscription_id"
+    ) AS "t54"
+  ) AS "t55"
   GROUP BY
     1
-) AS "t45"
+) AS "t56"
 ORDER BY
-  "t45"."period" ASC;
+  "t56"."period" ASC;
 
 -- the metric
 SELECT
