@@ -1,1 +1,34 @@
 """Estimators with the scikit-learn contract: churn risk, reasons, survival and lifetime value."""
+
+from __future__ import annotations
+
+from tenure.models.baseline import LogisticBaseline
+from tenure.models.churn import ChurnModel
+from tenure.models.persist import ModelArtifact, ModelVersionWarning, load_model, save_model
+from tenure.models.tabular import (
+    ModelScores,
+    TabularData,
+    TabularReport,
+    cross_validate_table,
+    fit_table,
+    prepare_table,
+    read_table,
+    score_table,
+)
+
+__all__ = [
+    "ChurnModel",
+    "LogisticBaseline",
+    "ModelArtifact",
+    "ModelScores",
+    "ModelVersionWarning",
+    "TabularData",
+    "TabularReport",
+    "cross_validate_table",
+    "fit_table",
+    "load_model",
+    "prepare_table",
+    "read_table",
+    "save_model",
+    "score_table",
+]

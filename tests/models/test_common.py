@@ -1,0 +1,63 @@
+"""The estimator contract: scikit-learn's common checks, then Tenure's own."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from tenure.errors import NotFittedError
+from tenure.models import ChurnModel, LogisticBaseline
+
+ESTIMATORS = [ChurnModel(), LogisticBaseline()]
+
+
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_contract_holds_when_checked(estimator, check):
+    check(estimator)
+
+
+def _frame(n: int = 600, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    months = rng.integers(1, 72, n)
+    plan = rng.choice(["basic", "pro", "team"], n)
+    charges = rng.normal(60, 20, n).round(2)
+    risk = 1 / (1 + np.exp(-(-1.0 + 1.5 * (months < 12) + 0.8 * (plan == "basic"))))
+    y = (rng.random(n) < risk).astype(int)
+    text = pd.Series(charges * months).round(2).astype(str)
+    text[rng.random(n) < 0.02] = " "
+    X = pd.DataFrame({"months": months, "plan": plan, "charges": charges, "total": text})
+    return X, y
+
+
+@pytest.mark.parametrize("make", [ChurnModel, LogisticBaseline], ids=lambda c: c.__name__)
+def test_same_random_state_gives_same_probabilities_when_fitted_twice(make):
+    X, y = _frame()
+    first = make().fit(X, y).predict_proba(X)
+    second = make().fit(X, y).predict_proba(X)
+    np.testing.assert_array_equal(first, second)
+
+
+@pytest.mark.parametrize("make", [ChurnModel, LogisticBaseline], ids=lambda c: c.__name__)
+def test_pickle_round_trip_gives_identical_probabilities_when_reloaded(make):
+    X, y = _frame()
+    model = make().fit(X, y)
+    again = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(model.predict_proba(X), again.predict_proba(X))
+
+
+@pytest.mark.parametrize("make", [ChurnModel, LogisticBaseline], ids=lambda c: c.__name__)
+def test_unfitted_model_raises_tenure_not_fitted_error_when_predicting(make):
+    X, _ = _frame(20)
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        make().predict_proba(X)
+
+
+def test_different_random_state_changes_the_trees_when_sampling():
+    X, y = _frame()
+    a = ChurnModel(random_state=0).fit(X, y).predict_proba(X)
+    b = ChurnModel(random_state=1).fit(X, y).predict_proba(X)
+    assert not np.array_equal(a, b)
