@@ -20,6 +20,7 @@ PACKAGES = [
     "tenure.store",
     "tenure.demo",
     "tenure.metrics",
+    "tenure.models",
     "tenure.workspace",
 ]
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from tenure.cli.churn import churn_app
 from tenure.cli.console import RichProgress, console, err_console
 from tenure.cli.metrics import metrics_app, render
 from tenure.errors import TenureError
@@ -39,6 +40,7 @@ app = typer.Typer(
 demo_app = typer.Typer(help="Generate and load a synthetic SaaS world.")
 app.add_typer(demo_app, name="demo")
 app.add_typer(metrics_app, name="metrics")
+app.add_typer(churn_app, name="churn")
 
 WorkspaceOpt = Annotated[
     Path, typer.Option("--workspace", "-w", help="Workspace folder.", show_default=True)
