@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 
 from tenure.metrics._attributes import check_by
 from tenure.metrics._base import MetricsContext, join_left, period_spine, spine_table, truncate
-from tenure.metrics.mrr import first_billed_on, mrr_changes
+from tenure.metrics.mrr import changes_until, first_billed_on, mrr_changes
 
 __all__ = ["COHORT_COLUMNS", "CohortQuery", "cohort_tables", "month_end_mrr"]
 
@@ -59,9 +59,11 @@ def month_end_mrr(
     ``month`` is the first day of the month; the MRR is the one at its last day (or at
     ``as_of`` for the current month). ``first_on`` is the customer's first MRR day.
     """
-    ch = changes if changes is not None else mrr_changes(ctx, by=by)
-    w = ibis.window(group_by=["customer_id", "group"], order_by="day")
-    iv = ch.select("customer_id", "group", "day", "after", "first_on", until=ch.day.lead().over(w))
+    ch = changes if changes is not None else changes_until(ctx, by=by)
+    if "until" not in ch.columns:
+        w = ibis.window(group_by=["customer_id", "group"], order_by="day")
+        ch = ch.mutate(until=ch.day.lead().over(w))
+    iv = ch.select("customer_id", "group", "day", "after", "first_on", "until")
     iv = iv.filter(iv.after > 0)
     months = _months(ctx)
     j = iv.join(
@@ -81,7 +83,7 @@ def cohort_tables(ctx: MetricsContext, query: CohortQuery | None = None) -> ir.T
     their first cohort, so it can exceed 1). Money is in major units.
     """
     q = query or CohortQuery()
-    ch = mrr_changes(ctx)
+    ch = changes_until(ctx)
     # A customer belongs to one cohort and one group for life: the month and the value
     # of ``by`` at their first payment (the largest first-day group if several).
     starts = mrr_changes(ctx, by=q.by) if q.by is not None else ch
@@ -96,8 +98,9 @@ def cohort_tables(ctx: MetricsContext, query: CohortQuery | None = None) -> ir.T
     sizes = firsts.group_by("cohort_on", "group").agg(cohort_customers=firsts.customer_id.nunique())
     grid = month_end_mrr(ctx, changes=ch).drop("group", "first_on")
     grid = grid.join(firsts, "customer_id")
+    # One row per customer and month (month_end_mrr's grain, one group): count the rows.
     cells = grid.group_by("cohort_on", "group", "month").agg(
-        customers=grid.customer_id.nunique(), mrr_u=grid.mrr.sum()
+        customers=grid.count(), mrr_u=grid.mrr.sum()
     )
     months = _months(ctx).select(month=ibis._.period)
     t = sizes.cross_join(months)

@@ -36,6 +36,7 @@ from tenure.metrics._base import (
 
 __all__ = [
     "MOVEMENTS",
+    "changes_until",
     "check_currencies",
     "first_billed_on",
     "fx_windows",
@@ -108,24 +109,31 @@ def _forever_discounts(ctx: MetricsContext) -> ir.Table:
     )
 
 
-def _billed_lines(ctx: MetricsContext, lines: ir.Table) -> ir.Table:
-    """The ``lines`` that carry MRR, with their invoice, price and counted discount share.
+def _invoices(ctx: MetricsContext) -> ir.Table:
+    """Invoices whose lines carry MRR.
 
-    A line counts when its invoice is neither void nor draft (only paid ones with
-    ``past_due = "exclude"``), it belongs to a subscription, its price is recurring (or,
-    without a known price, its kind is ``subscription``) and it has a service period.
+    Those that are neither void nor draft; only paid ones with ``past_due = "exclude"``.
     """
     inv = ctx.table("invoices")
     keep = ["void", "draft"]
     inv = inv.filter(inv.status.isnull() | ~inv.status.isin(keep))
     if ctx.rules.past_due == "exclude":
         inv = inv.filter(inv.status == "paid")
-    inv = inv.select(
-        "invoice_id",
-        "customer_id",
-        inv_currency=inv.currency,
-        paid=(inv.status == "paid"),
-    )
+    return inv
+
+
+def _billed_lines(ctx: MetricsContext, lines: ir.Table, invoices: ir.Table | None) -> ir.Table:
+    """The ``lines`` that carry MRR, with their price and counted discount share.
+
+    A line counts when its invoice is one of :func:`_invoices`, it belongs to a
+    subscription, its price is recurring (or, without a known price, its kind is
+    ``subscription``) and it has a service period. With ``invoices`` (columns of
+    :func:`_invoices`), those columns are joined; without, the invoice is only checked.
+    """
+    if invoices is None:
+        t = lines.semi_join(_invoices(ctx).select("invoice_id"), "invoice_id")
+    else:
+        t = lines.join(invoices, "invoice_id")
     p = ctx.table("prices")
     prices = p.select(
         "price_id",
@@ -136,8 +144,7 @@ def _billed_lines(ctx: MetricsContext, lines: ir.Table) -> ir.Table:
         price_type=p.type,
         price_free=p.is_free,
     )
-    t = lines.join(inv, "invoice_id").left_join(prices, "price_id")
-    t = t.drop(*(c for c in t.columns if c.endswith("_right")))
+    t = join_left(t, prices, "price_id")
     recurring = t.price_interval.notnull() | (t.price_type.isnull() & (t.kind == "subscription"))
     t = t.filter(
         t.subscription_id.notnull()
@@ -163,15 +170,15 @@ def _anchors(ctx: MetricsContext) -> ir.Table:
     """The regular line's start and discount share of each billing period with prorations.
 
     The lines of one billing period (the regular line and the prorations of changes within
-    it) share the subscription and the period's end. Found from the lines alone first, so
-    only the few regular lines of such periods are joined with their invoices again.
+    it) share the subscription and the period's end. Those periods are found from the
+    lines alone, so only their few regular lines are checked against their invoices again.
     """
     lines = ctx.table("invoice_lines")
     prorated = lines.filter(lines.proration.fill_null(False))
     periods = prorated.select("subscription_id", "period_end_at").distinct()
     regular = lines.filter(~lines.proration.fill_null(False))
     regular = regular.semi_join(periods, ["subscription_id", "period_end_at"])
-    reg = _billed_lines(ctx, regular)
+    reg = _billed_lines(ctx, regular, None)
     return reg.group_by("subscription_id", "period_end_at").agg(
         _anchor_at=reg.period_start_at.min(), _anchor_share=reg._share.mean()
     )
@@ -190,8 +197,13 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
     DataError
         When no exchange rate converts a billed currency into the reporting one.
     """
-    t = _billed_lines(ctx, ctx.table("invoice_lines"))
-    t = join_left(t, _stops(ctx), "subscription_id")
+    inv = _invoices(ctx)
+    inv = inv.select(
+        "invoice_id", "customer_id", inv_currency=inv.currency, paid=(inv.status == "paid")
+    )
+    t = _billed_lines(ctx, ctx.table("invoice_lines"), inv)
+    stops = _stops(ctx)
+    t = join_left(t, stops.filter(stops.stop_at.notnull()), "subscription_id")
     end_at = ibis.least(t.period_end_at, t.stop_at.fill_null(t.period_end_at))
     line_days = ctx.epoch_seconds(t.period_end_at) - ctx.epoch_seconds(t.period_start_at)
     line_days = line_days.cast("float64") / 86400
@@ -222,14 +234,12 @@ def mrr_segments(ctx: MetricsContext) -> ir.Table:
     t = t.filter(t.start_on < t.end_on)
     fx = fx_windows(ctx)
     # Scaled to minor units once per rate, not once per line.
-    fx = fx.mutate(minor=minor_rate(ctx, fx.currency, fx.rate))
+    fx = fx.mutate(
+        minor=minor_rate(ctx, fx.currency, fx.rate),
+        valid_to=fx.valid_to.fill_null(ibis.date(9999, 12, 31)),
+    )
     t = t.left_join(
-        fx,
-        [
-            t.currency == fx.currency,
-            t.fx_on >= fx.valid_from,
-            fx.valid_to.isnull() | (t.fx_on < fx.valid_to),
-        ],
+        fx, [t.currency == fx.currency, t.fx_on >= fx.valid_from, t.fx_on < fx.valid_to]
     )
     rate = ibis.ifelse(t.currency == ctx.currency, 1.0, t.minor)
     raw = t.monthly_minor * rate * UNITS_PER_MINOR  # half away from zero on every engine:
@@ -293,29 +303,52 @@ def mrr_changes(
     customer as a whole starts paying; moving between groups is contraction in one and
     expansion in the other.
     """
+    return changes_until(ctx, segments=segments, by=by).drop("until")
+
+
+def changes_until(
+    ctx: MetricsContext, *, segments: ir.Table | None = None, by: str | None = None
+) -> ir.Table:
+    """:func:`mrr_changes` plus ``until``, the day of the group's next change.
+
+    ``after`` holds over ``[day, until)``; ``until`` is null after the last change. It
+    comes from the same window as the running MRR, so it costs no extra sort.
+    """
     segs = segments if segments is not None else mrr_segments(ctx)
-    segs = attach_group(ctx, segs, by)
+    # Without a breakdown the group is one constant: it is added at the end, and the
+    # customer's total is the group's own MRR.
+    keys = ["customer_id"] if by is None else ["customer_id", "group"]
+    if by is not None:
+        segs = attach_group(ctx, segs, by)
     live = segs.filter(segs.units != 0)
-    starts = live.select("customer_id", "group", day=live.start_on, delta=live.units)
-    ends = live.select("customer_id", "group", day=live.end_on, delta=-live.units)
+    starts = live.select(*keys, day=live.start_on, delta=live.units)
+    ends = live.select(*keys, day=live.end_on, delta=-live.units)
     d = starts.union(ends, distinct=False)
     d = d.filter(d.day <= ctx.as_of)
-    d = d.group_by("customer_id", "group", "day").agg(delta=d.delta.sum())
+    d = d.group_by(*keys, "day").agg(delta=d.delta.sum())
     d = d.filter(d.delta != 0)
 
-    g = ibis.cumulative_window(group_by=["customer_id", "group"], order_by="day")
-    d = d.mutate(after=d.delta.sum().over(g))
+    g = ibis.cumulative_window(group_by=keys, order_by="day")
+    d = d.mutate(
+        after=d.delta.sum().over(g),
+        until=d.day.lead().over(ibis.window(group_by=keys, order_by="day")),
+    )
     d = d.mutate(before=d.after - d.delta)
 
-    tot = d.group_by("customer_id", "day").agg(total_delta=d.delta.sum())
-    c = ibis.cumulative_window(group_by="customer_id", order_by="day")
-    tot = tot.mutate(total_after=tot.total_delta.sum().over(c))
-    tot = tot.mutate(total_before=tot.total_after - tot.total_delta)
+    if by is None:
+        tot = d.mutate(total_before=d.before, total_after=d.after)
+    else:
+        tot = d.group_by("customer_id", "day").agg(total_delta=d.delta.sum())
+        c = ibis.cumulative_window(group_by="customer_id", order_by="day")
+        tot = tot.mutate(total_after=tot.total_delta.sum().over(c))
+        tot = tot.mutate(total_before=tot.total_after - tot.total_delta)
     first = ibis.ifelse((tot.total_before <= 0) & (tot.total_after > 0), tot.day, None)
     tot = tot.mutate(first_on=first.min().over(group_by="customer_id"))
-    tot = tot.select("customer_id", "day", "total_before", "total_after", "first_on")
-
-    j = d.join(tot, ["customer_id", "day"])
+    if by is None:
+        j = tot.mutate(group=ibis.literal("all"))
+    else:
+        tot = tot.select("customer_id", "day", "total_before", "total_after", "first_on")
+        j = d.join(tot, ["customer_id", "day"])
     up, down = j.delta > 0, j.delta < 0
     movement = ibis.cases(
         (up & (j.total_before <= 0) & (j.day == j.first_on), "new"),
@@ -334,5 +367,6 @@ def mrr_changes(
         "total_before",
         "total_after",
         "first_on",
+        "until",
         movement=movement,
     )

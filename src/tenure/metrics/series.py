@@ -27,9 +27,12 @@ from tenure.metrics._base import (
     spine_table,
     truncate,
 )
-from tenure.metrics.mrr import MOVEMENTS, first_billed_on, mrr_changes
+from tenure.metrics.mrr import MOVEMENTS, changes_until, first_billed_on
 
 __all__ = ["SERIES_COLUMNS", "SeriesQuery", "mrr_series"]
+
+_NEVER = ibis.date(9999, 12, 31)
+"""The end of an interval that has not ended: a plain range join instead of an OR."""
 
 SERIES_COLUMNS = (
     "period",
@@ -125,7 +128,7 @@ def mrr_series(ctx: MetricsContext, query: SeriesQuery | None = None) -> ir.Tabl
     ``nrr_ttm``/``grr_ttm`` are null unless the interval is a month or a quarter.
     """
     q = query or SeriesQuery()
-    changes = mrr_changes(ctx, by=q.by)
+    changes = changes_until(ctx, by=q.by)
     ch = _changes_by_period(changes, ctx, q)
     end = min(q.end or ctx.as_of, ctx.as_of)
     first = min(first_billed_on(ctx) or end, q.start or end, end)
@@ -226,21 +229,24 @@ def _ttm(
 
 
 def _ttm_table(ch: ir.Table, points: ir.Table) -> ir.Table:
-    w = ibis.window(group_by=["customer_id", "group"], order_by="day")
-    iv = ch.select("customer_id", "group", "day", "after", until=ch.day.lead().over(w))
-
-    def at(col: str, name: str) -> ir.Table:
-        j = iv.join(
-            points,
-            [iv.day <= points[col], iv.until.isnull() | (points[col] < iv.until)],
-        )
-        j = j.filter(j.after > 0)
-        return j.select("customer_id", "group", "period", **{name: j.after})
-
-    then, now = at("year_ago", "then"), at("at", "now")
-    j = then.left_join(now, ["customer_id", "group", "period"])
+    # Each customer's paying intervals [day, until); at most one holds a given day.
+    iv = ch.select("customer_id", "group", "day", "after", until=ch.until.fill_null(_NEVER))
+    iv = iv.filter(iv.after > 0)
+    then = iv.join(points, [iv.day <= points.year_ago, points.year_ago < iv.until])
+    then = then.select("customer_id", "group", "period", "at", then=then.after)
+    # The same customers' MRR a year later: looked up among their own intervals.
+    now = iv.select(_c=iv.customer_id, _g=iv.group, _from=iv.day, _until=iv.until, now=iv.after)
+    j = then.left_join(
+        now,
+        [
+            then.customer_id == now._c,
+            then.group == now._g,
+            now._from <= then.at,
+            then.at < now._until,
+        ],
+    )
     kept = j.now.fill_null(0)
-    agg = j.group_by(group=j.group, period=j.period).agg(
+    agg = j.group_by("group", "period").agg(
         _then=j.then.sum(),
         _now=kept.sum(),
         _floor=ibis.least(kept, j.then).sum(),

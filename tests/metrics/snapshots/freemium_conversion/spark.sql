@@ -9,275 +9,262 @@ WITH `t6` AS (
     `t4`.`type` AS `price_type`,
     `t4`.`is_free` AS `price_free`
   FROM `prices` AS `t4`
-), `t20` AS (
+), `t49` AS (
   SELECT
-    `t3`.`invoice_id`,
-    `t3`.`customer_id`,
-    `t3`.`currency` AS `inv_currency`,
-    `t3`.`status` = 'paid' AS `paid`
-  FROM `invoices` AS `t3`
-  WHERE
-    (
-      `t3`.`status` IS NULL
-    ) OR NOT (
-      `t3`.`status` IN ('void', 'draft')
-    )
-), `t48` AS (
-  SELECT
-    `t47`.`line_id`,
-    `t47`.`customer_id`,
-    `t47`.`subscription_id`,
-    `t47`.`invoice_id`,
-    `t47`.`price_id`,
-    `t47`.`product_id`,
-    `t47`.`currency`,
-    `t47`.`start_on`,
-    `t47`.`end_on`,
-    `t47`.`is_free`,
-    `t47`.`paid`,
-    CAST(SIGN(`t47`.`monthly_minor` * IF(`t47`.`currency` = 'USD', 1.0, `t35`.`minor`) * 100) * CAST(FLOOR(
-      ABS(`t47`.`monthly_minor` * IF(`t47`.`currency` = 'USD', 1.0, `t35`.`minor`) * 100) + 0.5
+    `t48`.`line_id`,
+    `t48`.`customer_id`,
+    `t48`.`subscription_id`,
+    `t48`.`invoice_id`,
+    `t48`.`price_id`,
+    `t48`.`product_id`,
+    `t48`.`currency`,
+    `t48`.`start_on`,
+    `t48`.`end_on`,
+    `t48`.`is_free`,
+    `t48`.`paid`,
+    CAST(SIGN(`t48`.`monthly_minor` * IF(`t48`.`currency` = 'USD', 1.0, `t37`.`minor`) * 100) * CAST(FLOOR(
+      ABS(`t48`.`monthly_minor` * IF(`t48`.`currency` = 'USD', 1.0, `t37`.`minor`) * 100) + 0.5
     ) AS BIGINT) AS BIGINT) AS `units`
   FROM (
     SELECT
       *
     FROM (
       SELECT
-        `t44`.`line_id`,
-        `t44`.`invoice_id`,
-        `t44`.`subscription_id`,
-        `t44`.`subscription_item_id`,
-        `t44`.`price_id`,
-        `t44`.`kind`,
-        `t44`.`amount_minor`,
-        UPPER(COALESCE(`t44`.`currency`, `t44`.`inv_currency`)) AS `currency`,
-        `t44`.`quantity`,
-        `t44`.`discount_minor`,
-        `t44`.`tax_minor`,
-        `t44`.`proration`,
-        `t44`.`period_start_at`,
-        `t44`.`period_end_at`,
-        `t44`.`description`,
-        `t44`.`_version_at`,
-        `t44`.`customer_id`,
-        `t44`.`inv_currency`,
-        `t44`.`paid`,
-        `t44`.`price_product`,
-        `t44`.`unit`,
-        `t44`.`price_interval`,
-        `t44`.`price_count`,
-        `t44`.`price_type`,
-        `t44`.`price_free`,
-        `t44`.`_proration`,
-        `t44`.`_share`,
-        `t44`.`stop_at`,
-        `t44`.`_monthly_list`,
-        `t44`.`_end_at`,
-        `t44`.`_anchor_at`,
-        `t44`.`_anchor_share`,
+        `t45`.`line_id`,
+        `t45`.`invoice_id`,
+        `t45`.`subscription_id`,
+        `t45`.`subscription_item_id`,
+        `t45`.`price_id`,
+        `t45`.`kind`,
+        `t45`.`amount_minor`,
+        UPPER(COALESCE(`t45`.`currency`, `t45`.`inv_currency`)) AS `currency`,
+        `t45`.`quantity`,
+        `t45`.`discount_minor`,
+        `t45`.`tax_minor`,
+        `t45`.`proration`,
+        `t45`.`period_start_at`,
+        `t45`.`period_end_at`,
+        `t45`.`description`,
+        `t45`.`_version_at`,
+        `t45`.`customer_id`,
+        `t45`.`inv_currency`,
+        `t45`.`paid`,
+        `t45`.`price_product`,
+        `t45`.`unit`,
+        `t45`.`price_interval`,
+        `t45`.`price_count`,
+        `t45`.`price_type`,
+        `t45`.`price_free`,
+        `t45`.`_proration`,
+        `t45`.`_share`,
+        `t45`.`stop_at`,
+        `t45`.`_monthly_list`,
+        `t45`.`_end_at`,
+        `t45`.`_anchor_at`,
+        `t45`.`_anchor_share`,
         CAST(CAST(MAKE_DATE(1970, 1, 1) + CAST(CONCAT(
           CAST(FLOOR(
             UNIX_TIMESTAMP(
               IF(
-                `t44`.`_proration`,
-                COALESCE(`t44`.`_anchor_at`, `t44`.`period_start_at`),
-                `t44`.`period_start_at`
+                `t45`.`_proration`,
+                COALESCE(`t45`.`_anchor_at`, `t45`.`period_start_at`),
+                `t45`.`period_start_at`
               )
             ) / 86400
           ) AS BIGINT),
           ' days'
         ) AS INTERVAL) AS TIMESTAMP) AS DATE) AS `fx_on`,
-        CAST(CAST(MAKE_DATE(1970, 1, 1) + CAST(CONCAT(CAST(FLOOR(UNIX_TIMESTAMP(`t44`.`period_start_at`) / 86400) AS BIGINT), ' days') AS INTERVAL) AS TIMESTAMP) AS DATE) AS `start_on`,
-        CAST(CAST(MAKE_DATE(1970, 1, 1) + CAST(CONCAT(CAST(FLOOR(UNIX_TIMESTAMP(`t44`.`_end_at`) / 86400) AS BIGINT), ' days') AS INTERVAL) AS TIMESTAMP) AS DATE) AS `end_on`,
-        `t44`.`_monthly_list` * (
-          1.0 - IF(`t44`.`_proration`, COALESCE(`t44`.`_anchor_share`, `t44`.`_share`), `t44`.`_share`)
+        CAST(CAST(MAKE_DATE(1970, 1, 1) + CAST(CONCAT(CAST(FLOOR(UNIX_TIMESTAMP(`t45`.`period_start_at`) / 86400) AS BIGINT), ' days') AS INTERVAL) AS TIMESTAMP) AS DATE) AS `start_on`,
+        CAST(CAST(MAKE_DATE(1970, 1, 1) + CAST(CONCAT(CAST(FLOOR(UNIX_TIMESTAMP(`t45`.`_end_at`) / 86400) AS BIGINT), ' days') AS INTERVAL) AS TIMESTAMP) AS DATE) AS `end_on`,
+        `t45`.`_monthly_list` * (
+          1.0 - IF(`t45`.`_proration`, COALESCE(`t45`.`_anchor_share`, `t45`.`_share`), `t45`.`_share`)
         ) AS `monthly_minor`,
-        COALESCE(`t44`.`price_free`, FALSE) OR (
-          COALESCE(`t44`.`unit`, -1) = 0
+        COALESCE(`t45`.`price_free`, FALSE) OR (
+          COALESCE(`t45`.`unit`, -1) = 0
         ) AS `is_free`,
-        `t44`.`price_product` AS `product_id`
+        `t45`.`price_product` AS `product_id`
       FROM (
         SELECT
-          `t43`.`line_id`,
-          `t43`.`invoice_id`,
-          `t43`.`subscription_id`,
-          `t43`.`subscription_item_id`,
-          `t43`.`price_id`,
-          `t43`.`kind`,
-          `t43`.`amount_minor`,
-          `t43`.`currency`,
-          `t43`.`quantity`,
-          `t43`.`discount_minor`,
-          `t43`.`tax_minor`,
-          `t43`.`proration`,
-          `t43`.`period_start_at`,
-          `t43`.`period_end_at`,
-          `t43`.`description`,
-          `t43`.`_version_at`,
-          `t43`.`customer_id`,
-          `t43`.`inv_currency`,
-          `t43`.`paid`,
-          `t43`.`price_product`,
-          `t43`.`unit`,
-          `t43`.`price_interval`,
-          `t43`.`price_count`,
-          `t43`.`price_type`,
-          `t43`.`price_free`,
-          `t43`.`_proration`,
-          `t43`.`_share`,
-          `t43`.`stop_at`,
-          `t43`.`_monthly_list`,
-          `t43`.`_end_at`,
-          `t43`.`_anchor_at`,
-          `t43`.`_anchor_share`
+          `t44`.`line_id`,
+          `t44`.`invoice_id`,
+          `t44`.`subscription_id`,
+          `t44`.`subscription_item_id`,
+          `t44`.`price_id`,
+          `t44`.`kind`,
+          `t44`.`amount_minor`,
+          `t44`.`currency`,
+          `t44`.`quantity`,
+          `t44`.`discount_minor`,
+          `t44`.`tax_minor`,
+          `t44`.`proration`,
+          `t44`.`period_start_at`,
+          `t44`.`period_end_at`,
+          `t44`.`description`,
+          `t44`.`_version_at`,
+          `t44`.`customer_id`,
+          `t44`.`inv_currency`,
+          `t44`.`paid`,
+          `t44`.`price_product`,
+          `t44`.`unit`,
+          `t44`.`price_interval`,
+          `t44`.`price_count`,
+          `t44`.`price_type`,
+          `t44`.`price_free`,
+          `t44`.`_proration`,
+          `t44`.`_share`,
+          `t44`.`stop_at`,
+          `t44`.`_monthly_list`,
+          `t44`.`_end_at`,
+          `t44`.`_anchor_at`,
+          `t44`.`_anchor_share`
         FROM (
           SELECT
-            `t42`.`line_id`,
-            `t42`.`invoice_id`,
-            `t42`.`subscription_id`,
-            `t42`.`subscription_item_id`,
-            `t42`.`price_id`,
-            `t42`.`kind`,
-            `t42`.`amount_minor`,
-            `t42`.`currency`,
-            `t42`.`quantity`,
-            `t42`.`discount_minor`,
-            `t42`.`tax_minor`,
-            `t42`.`proration`,
-            `t42`.`period_start_at`,
-            `t42`.`period_end_at`,
-            `t42`.`description`,
-            `t42`.`_version_at`,
-            `t42`.`customer_id`,
-            `t42`.`inv_currency`,
-            `t42`.`paid`,
-            `t42`.`price_product`,
-            `t42`.`unit`,
-            `t42`.`price_interval`,
-            `t42`.`price_count`,
-            `t42`.`price_type`,
-            `t42`.`price_free`,
-            `t42`.`_proration`,
-            `t42`.`_share`,
-            `t42`.`stop_at`,
-            `t42`.`_monthly_list`,
-            `t42`.`_end_at`,
-            `t38`.`subscription_id` AS `subscription_id_right`,
-            `t38`.`period_end_at` AS `period_end_at_right`,
-            `t38`.`_anchor_at`,
-            `t38`.`_anchor_share`
+            `t43`.`line_id`,
+            `t43`.`invoice_id`,
+            `t43`.`subscription_id`,
+            `t43`.`subscription_item_id`,
+            `t43`.`price_id`,
+            `t43`.`kind`,
+            `t43`.`amount_minor`,
+            `t43`.`currency`,
+            `t43`.`quantity`,
+            `t43`.`discount_minor`,
+            `t43`.`tax_minor`,
+            `t43`.`proration`,
+            `t43`.`period_start_at`,
+            `t43`.`period_end_at`,
+            `t43`.`description`,
+            `t43`.`_version_at`,
+            `t43`.`customer_id`,
+            `t43`.`inv_currency`,
+            `t43`.`paid`,
+            `t43`.`price_product`,
+            `t43`.`unit`,
+            `t43`.`price_interval`,
+            `t43`.`price_count`,
+            `t43`.`price_type`,
+            `t43`.`price_free`,
+            `t43`.`_proration`,
+            `t43`.`_share`,
+            `t43`.`stop_at`,
+            `t43`.`_monthly_list`,
+            `t43`.`_end_at`,
+            `t39`.`subscription_id` AS `subscription_id_right`,
+            `t39`.`period_end_at` AS `period_end_at_right`,
+            `t39`.`_anchor_at`,
+            `t39`.`_anchor_share`
           FROM (
             SELECT
-              `t40`.`line_id`,
-              `t40`.`invoice_id`,
-              `t40`.`subscription_id`,
-              `t40`.`subscription_item_id`,
-              `t40`.`price_id`,
-              `t40`.`kind`,
-              `t40`.`amount_minor`,
-              `t40`.`currency`,
-              `t40`.`quantity`,
-              `t40`.`discount_minor`,
-              `t40`.`tax_minor`,
-              `t40`.`proration`,
-              `t40`.`period_start_at`,
-              `t40`.`period_end_at`,
-              `t40`.`description`,
-              `t40`.`_version_at`,
-              `t40`.`customer_id`,
-              `t40`.`inv_currency`,
-              `t40`.`paid`,
-              `t40`.`price_product`,
-              `t40`.`unit`,
-              `t40`.`price_interval`,
-              `t40`.`price_count`,
-              `t40`.`price_type`,
-              `t40`.`price_free`,
-              `t40`.`_proration`,
-              `t40`.`_share`,
-              `t40`.`stop_at`,
+              `t41`.`line_id`,
+              `t41`.`invoice_id`,
+              `t41`.`subscription_id`,
+              `t41`.`subscription_item_id`,
+              `t41`.`price_id`,
+              `t41`.`kind`,
+              `t41`.`amount_minor`,
+              `t41`.`currency`,
+              `t41`.`quantity`,
+              `t41`.`discount_minor`,
+              `t41`.`tax_minor`,
+              `t41`.`proration`,
+              `t41`.`period_start_at`,
+              `t41`.`period_end_at`,
+              `t41`.`description`,
+              `t41`.`_version_at`,
+              `t41`.`customer_id`,
+              `t41`.`inv_currency`,
+              `t41`.`paid`,
+              `t41`.`price_product`,
+              `t41`.`unit`,
+              `t41`.`price_interval`,
+              `t41`.`price_count`,
+              `t41`.`price_type`,
+              `t41`.`price_free`,
+              `t41`.`_proration`,
+              `t41`.`_share`,
+              `t41`.`stop_at`,
               IF(
-                `t40`.`_proration`,
-                SIGN(CAST(COALESCE(`t40`.`amount_minor`, 0) AS DOUBLE)) * COALESCE(
-                  CAST(`t40`.`unit` * COALESCE(`t40`.`quantity`, 1) AS DOUBLE),
+                `t41`.`_proration`,
+                SIGN(CAST(COALESCE(`t41`.`amount_minor`, 0) AS DOUBLE)) * COALESCE(
+                  CAST(`t41`.`unit` * COALESCE(`t41`.`quantity`, 1) AS DOUBLE),
                   (
-                    ABS(CAST(COALESCE(`t40`.`amount_minor`, 0) AS DOUBLE)) * (
+                    ABS(CAST(COALESCE(`t41`.`amount_minor`, 0) AS DOUBLE)) * (
                       COALESCE(
                         CASE
-                          WHEN `t40`.`price_interval` = 'day'
+                          WHEN `t41`.`price_interval` = 'day'
                           THEN 0.03287671232876712
-                          WHEN `t40`.`price_interval` = 'week'
+                          WHEN `t41`.`price_interval` = 'week'
                           THEN 0.23076923076923078
-                          WHEN `t40`.`price_interval` = 'month'
+                          WHEN `t41`.`price_interval` = 'month'
                           THEN 1.0
-                          WHEN `t40`.`price_interval` = 'year'
+                          WHEN `t41`.`price_interval` = 'year'
                           THEN 12.0
                           ELSE NULL
-                        END * CAST(COALESCE(`t40`.`price_count`, 1) AS DOUBLE),
+                        END * CAST(COALESCE(`t41`.`price_count`, 1) AS DOUBLE),
                         (
                           (
-                            UNIX_TIMESTAMP(`t40`.`period_end_at`) - UNIX_TIMESTAMP(`t40`.`period_start_at`)
+                            UNIX_TIMESTAMP(`t41`.`period_end_at`) - UNIX_TIMESTAMP(`t41`.`period_start_at`)
                           ) / 86400
                         ) / 30.4375
                       ) * 30.4375
                     )
                   ) / GREATEST(
                     (
-                      UNIX_TIMESTAMP(`t40`.`period_end_at`) - UNIX_TIMESTAMP(`t40`.`period_start_at`)
+                      UNIX_TIMESTAMP(`t41`.`period_end_at`) - UNIX_TIMESTAMP(`t41`.`period_start_at`)
                     ) / 86400,
                     0.041666666666666664
                   )
                 ),
-                CAST(COALESCE(`t40`.`amount_minor`, 0) AS DOUBLE)
+                CAST(COALESCE(`t41`.`amount_minor`, 0) AS DOUBLE)
               ) / COALESCE(
                 CASE
-                  WHEN `t40`.`price_interval` = 'day'
+                  WHEN `t41`.`price_interval` = 'day'
                   THEN 0.03287671232876712
-                  WHEN `t40`.`price_interval` = 'week'
+                  WHEN `t41`.`price_interval` = 'week'
                   THEN 0.23076923076923078
-                  WHEN `t40`.`price_interval` = 'month'
+                  WHEN `t41`.`price_interval` = 'month'
                   THEN 1.0
-                  WHEN `t40`.`price_interval` = 'year'
+                  WHEN `t41`.`price_interval` = 'year'
                   THEN 12.0
                   ELSE NULL
-                END * CAST(COALESCE(`t40`.`price_count`, 1) AS DOUBLE),
+                END * CAST(COALESCE(`t41`.`price_count`, 1) AS DOUBLE),
                 (
                   (
-                    UNIX_TIMESTAMP(`t40`.`period_end_at`) - UNIX_TIMESTAMP(`t40`.`period_start_at`)
+                    UNIX_TIMESTAMP(`t41`.`period_end_at`) - UNIX_TIMESTAMP(`t41`.`period_start_at`)
                   ) / 86400
                 ) / 30.4375
               ) AS `_monthly_list`,
-              LEAST(`t40`.`period_end_at`, COALESCE(`t40`.`stop_at`, `t40`.`period_end_at`)) AS `_end_at`
+              LEAST(`t41`.`period_end_at`, COALESCE(`t41`.`stop_at`, `t41`.`period_end_at`)) AS `_end_at`
             FROM (
               SELECT
-                `t39`.`line_id`,
-                `t39`.`invoice_id`,
-                `t39`.`subscription_id`,
-                `t39`.`subscription_item_id`,
-                `t39`.`price_id`,
-                `t39`.`kind`,
-                `t39`.`amount_minor`,
-                `t39`.`currency`,
-                `t39`.`quantity`,
-                `t39`.`discount_minor`,
-                `t39`.`tax_minor`,
-                `t39`.`proration`,
-                `t39`.`period_start_at`,
-                `t39`.`period_end_at`,
-                `t39`.`description`,
-                `t39`.`_version_at`,
-                `t39`.`customer_id`,
-                `t39`.`inv_currency`,
-                `t39`.`paid`,
-                `t39`.`price_product`,
-                `t39`.`unit`,
-                `t39`.`price_interval`,
-                `t39`.`price_count`,
-                `t39`.`price_type`,
-                `t39`.`price_free`,
-                `t39`.`_proration`,
-                `t39`.`_share`,
-                `t39`.`stop_at`
+                `t40`.`line_id`,
+                `t40`.`invoice_id`,
+                `t40`.`subscription_id`,
+                `t40`.`subscription_item_id`,
+                `t40`.`price_id`,
+                `t40`.`kind`,
+                `t40`.`amount_minor`,
+                `t40`.`currency`,
+                `t40`.`quantity`,
+                `t40`.`discount_minor`,
+                `t40`.`tax_minor`,
+                `t40`.`proration`,
+                `t40`.`period_start_at`,
+                `t40`.`period_end_at`,
+                `t40`.`description`,
+                `t40`.`_version_at`,
+                `t40`.`customer_id`,
+                `t40`.`inv_currency`,
+                `t40`.`paid`,
+                `t40`.`price_product`,
+                `t40`.`unit`,
+                `t40`.`price_interval`,
+                `t40`.`price_count`,
+                `t40`.`price_type`,
+                `t40`.`price_free`,
+                `t40`.`_proration`,
+                `t40`.`_share`,
+                `t40`.`stop_at`
               FROM (
                 SELECT
                   `t36`.`line_id`,
@@ -307,42 +294,42 @@ WITH `t6` AS (
                   `t36`.`price_free`,
                   `t36`.`_proration`,
                   `t36`.`_share`,
-                  `t21`.`subscription_id` AS `subscription_id_right`,
-                  `t21`.`stop_at`
+                  `t27`.`subscription_id` AS `subscription_id_right`,
+                  `t27`.`stop_at`
                 FROM (
                   SELECT
-                    `t30`.`line_id`,
-                    `t30`.`invoice_id`,
-                    `t30`.`subscription_id`,
-                    `t30`.`subscription_item_id`,
-                    `t30`.`price_id`,
-                    `t30`.`kind`,
-                    `t30`.`amount_minor`,
-                    `t30`.`currency`,
-                    `t30`.`quantity`,
-                    `t30`.`discount_minor`,
-                    `t30`.`tax_minor`,
-                    `t30`.`proration`,
-                    `t30`.`period_start_at`,
-                    `t30`.`period_end_at`,
-                    `t30`.`description`,
-                    `t30`.`_version_at`,
-                    `t30`.`customer_id`,
-                    `t30`.`inv_currency`,
-                    `t30`.`paid`,
-                    `t30`.`price_product`,
-                    `t30`.`unit`,
-                    `t30`.`price_interval`,
-                    `t30`.`price_count`,
-                    `t30`.`price_type`,
-                    `t30`.`price_free`,
-                    COALESCE(`t30`.`proration`, FALSE) AS `_proration`,
+                    `t31`.`line_id`,
+                    `t31`.`invoice_id`,
+                    `t31`.`subscription_id`,
+                    `t31`.`subscription_item_id`,
+                    `t31`.`price_id`,
+                    `t31`.`kind`,
+                    `t31`.`amount_minor`,
+                    `t31`.`currency`,
+                    `t31`.`quantity`,
+                    `t31`.`discount_minor`,
+                    `t31`.`tax_minor`,
+                    `t31`.`proration`,
+                    `t31`.`period_start_at`,
+                    `t31`.`period_end_at`,
+                    `t31`.`description`,
+                    `t31`.`_version_at`,
+                    `t31`.`customer_id`,
+                    `t31`.`inv_currency`,
+                    `t31`.`paid`,
+                    `t31`.`price_product`,
+                    `t31`.`unit`,
+                    `t31`.`price_interval`,
+                    `t31`.`price_count`,
+                    `t31`.`price_type`,
+                    `t31`.`price_free`,
+                    COALESCE(`t31`.`proration`, FALSE) AS `_proration`,
                     GREATEST(
                       LEAST(
                         IF(
-                          CAST(COALESCE(`t30`.`amount_minor`, 0) AS DOUBLE) = 0,
+                          CAST(COALESCE(`t31`.`amount_minor`, 0) AS DOUBLE) = 0,
                           0.0,
-                          CAST(COALESCE(`t30`.`discount_minor`, 0) AS DOUBLE) / ABS(CAST(COALESCE(`t30`.`amount_minor`, 0) AS DOUBLE))
+                          CAST(COALESCE(`t31`.`discount_minor`, 0) AS DOUBLE) / ABS(CAST(COALESCE(`t31`.`amount_minor`, 0) AS DOUBLE))
                         ),
                         1.0
                       ),
@@ -350,31 +337,31 @@ WITH `t6` AS (
                     ) AS `_share`
                   FROM (
                     SELECT
-                      `t28`.`line_id`,
-                      `t28`.`invoice_id`,
-                      `t28`.`subscription_id`,
-                      `t28`.`subscription_item_id`,
-                      `t28`.`price_id`,
-                      `t28`.`kind`,
-                      `t28`.`amount_minor`,
-                      `t28`.`currency`,
-                      `t28`.`quantity`,
-                      `t28`.`discount_minor`,
-                      `t28`.`tax_minor`,
-                      `t28`.`proration`,
-                      `t28`.`period_start_at`,
-                      `t28`.`period_end_at`,
-                      `t28`.`description`,
-                      `t28`.`_version_at`,
-                      `t28`.`customer_id`,
-                      `t28`.`inv_currency`,
-                      `t28`.`paid`,
-                      `t28`.`price_product`,
-                      `t28`.`unit`,
-                      `t28`.`price_interval`,
-                      `t28`.`price_count`,
-                      `t28`.`price_type`,
-                      `t28`.`price_free`
+                      `t29`.`line_id`,
+                      `t29`.`invoice_id`,
+                      `t29`.`subscription_id`,
+                      `t29`.`subscription_item_id`,
+                      `t29`.`price_id`,
+                      `t29`.`kind`,
+                      `t29`.`amount_minor`,
+                      `t29`.`currency`,
+                      `t29`.`quantity`,
+                      `t29`.`discount_minor`,
+                      `t29`.`tax_minor`,
+                      `t29`.`proration`,
+                      `t29`.`period_start_at`,
+                      `t29`.`period_end_at`,
+                      `t29`.`description`,
+                      `t29`.`_version_at`,
+                      `t29`.`customer_id`,
+                      `t29`.`inv_currency`,
+                      `t29`.`paid`,
+                      `t29`.`price_product`,
+                      `t29`.`unit`,
+                      `t29`.`price_interval`,
+                      `t29`.`price_count`,
+                      `t29`.`price_type`,
+                      `t29`.`price_free`
                     FROM (
                       SELECT
                         `t5`.`line_id`,
@@ -393,9 +380,9 @@ WITH `t6` AS (
                         `t5`.`period_end_at`,
                         `t5`.`description`,
                         `t5`.`_version_at`,
-                        `t24`.`customer_id`,
-                        `t24`.`inv_currency`,
-                        `t24`.`paid`,
+                        `t23`.`customer_id`,
+                        `t23`.`inv_currency`,
+                        `t23`.`paid`,
                         `t17`.`price_id` AS `price_id_right`,
                         `t17`.`price_product`,
                         `t17`.`unit`,
@@ -404,39 +391,58 @@ WITH `t6` AS (
                         `t17`.`price_type`,
                         `t17`.`price_free`
                       FROM `invoice_lines` AS `t5`
-                      INNER JOIN `t20` AS `t24`
-                        ON `t5`.`invoice_id` = `t24`.`invoice_id`
+                      INNER JOIN (
+                        SELECT
+                          `t3`.`invoice_id`,
+                          `t3`.`customer_id`,
+                          `t3`.`currency` AS `inv_currency`,
+                          `t3`.`status` = 'paid' AS `paid`
+                        FROM `invoices` AS `t3`
+                        WHERE
+                          (
+                            `t3`.`status` IS NULL
+                          ) OR NOT (
+                            `t3`.`status` IN ('void', 'draft')
+                          )
+                      ) AS `t23`
+                        ON `t5`.`invoice_id` = `t23`.`invoice_id`
                       LEFT OUTER JOIN `t6` AS `t17`
                         ON `t5`.`price_id` = `t17`.`price_id`
-                    ) AS `t28`
-                  ) AS `t30`
+                    ) AS `t29`
+                  ) AS `t31`
                   WHERE
-                    `t30`.`subscription_id` IS NOT NULL
+                    `t31`.`subscription_id` IS NOT NULL
                     AND (
                       (
-                        `t30`.`price_interval` IS NOT NULL
+                        `t31`.`price_interval` IS NOT NULL
                       )
                       OR (
                         (
-                          `t30`.`price_type` IS NULL
+                          `t31`.`price_type` IS NULL
                         ) AND (
-                          `t30`.`kind` = 'subscription'
+                          `t31`.`kind` = 'subscription'
                         )
                       )
                     )
-                    AND `t30`.`period_start_at` IS NOT NULL
-                    AND `t30`.`period_end_at` IS NOT NULL
+                    AND `t31`.`period_start_at` IS NOT NULL
+                    AND `t31`.`period_end_at` IS NOT NULL
                 ) AS `t36`
                 LEFT OUTER JOIN (
                   SELECT
-                    `t1`.`subscription_id`,
-                    COALESCE(`t1`.`ended_at`, IF(`t1`.`status` = 'canceled', `t1`.`canceled_at`, NULL)) AS `stop_at`
-                  FROM `subscriptions` AS `t1`
-                ) AS `t21`
-                  ON `t36`.`subscription_id` = `t21`.`subscription_id`
-              ) AS `t39`
-            ) AS `t40`
-          ) AS `t42`
+                    *
+                  FROM (
+                    SELECT
+                      `t1`.`subscription_id`,
+                      COALESCE(`t1`.`ended_at`, IF(`t1`.`status` = 'canceled', `t1`.`canceled_at`, NULL)) AS `stop_at`
+                    FROM `subscriptions` AS `t1`
+                  ) AS `t18`
+                  WHERE
+                    `t18`.`stop_at` IS NOT NULL
+                ) AS `t27`
+                  ON `t36`.`subscription_id` = `t27`.`subscription_id`
+              ) AS `t40`
+            ) AS `t41`
+          ) AS `t43`
           LEFT OUTER JOIN (
             SELECT
               `t33`.`subscription_id`,
@@ -445,38 +451,35 @@ WITH `t6` AS (
               AVG(`t33`.`_share`) AS `_anchor_share`
             FROM (
               SELECT
-                `t29`.`line_id`,
-                `t29`.`invoice_id`,
-                `t29`.`subscription_id`,
-                `t29`.`subscription_item_id`,
-                `t29`.`price_id`,
-                `t29`.`kind`,
-                `t29`.`amount_minor`,
-                `t29`.`currency`,
-                `t29`.`quantity`,
-                `t29`.`discount_minor`,
-                `t29`.`tax_minor`,
-                `t29`.`proration`,
-                `t29`.`period_start_at`,
-                `t29`.`period_end_at`,
-                `t29`.`description`,
-                `t29`.`_version_at`,
-                `t29`.`customer_id`,
-                `t29`.`inv_currency`,
-                `t29`.`paid`,
-                `t29`.`price_product`,
-                `t29`.`unit`,
-                `t29`.`price_interval`,
-                `t29`.`price_count`,
-                `t29`.`price_type`,
-                `t29`.`price_free`,
-                COALESCE(`t29`.`proration`, FALSE) AS `_proration`,
+                `t30`.`line_id`,
+                `t30`.`invoice_id`,
+                `t30`.`subscription_id`,
+                `t30`.`subscription_item_id`,
+                `t30`.`price_id`,
+                `t30`.`kind`,
+                `t30`.`amount_minor`,
+                `t30`.`currency`,
+                `t30`.`quantity`,
+                `t30`.`discount_minor`,
+                `t30`.`tax_minor`,
+                `t30`.`proration`,
+                `t30`.`period_start_at`,
+                `t30`.`period_end_at`,
+                `t30`.`description`,
+                `t30`.`_version_at`,
+                `t30`.`price_product`,
+                `t30`.`unit`,
+                `t30`.`price_interval`,
+                `t30`.`price_count`,
+                `t30`.`price_type`,
+                `t30`.`price_free`,
+                COALESCE(`t30`.`proration`, FALSE) AS `_proration`,
                 GREATEST(
                   LEAST(
                     IF(
-                      CAST(COALESCE(`t29`.`amount_minor`, 0) AS DOUBLE) = 0,
+                      CAST(COALESCE(`t30`.`amount_minor`, 0) AS DOUBLE) = 0,
                       0.0,
-                      CAST(COALESCE(`t29`.`discount_minor`, 0) AS DOUBLE) / ABS(CAST(COALESCE(`t29`.`amount_minor`, 0) AS DOUBLE))
+                      CAST(COALESCE(`t30`.`discount_minor`, 0) AS DOUBLE) / ABS(CAST(COALESCE(`t30`.`amount_minor`, 0) AS DOUBLE))
                     ),
                     1.0
                   ),
@@ -484,31 +487,28 @@ WITH `t6` AS (
                 ) AS `_share`
               FROM (
                 SELECT
-                  `t27`.`line_id`,
-                  `t27`.`invoice_id`,
-                  `t27`.`subscription_id`,
-                  `t27`.`subscription_item_id`,
-                  `t27`.`price_id`,
-                  `t27`.`kind`,
-                  `t27`.`amount_minor`,
-                  `t27`.`currency`,
-                  `t27`.`quantity`,
-                  `t27`.`discount_minor`,
-                  `t27`.`tax_minor`,
-                  `t27`.`proration`,
-                  `t27`.`period_start_at`,
-                  `t27`.`period_end_at`,
-                  `t27`.`description`,
-                  `t27`.`_version_at`,
-                  `t27`.`customer_id`,
-                  `t27`.`inv_currency`,
-                  `t27`.`paid`,
-                  `t27`.`price_product`,
-                  `t27`.`unit`,
-                  `t27`.`price_interval`,
-                  `t27`.`price_count`,
-                  `t27`.`price_type`,
-                  `t27`.`price_free`
+                  `t28`.`line_id`,
+                  `t28`.`invoice_id`,
+                  `t28`.`subscription_id`,
+                  `t28`.`subscription_item_id`,
+                  `t28`.`price_id`,
+                  `t28`.`kind`,
+                  `t28`.`amount_minor`,
+                  `t28`.`currency`,
+                  `t28`.`quantity`,
+                  `t28`.`discount_minor`,
+                  `t28`.`tax_minor`,
+                  `t28`.`proration`,
+                  `t28`.`period_start_at`,
+                  `t28`.`period_end_at`,
+                  `t28`.`description`,
+                  `t28`.`_version_at`,
+                  `t28`.`price_product`,
+                  `t28`.`unit`,
+                  `t28`.`price_interval`,
+                  `t28`.`price_count`,
+                  `t28`.`price_type`,
+                  `t28`.`price_free`
                 FROM (
                   SELECT
                     `t19`.`line_id`,
@@ -527,9 +527,6 @@ WITH `t6` AS (
                     `t19`.`period_end_at`,
                     `t19`.`description`,
                     `t19`.`_version_at`,
-                    `t23`.`customer_id`,
-                    `t23`.`inv_currency`,
-                    `t23`.`paid`,
                     `t16`.`price_id` AS `price_id_right`,
                     `t16`.`price_product`,
                     `t16`.`unit`,
@@ -556,52 +553,62 @@ WITH `t6` AS (
                   ) AS `t15`
                     ON `t19`.`subscription_id` = `t15`.`subscription_id`
                     AND `t19`.`period_end_at` = `t15`.`period_end_at`
-                  INNER JOIN `t20` AS `t23`
-                    ON `t19`.`invoice_id` = `t23`.`invoice_id`
+                  LEFT SEMI JOIN (
+                    SELECT
+                      `t3`.`invoice_id`
+                    FROM `invoices` AS `t3`
+                    WHERE
+                      (
+                        `t3`.`status` IS NULL
+                      ) OR NOT (
+                        `t3`.`status` IN ('void', 'draft')
+                      )
+                  ) AS `t22`
+                    ON `t19`.`invoice_id` = `t22`.`invoice_id`
                   LEFT OUTER JOIN `t6` AS `t16`
                     ON `t19`.`price_id` = `t16`.`price_id`
-                ) AS `t27`
-              ) AS `t29`
+                ) AS `t28`
+              ) AS `t30`
               WHERE
-                `t29`.`subscription_id` IS NOT NULL
+                `t30`.`subscription_id` IS NOT NULL
                 AND (
                   (
-                    `t29`.`price_interval` IS NOT NULL
+                    `t30`.`price_interval` IS NOT NULL
                   )
                   OR (
                     (
-                      `t29`.`price_type` IS NULL
+                      `t30`.`price_type` IS NULL
                     ) AND (
-                      `t29`.`kind` = 'subscription'
+                      `t30`.`kind` = 'subscription'
                     )
                   )
                 )
-                AND `t29`.`period_start_at` IS NOT NULL
-                AND `t29`.`period_end_at` IS NOT NULL
+                AND `t30`.`period_start_at` IS NOT NULL
+                AND `t30`.`period_end_at` IS NOT NULL
             ) AS `t33`
             GROUP BY
               1,
               2
-          ) AS `t38`
-            ON `t42`.`subscription_id` = `t38`.`subscription_id`
-            AND `t42`.`period_end_at` = `t38`.`period_end_at`
-        ) AS `t43`
-      ) AS `t44`
-    ) AS `t45`
+          ) AS `t39`
+            ON `t43`.`subscription_id` = `t39`.`subscription_id`
+            AND `t43`.`period_end_at` = `t39`.`period_end_at`
+        ) AS `t44`
+      ) AS `t45`
+    ) AS `t46`
     WHERE
-      `t45`.`start_on` < `t45`.`end_on`
-  ) AS `t47`
+      `t46`.`start_on` < `t46`.`end_on`
+  ) AS `t48`
   LEFT OUTER JOIN (
     SELECT
-      `t31`.`currency`,
-      `t31`.`rate`,
-      `t31`.`valid_to`,
-      IF(`t31`.`first`, MAKE_DATE(1900, 1, 1), `t31`.`rate_on`) AS `valid_from`,
+      `t32`.`currency`,
+      `t32`.`rate`,
+      COALESCE(`t32`.`valid_to`, MAKE_DATE(9999, 12, 31)) AS `valid_to`,
+      IF(`t32`.`first`, MAKE_DATE(1900, 1, 1), `t32`.`rate_on`) AS `valid_from`,
       IF(
-        `t31`.`currency` = 'USD',
+        `t32`.`currency` = 'USD',
         1.0,
-        `t31`.`rate` * CASE
-          WHEN `t31`.`currency` IN (
+        `t32`.`rate` * CASE
+          WHEN `t32`.`currency` IN (
             'BIF',
             'CLP',
             'DJF',
@@ -621,7 +628,7 @@ WITH `t6` AS (
             'XPF'
           )
           THEN 100.0
-          WHEN `t31`.`currency` IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
+          WHEN `t32`.`currency` IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
           THEN 0.1
           ELSE 1.0
         END
@@ -672,98 +679,92 @@ WITH `t6` AS (
               `t0`.`quote_currency` = 'USD'
           ) AS `t13`
             ON `t12`.`currency` = `t13`.`currency`
-        ) AS `t25`
+        ) AS `t24`
       ) AS `t26`
-    ) AS `t31`
-  ) AS `t35`
-    ON `t47`.`currency` = `t35`.`currency`
-    AND `t47`.`fx_on` >= `t35`.`valid_from`
-    AND (
-      (
-        `t35`.`valid_to` IS NULL
-      ) OR (
-        `t47`.`fx_on` < `t35`.`valid_to`
-      )
-    )
+    ) AS `t32`
+  ) AS `t37`
+    ON `t48`.`currency` = `t37`.`currency`
+    AND `t48`.`fx_on` >= `t37`.`valid_from`
+    AND `t48`.`fx_on` < `t37`.`valid_to`
 )
 SELECT
-  `t58`.`period`,
-  `t58`.`free_customers`,
-  `t58`.`converted`,
-  `t58`.`median_days_to_convert`,
+  `t59`.`period`,
+  `t59`.`free_customers`,
+  `t59`.`converted`,
+  `t59`.`median_days_to_convert`,
   IF(
-    `t58`.`free_customers` > 0,
-    CAST(`t58`.`converted` AS DOUBLE) / CAST(`t58`.`free_customers` AS DOUBLE),
+    `t59`.`free_customers` > 0,
+    CAST(`t59`.`converted` AS DOUBLE) / CAST(`t59`.`free_customers` AS DOUBLE),
     NULL
   ) AS `conversion_rate`
 FROM (
   SELECT
-    `t57`.`period`,
+    `t58`.`period`,
     COUNT(*) AS `free_customers`,
-    SUM(CAST(`t57`.`converted` AS INT)) AS `converted`,
-    PERCENTILE(`t57`.`days`, 0.5) AS `median_days_to_convert`
+    SUM(CAST(`t58`.`converted` AS INT)) AS `converted`,
+    PERCENTILE(`t58`.`days`, 0.5) AS `median_days_to_convert`
   FROM (
     SELECT
-      `t56`.`customer_id`,
-      `t56`.`first_free_on`,
-      `t56`.`customer_id_right`,
-      `t56`.`first_paid_on`,
-      DATE_TRUNC('month', `t56`.`first_free_on`) AS `period`,
-      `t56`.`first_paid_on` IS NOT NULL AS `converted`,
+      `t57`.`customer_id`,
+      `t57`.`first_free_on`,
+      `t57`.`customer_id_right`,
+      `t57`.`first_paid_on`,
+      DATE_TRUNC('month', `t57`.`first_free_on`) AS `period`,
+      `t57`.`first_paid_on` IS NOT NULL AS `converted`,
       IF(
-        `t56`.`first_paid_on` IS NOT NULL,
-        CAST(DATEDIFF(DAY, `t56`.`first_free_on`, `t56`.`first_paid_on`) AS DOUBLE),
+        `t57`.`first_paid_on` IS NOT NULL,
+        CAST(DATEDIFF(DAY, `t57`.`first_free_on`, `t57`.`first_paid_on`) AS DOUBLE),
         NULL
       ) AS `days`
     FROM (
       SELECT
-        `t54`.`customer_id`,
-        `t54`.`first_free_on`,
-        `t55`.`customer_id` AS `customer_id_right`,
-        `t55`.`first_paid_on`
+        `t55`.`customer_id`,
+        `t55`.`first_free_on`,
+        `t56`.`customer_id` AS `customer_id_right`,
+        `t56`.`first_paid_on`
       FROM (
         SELECT
-          `t50`.`customer_id`,
-          MIN(`t50`.`start_on`) AS `first_free_on`
-        FROM (
-          SELECT
-            *
-          FROM `t48` AS `t49`
-          WHERE
-            `t49`.`is_free` AND `t49`.`start_on` <= MAKE_DATE(2026, 11, 1)
-        ) AS `t50`
-        GROUP BY
-          1
-      ) AS `t54`
-      LEFT OUTER JOIN (
-        SELECT
           `t51`.`customer_id`,
-          MIN(`t51`.`start_on`) AS `first_paid_on`
+          MIN(`t51`.`start_on`) AS `first_free_on`
         FROM (
           SELECT
             *
-          FROM `t48` AS `t49`
+          FROM `t49` AS `t50`
           WHERE
-            `t49`.`units` > 0 AND `t49`.`start_on` <= MAKE_DATE(2026, 11, 1)
+            `t50`.`is_free` AND `t50`.`start_on` <= MAKE_DATE(2026, 11, 1)
         ) AS `t51`
         GROUP BY
           1
       ) AS `t55`
-        ON `t54`.`customer_id` = `t55`.`customer_id`
-    ) AS `t56`
+      LEFT OUTER JOIN (
+        SELECT
+          `t52`.`customer_id`,
+          MIN(`t52`.`start_on`) AS `first_paid_on`
+        FROM (
+          SELECT
+            *
+          FROM `t49` AS `t50`
+          WHERE
+            `t50`.`units` > 0 AND `t50`.`start_on` <= MAKE_DATE(2026, 11, 1)
+        ) AS `t52`
+        GROUP BY
+          1
+      ) AS `t56`
+        ON `t55`.`customer_id` = `t56`.`customer_id`
+    ) AS `t57`
     WHERE
       (
-        `t56`.`first_paid_on` IS NULL
+        `t57`.`first_paid_on` IS NULL
       )
       OR (
-        `t56`.`first_paid_on` > `t56`.`first_free_on`
+        `t57`.`first_paid_on` > `t57`.`first_free_on`
       )
-  ) AS `t57`
+  ) AS `t58`
   GROUP BY
     1
-) AS `t58`
+) AS `t59`
 ORDER BY
-  `t58`.`period` ASC NULLS LAST;
+  `t59`.`period` ASC NULLS LAST;
 
 -- the metric
 SELECT

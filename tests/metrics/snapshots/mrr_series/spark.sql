@@ -14,275 +14,262 @@ WITH `t12` AS (
     `t7`.`type` AS `price_type`,
     `t7`.`is_free` AS `price_free`
   FROM `prices` AS `t7`
-), `t26` AS (
+), `t55` AS (
   SELECT
-    `t6`.`invoice_id`,
-    `t6`.`customer_id`,
-    `t6`.`currency` AS `inv_currency`,
-    `t6`.`status` = 'paid' AS `paid`
-  FROM `invoices` AS `t6`
-  WHERE
-    (
-      `t6`.`status` IS NULL
-    ) OR NOT (
-      `t6`.`status` IN ('void', 'draft')
-    )
-), `t54` AS (
-  SELECT
-    `t53`.`line_id`,
-    `t53`.`customer_id`,
-    `t53`.`subscription_id`,
-    `t53`.`invoice_id`,
-    `t53`.`price_id`,
-    `t53`.`product_id`,
-    `t53`.`currency`,
-    `t53`.`start_on`,
-    `t53`.`end_on`,
-    `t53`.`is_free`,
-    `t53`.`paid`,
-    CAST(SIGN(`t53`.`monthly_minor` * IF(`t53`.`currency` = 'USD', 1.0, `t41`.`minor`) * 100) * CAST(FLOOR(
-      ABS(`t53`.`monthly_minor` * IF(`t53`.`currency` = 'USD', 1.0, `t41`.`minor`) * 100) + 0.5
+    `t54`.`line_id`,
+    `t54`.`customer_id`,
+    `t54`.`subscription_id`,
+    `t54`.`invoice_id`,
+    `t54`.`price_id`,
+    `t54`.`product_id`,
+    `t54`.`currency`,
+    `t54`.`start_on`,
+    `t54`.`end_on`,
+    `t54`.`is_free`,
+    `t54`.`paid`,
+    CAST(SIGN(`t54`.`monthly_minor` * IF(`t54`.`currency` = 'USD', 1.0, `t43`.`minor`) * 100) * CAST(FLOOR(
+      ABS(`t54`.`monthly_minor` * IF(`t54`.`currency` = 'USD', 1.0, `t43`.`minor`) * 100) + 0.5
     ) AS BIGINT) AS BIGINT) AS `units`
   FROM (
     SELECT
       *
     FROM (
       SELECT
-        `t50`.`line_id`,
-        `t50`.`invoice_id`,
-        `t50`.`subscription_id`,
-        `t50`.`subscription_item_id`,
-        `t50`.`price_id`,
-        `t50`.`kind`,
-        `t50`.`amount_minor`,
-        UPPER(COALESCE(`t50`.`currency`, `t50`.`inv_currency`)) AS `currency`,
-        `t50`.`quantity`,
-        `t50`.`discount_minor`,
-        `t50`.`tax_minor`,
-        `t50`.`proration`,
-        `t50`.`period_start_at`,
-        `t50`.`period_end_at`,
-        `t50`.`description`,
-        `t50`.`_version_at`,
-        `t50`.`customer_id`,
-        `t50`.`inv_currency`,
-        `t50`.`paid`,
-        `t50`.`price_product`,
-        `t50`.`unit`,
-        `t50`.`price_interval`,
-        `t50`.`price_count`,
-        `t50`.`price_type`,
-        `t50`.`price_free`,
-        `t50`.`_proration`,
-        `t50`.`_share`,
-        `t50`.`stop_at`,
-        `t50`.`_monthly_list`,
-        `t50`.`_end_at`,
-        `t50`.`_anchor_at`,
-        `t50`.`_anchor_share`,
+        `t51`.`line_id`,
+        `t51`.`invoice_id`,
+        `t51`.`subscription_id`,
+        `t51`.`subscription_item_id`,
+        `t51`.`price_id`,
+        `t51`.`kind`,
+        `t51`.`amount_minor`,
+        UPPER(COALESCE(`t51`.`currency`, `t51`.`inv_currency`)) AS `currency`,
+        `t51`.`quantity`,
+        `t51`.`discount_minor`,
+        `t51`.`tax_minor`,
+        `t51`.`proration`,
+        `t51`.`period_start_at`,
+        `t51`.`period_end_at`,
+        `t51`.`description`,
+        `t51`.`_version_at`,
+        `t51`.`customer_id`,
+        `t51`.`inv_currency`,
+        `t51`.`paid`,
+        `t51`.`price_product`,
+        `t51`.`unit`,
+        `t51`.`price_interval`,
+        `t51`.`price_count`,
+        `t51`.`price_type`,
+        `t51`.`price_free`,
+        `t51`.`_proration`,
+        `t51`.`_share`,
+        `t51`.`stop_at`,
+        `t51`.`_monthly_list`,
+        `t51`.`_end_at`,
+        `t51`.`_anchor_at`,
+        `t51`.`_anchor_share`,
         CAST(CAST(MAKE_DATE(1970, 1, 1) + CAST(CONCAT(
           CAST(FLOOR(
             UNIX_TIMESTAMP(
               IF(
-                `t50`.`_proration`,
-                COALESCE(`t50`.`_anchor_at`, `t50`.`period_start_at`),
-                `t50`.`period_start_at`
+                `t51`.`_proration`,
+                COALESCE(`t51`.`_anchor_at`, `t51`.`period_start_at`),
+                `t51`.`period_start_at`
               )
             ) / 86400
           ) AS BIGINT),
           ' days'
         ) AS INTERVAL) AS TIMESTAMP) AS DATE) AS `fx_on`,
-        CAST(CAST(MAKE_DATE(1970, 1, 1) + CAST(CONCAT(CAST(FLOOR(UNIX_TIMESTAMP(`t50`.`period_start_at`) / 86400) AS BIGINT), ' days') AS INTERVAL) AS TIMESTAMP) AS DATE) AS `start_on`,
-        CAST(CAST(MAKE_DATE(1970, 1, 1) + CAST(CONCAT(CAST(FLOOR(UNIX_TIMESTAMP(`t50`.`_end_at`) / 86400) AS BIGINT), ' days') AS INTERVAL) AS TIMESTAMP) AS DATE) AS `end_on`,
-        `t50`.`_monthly_list` * (
-          1.0 - IF(`t50`.`_proration`, COALESCE(`t50`.`_anchor_share`, `t50`.`_share`), `t50`.`_share`)
+        CAST(CAST(MAKE_DATE(1970, 1, 1) + CAST(CONCAT(CAST(FLOOR(UNIX_TIMESTAMP(`t51`.`period_start_at`) / 86400) AS BIGINT), ' days') AS INTERVAL) AS TIMESTAMP) AS DATE) AS `start_on`,
+        CAST(CAST(MAKE_DATE(1970, 1, 1) + CAST(CONCAT(CAST(FLOOR(UNIX_TIMESTAMP(`t51`.`_end_at`) / 86400) AS BIGINT), ' days') AS INTERVAL) AS TIMESTAMP) AS DATE) AS `end_on`,
+        `t51`.`_monthly_list` * (
+          1.0 - IF(`t51`.`_proration`, COALESCE(`t51`.`_anchor_share`, `t51`.`_share`), `t51`.`_share`)
         ) AS `monthly_minor`,
-        COALESCE(`t50`.`price_free`, FALSE) OR (
-          COALESCE(`t50`.`unit`, -1) = 0
+        COALESCE(`t51`.`price_free`, FALSE) OR (
+          COALESCE(`t51`.`unit`, -1) = 0
         ) AS `is_free`,
-        `t50`.`price_product` AS `product_id`
+        `t51`.`price_product` AS `product_id`
       FROM (
         SELECT
-          `t49`.`line_id`,
-          `t49`.`invoice_id`,
-          `t49`.`subscription_id`,
-          `t49`.`subscription_item_id`,
-          `t49`.`price_id`,
-          `t49`.`kind`,
-          `t49`.`amount_minor`,
-          `t49`.`currency`,
-          `t49`.`quantity`,
-          `t49`.`discount_minor`,
-          `t49`.`tax_minor`,
-          `t49`.`proration`,
-          `t49`.`period_start_at`,
-          `t49`.`period_end_at`,
-          `t49`.`description`,
-          `t49`.`_version_at`,
-          `t49`.`customer_id`,
-          `t49`.`inv_currency`,
-          `t49`.`paid`,
-          `t49`.`price_product`,
-          `t49`.`unit`,
-          `t49`.`price_interval`,
-          `t49`.`price_count`,
-          `t49`.`price_type`,
-          `t49`.`price_free`,
-          `t49`.`_proration`,
-          `t49`.`_share`,
-          `t49`.`stop_at`,
-          `t49`.`_monthly_list`,
-          `t49`.`_end_at`,
-          `t49`.`_anchor_at`,
-          `t49`.`_anchor_share`
+          `t50`.`line_id`,
+          `t50`.`invoice_id`,
+          `t50`.`subscription_id`,
+          `t50`.`subscription_item_id`,
+          `t50`.`price_id`,
+          `t50`.`kind`,
+          `t50`.`amount_minor`,
+          `t50`.`currency`,
+          `t50`.`quantity`,
+          `t50`.`discount_minor`,
+          `t50`.`tax_minor`,
+          `t50`.`proration`,
+          `t50`.`period_start_at`,
+          `t50`.`period_end_at`,
+          `t50`.`description`,
+          `t50`.`_version_at`,
+          `t50`.`customer_id`,
+          `t50`.`inv_currency`,
+          `t50`.`paid`,
+          `t50`.`price_product`,
+          `t50`.`unit`,
+          `t50`.`price_interval`,
+          `t50`.`price_count`,
+          `t50`.`price_type`,
+          `t50`.`price_free`,
+          `t50`.`_proration`,
+          `t50`.`_share`,
+          `t50`.`stop_at`,
+          `t50`.`_monthly_list`,
+          `t50`.`_end_at`,
+          `t50`.`_anchor_at`,
+          `t50`.`_anchor_share`
         FROM (
           SELECT
-            `t48`.`line_id`,
-            `t48`.`invoice_id`,
-            `t48`.`subscription_id`,
-            `t48`.`subscription_item_id`,
-            `t48`.`price_id`,
-            `t48`.`kind`,
-            `t48`.`amount_minor`,
-            `t48`.`currency`,
-            `t48`.`quantity`,
-            `t48`.`discount_minor`,
-            `t48`.`tax_minor`,
-            `t48`.`proration`,
-            `t48`.`period_start_at`,
-            `t48`.`period_end_at`,
-            `t48`.`description`,
-            `t48`.`_version_at`,
-            `t48`.`customer_id`,
-            `t48`.`inv_currency`,
-            `t48`.`paid`,
-            `t48`.`price_product`,
-            `t48`.`unit`,
-            `t48`.`price_interval`,
-            `t48`.`price_count`,
-            `t48`.`price_type`,
-            `t48`.`price_free`,
-            `t48`.`_proration`,
-            `t48`.`_share`,
-            `t48`.`stop_at`,
-            `t48`.`_monthly_list`,
-            `t48`.`_end_at`,
-            `t44`.`subscription_id` AS `subscription_id_right`,
-            `t44`.`period_end_at` AS `period_end_at_right`,
-            `t44`.`_anchor_at`,
-            `t44`.`_anchor_share`
+            `t49`.`line_id`,
+            `t49`.`invoice_id`,
+            `t49`.`subscription_id`,
+            `t49`.`subscription_item_id`,
+            `t49`.`price_id`,
+            `t49`.`kind`,
+            `t49`.`amount_minor`,
+            `t49`.`currency`,
+            `t49`.`quantity`,
+            `t49`.`discount_minor`,
+            `t49`.`tax_minor`,
+            `t49`.`proration`,
+            `t49`.`period_start_at`,
+            `t49`.`period_end_at`,
+            `t49`.`description`,
+            `t49`.`_version_at`,
+            `t49`.`customer_id`,
+            `t49`.`inv_currency`,
+            `t49`.`paid`,
+            `t49`.`price_product`,
+            `t49`.`unit`,
+            `t49`.`price_interval`,
+            `t49`.`price_count`,
+            `t49`.`price_type`,
+            `t49`.`price_free`,
+            `t49`.`_proration`,
+            `t49`.`_share`,
+            `t49`.`stop_at`,
+            `t49`.`_monthly_list`,
+            `t49`.`_end_at`,
+            `t45`.`subscription_id` AS `subscription_id_right`,
+            `t45`.`period_end_at` AS `period_end_at_right`,
+            `t45`.`_anchor_at`,
+            `t45`.`_anchor_share`
           FROM (
             SELECT
-              `t46`.`line_id`,
-              `t46`.`invoice_id`,
-              `t46`.`subscription_id`,
-              `t46`.`subscription_item_id`,
-              `t46`.`price_id`,
-              `t46`.`kind`,
-              `t46`.`amount_minor`,
-              `t46`.`currency`,
-              `t46`.`quantity`,
-              `t46`.`discount_minor`,
-              `t46`.`tax_minor`,
-              `t46`.`proration`,
-              `t46`.`period_start_at`,
-              `t46`.`period_end_at`,
-              `t46`.`description`,
-              `t46`.`_version_at`,
-              `t46`.`customer_id`,
-              `t46`.`inv_currency`,
-              `t46`.`paid`,
-              `t46`.`price_product`,
-              `t46`.`unit`,
-              `t46`.`price_interval`,
-              `t46`.`price_count`,
-              `t46`.`price_type`,
-              `t46`.`price_free`,
-              `t46`.`_proration`,
-              `t46`.`_share`,
-              `t46`.`stop_at`,
+              `t47`.`line_id`,
+              `t47`.`invoice_id`,
+              `t47`.`subscription_id`,
+              `t47`.`subscription_item_id`,
+              `t47`.`price_id`,
+              `t47`.`kind`,
+              `t47`.`amount_minor`,
+              `t47`.`currency`,
+              `t47`.`quantity`,
+              `t47`.`discount_minor`,
+              `t47`.`tax_minor`,
+              `t47`.`proration`,
+              `t47`.`period_start_at`,
+              `t47`.`period_end_at`,
+              `t47`.`description`,
+              `t47`.`_version_at`,
+              `t47`.`customer_id`,
+              `t47`.`inv_currency`,
+              `t47`.`paid`,
+              `t47`.`price_product`,
+              `t47`.`unit`,
+              `t47`.`price_interval`,
+              `t47`.`price_count`,
+              `t47`.`price_type`,
+              `t47`.`price_free`,
+              `t47`.`_proration`,
+              `t47`.`_share`,
+              `t47`.`stop_at`,
               IF(
-                `t46`.`_proration`,
-                SIGN(CAST(COALESCE(`t46`.`amount_minor`, 0) AS DOUBLE)) * COALESCE(
-                  CAST(`t46`.`unit` * COALESCE(`t46`.`quantity`, 1) AS DOUBLE),
+                `t47`.`_proration`,
+                SIGN(CAST(COALESCE(`t47`.`amount_minor`, 0) AS DOUBLE)) * COALESCE(
+                  CAST(`t47`.`unit` * COALESCE(`t47`.`quantity`, 1) AS DOUBLE),
                   (
-                    ABS(CAST(COALESCE(`t46`.`amount_minor`, 0) AS DOUBLE)) * (
+                    ABS(CAST(COALESCE(`t47`.`amount_minor`, 0) AS DOUBLE)) * (
                       COALESCE(
                         CASE
-                          WHEN `t46`.`price_interval` = 'day'
+                          WHEN `t47`.`price_interval` = 'day'
                           THEN 0.03287671232876712
-                          WHEN `t46`.`price_interval` = 'week'
+                          WHEN `t47`.`price_interval` = 'week'
                           THEN 0.23076923076923078
-                          WHEN `t46`.`price_interval` = 'month'
+                          WHEN `t47`.`price_interval` = 'month'
                           THEN 1.0
-                          WHEN `t46`.`price_interval` = 'year'
+                          WHEN `t47`.`price_interval` = 'year'
                           THEN 12.0
                           ELSE NULL
-                        END * CAST(COALESCE(`t46`.`price_count`, 1) AS DOUBLE),
+                        END * CAST(COALESCE(`t47`.`price_count`, 1) AS DOUBLE),
                         (
                           (
-                            UNIX_TIMESTAMP(`t46`.`period_end_at`) - UNIX_TIMESTAMP(`t46`.`period_start_at`)
+                            UNIX_TIMESTAMP(`t47`.`period_end_at`) - UNIX_TIMESTAMP(`t47`.`period_start_at`)
                           ) / 86400
                         ) / 30.4375
                       ) * 30.4375
                     )
                   ) / GREATEST(
                     (
-                      UNIX_TIMESTAMP(`t46`.`period_end_at`) - UNIX_TIMESTAMP(`t46`.`period_start_at`)
+                      UNIX_TIMESTAMP(`t47`.`period_end_at`) - UNIX_TIMESTAMP(`t47`.`period_start_at`)
                     ) / 86400,
                     0.041666666666666664
                   )
                 ),
-                CAST(COALESCE(`t46`.`amount_minor`, 0) AS DOUBLE)
+                CAST(COALESCE(`t47`.`amount_minor`, 0) AS DOUBLE)
               ) / COALESCE(
                 CASE
-                  WHEN `t46`.`price_interval` = 'day'
+                  WHEN `t47`.`price_interval` = 'day'
                   THEN 0.03287671232876712
-                  WHEN `t46`.`price_interval` = 'week'
+                  WHEN `t47`.`price_interval` = 'week'
                   THEN 0.23076923076923078
-                  WHEN `t46`.`price_interval` = 'month'
+                  WHEN `t47`.`price_interval` = 'month'
                   THEN 1.0
-                  WHEN `t46`.`price_interval` = 'year'
+                  WHEN `t47`.`price_interval` = 'year'
                   THEN 12.0
                   ELSE NULL
-                END * CAST(COALESCE(`t46`.`price_count`, 1) AS DOUBLE),
+                END * CAST(COALESCE(`t47`.`price_count`, 1) AS DOUBLE),
                 (
                   (
-                    UNIX_TIMESTAMP(`t46`.`period_end_at`) - UNIX_TIMESTAMP(`t46`.`period_start_at`)
+                    UNIX_TIMESTAMP(`t47`.`period_end_at`) - UNIX_TIMESTAMP(`t47`.`period_start_at`)
                   ) / 86400
                 ) / 30.4375
               ) AS `_monthly_list`,
-              LEAST(`t46`.`period_end_at`, COALESCE(`t46`.`stop_at`, `t46`.`period_end_at`)) AS `_end_at`
+              LEAST(`t47`.`period_end_at`, COALESCE(`t47`.`stop_at`, `t47`.`period_end_at`)) AS `_end_at`
             FROM (
               SELECT
-                `t45`.`line_id`,
-                `t45`.`invoice_id`,
-                `t45`.`subscription_id`,
-                `t45`.`subscription_item_id`,
-                `t45`.`price_id`,
-                `t45`.`kind`,
-                `t45`.`amount_minor`,
-                `t45`.`currency`,
-                `t45`.`quantity`,
-                `t45`.`discount_minor`,
-                `t45`.`tax_minor`,
-                `t45`.`proration`,
-                `t45`.`period_start_at`,
-                `t45`.`period_end_at`,
-                `t45`.`description`,
-                `t45`.`_version_at`,
-                `t45`.`customer_id`,
-                `t45`.`inv_currency`,
-                `t45`.`paid`,
-                `t45`.`price_product`,
-                `t45`.`unit`,
-                `t45`.`price_interval`,
-                `t45`.`price_count`,
-                `t45`.`price_type`,
-                `t45`.`price_free`,
-                `t45`.`_proration`,
-                `t45`.`_share`,
-                `t45`.`stop_at`
+                `t46`.`line_id`,
+                `t46`.`invoice_id`,
+                `t46`.`subscription_id`,
+                `t46`.`subscription_item_id`,
+                `t46`.`price_id`,
+                `t46`.`kind`,
+                `t46`.`amount_minor`,
+                `t46`.`currency`,
+                `t46`.`quantity`,
+                `t46`.`discount_minor`,
+                `t46`.`tax_minor`,
+                `t46`.`proration`,
+                `t46`.`period_start_at`,
+                `t46`.`period_end_at`,
+                `t46`.`description`,
+                `t46`.`_version_at`,
+                `t46`.`customer_id`,
+                `t46`.`inv_currency`,
+                `t46`.`paid`,
+                `t46`.`price_product`,
+                `t46`.`unit`,
+                `t46`.`price_interval`,
+                `t46`.`price_count`,
+                `t46`.`price_type`,
+                `t46`.`price_free`,
+                `t46`.`_proration`,
+                `t46`.`_share`,
+                `t46`.`stop_at`
               FROM (
                 SELECT
                   `t42`.`line_id`,
@@ -312,42 +299,42 @@ WITH `t12` AS (
                   `t42`.`price_free`,
                   `t42`.`_proration`,
                   `t42`.`_share`,
-                  `t27`.`subscription_id` AS `subscription_id_right`,
-                  `t27`.`stop_at`
+                  `t33`.`subscription_id` AS `subscription_id_right`,
+                  `t33`.`stop_at`
                 FROM (
                   SELECT
-                    `t36`.`line_id`,
-                    `t36`.`invoice_id`,
-                    `t36`.`subscription_id`,
-                    `t36`.`subscription_item_id`,
-                    `t36`.`price_id`,
-                    `t36`.`kind`,
-                    `t36`.`amount_minor`,
-                    `t36`.`currency`,
-                    `t36`.`quantity`,
-                    `t36`.`discount_minor`,
-                    `t36`.`tax_minor`,
-                    `t36`.`proration`,
-                    `t36`.`period_start_at`,
-                    `t36`.`period_end_at`,
-                    `t36`.`description`,
-                    `t36`.`_version_at`,
-                    `t36`.`customer_id`,
-                    `t36`.`inv_currency`,
-                    `t36`.`paid`,
-                    `t36`.`price_product`,
-                    `t36`.`unit`,
-                    `t36`.`price_interval`,
-                    `t36`.`price_count`,
-                    `t36`.`price_type`,
-                    `t36`.`price_free`,
-                    COALESCE(`t36`.`proration`, FALSE) AS `_proration`,
+                    `t37`.`line_id`,
+                    `t37`.`invoice_id`,
+                    `t37`.`subscription_id`,
+                    `t37`.`subscription_item_id`,
+                    `t37`.`price_id`,
+                    `t37`.`kind`,
+                    `t37`.`amount_minor`,
+                    `t37`.`currency`,
+                    `t37`.`quantity`,
+                    `t37`.`discount_minor`,
+                    `t37`.`tax_minor`,
+                    `t37`.`proration`,
+                    `t37`.`period_start_at`,
+                    `t37`.`period_end_at`,
+                    `t37`.`description`,
+                    `t37`.`_version_at`,
+                    `t37`.`customer_id`,
+                    `t37`.`inv_currency`,
+                    `t37`.`paid`,
+                    `t37`.`price_product`,
+                    `t37`.`unit`,
+                    `t37`.`price_interval`,
+                    `t37`.`price_count`,
+                    `t37`.`price_type`,
+                    `t37`.`price_free`,
+                    COALESCE(`t37`.`proration`, FALSE) AS `_proration`,
                     GREATEST(
                       LEAST(
                         IF(
-                          CAST(COALESCE(`t36`.`amount_minor`, 0) AS DOUBLE) = 0,
+                          CAST(COALESCE(`t37`.`amount_minor`, 0) AS DOUBLE) = 0,
                           0.0,
-                          CAST(COALESCE(`t36`.`discount_minor`, 0) AS DOUBLE) / ABS(CAST(COALESCE(`t36`.`amount_minor`, 0) AS DOUBLE))
+                          CAST(COALESCE(`t37`.`discount_minor`, 0) AS DOUBLE) / ABS(CAST(COALESCE(`t37`.`amount_minor`, 0) AS DOUBLE))
                         ),
                         1.0
                       ),
@@ -355,31 +342,31 @@ WITH `t12` AS (
                     ) AS `_share`
                   FROM (
                     SELECT
-                      `t34`.`line_id`,
-                      `t34`.`invoice_id`,
-                      `t34`.`subscription_id`,
-                      `t34`.`subscription_item_id`,
-                      `t34`.`price_id`,
-                      `t34`.`kind`,
-                      `t34`.`amount_minor`,
-                      `t34`.`currency`,
-                      `t34`.`quantity`,
-                      `t34`.`discount_minor`,
-                      `t34`.`tax_minor`,
-                      `t34`.`proration`,
-                      `t34`.`period_start_at`,
-                      `t34`.`period_end_at`,
-                      `t34`.`description`,
-                      `t34`.`_version_at`,
-                      `t34`.`customer_id`,
-                      `t34`.`inv_currency`,
-                      `t34`.`paid`,
-                      `t34`.`price_product`,
-                      `t34`.`unit`,
-                      `t34`.`price_interval`,
-                      `t34`.`price_count`,
-                      `t34`.`price_type`,
-                      `t34`.`price_free`
+                      `t35`.`line_id`,
+                      `t35`.`invoice_id`,
+                      `t35`.`subscription_id`,
+                      `t35`.`subscription_item_id`,
+                      `t35`.`price_id`,
+                      `t35`.`kind`,
+                      `t35`.`amount_minor`,
+                      `t35`.`currency`,
+                      `t35`.`quantity`,
+                      `t35`.`discount_minor`,
+                      `t35`.`tax_minor`,
+                      `t35`.`proration`,
+                      `t35`.`period_start_at`,
+                      `t35`.`period_end_at`,
+                      `t35`.`description`,
+                      `t35`.`_version_at`,
+                      `t35`.`customer_id`,
+                      `t35`.`inv_currency`,
+                      `t35`.`paid`,
+                      `t35`.`price_product`,
+                      `t35`.`unit`,
+                      `t35`.`price_interval`,
+                      `t35`.`price_count`,
+                      `t35`.`price_type`,
+                      `t35`.`price_free`
                     FROM (
                       SELECT
                         `t11`.`line_id`,
@@ -398,9 +385,9 @@ WITH `t12` AS (
                         `t11`.`period_end_at`,
                         `t11`.`description`,
                         `t11`.`_version_at`,
-                        `t30`.`customer_id`,
-                        `t30`.`inv_currency`,
-                        `t30`.`paid`,
+                        `t29`.`customer_id`,
+                        `t29`.`inv_currency`,
+                        `t29`.`paid`,
                         `t23`.`price_id` AS `price_id_right`,
                         `t23`.`price_product`,
                         `t23`.`unit`,
@@ -409,39 +396,58 @@ WITH `t12` AS (
                         `t23`.`price_type`,
                         `t23`.`price_free`
                       FROM `invoice_lines` AS `t11`
-                      INNER JOIN `t26` AS `t30`
-                        ON `t11`.`invoice_id` = `t30`.`invoice_id`
+                      INNER JOIN (
+                        SELECT
+                          `t6`.`invoice_id`,
+                          `t6`.`customer_id`,
+                          `t6`.`currency` AS `inv_currency`,
+                          `t6`.`status` = 'paid' AS `paid`
+                        FROM `invoices` AS `t6`
+                        WHERE
+                          (
+                            `t6`.`status` IS NULL
+                          ) OR NOT (
+                            `t6`.`status` IN ('void', 'draft')
+                          )
+                      ) AS `t29`
+                        ON `t11`.`invoice_id` = `t29`.`invoice_id`
                       LEFT OUTER JOIN `t12` AS `t23`
                         ON `t11`.`price_id` = `t23`.`price_id`
-                    ) AS `t34`
-                  ) AS `t36`
+                    ) AS `t35`
+                  ) AS `t37`
                   WHERE
-                    `t36`.`subscription_id` IS NOT NULL
+                    `t37`.`subscription_id` IS NOT NULL
                     AND (
                       (
-                        `t36`.`price_interval` IS NOT NULL
+                        `t37`.`price_interval` IS NOT NULL
                       )
                       OR (
                         (
-                          `t36`.`price_type` IS NULL
+                          `t37`.`price_type` IS NULL
                         ) AND (
-                          `t36`.`kind` = 'subscription'
+                          `t37`.`kind` = 'subscription'
                         )
                       )
                     )
-                    AND `t36`.`period_start_at` IS NOT NULL
-                    AND `t36`.`period_end_at` IS NOT NULL
+                    AND `t37`.`period_start_at` IS NOT NULL
+                    AND `t37`.`period_end_at` IS NOT NULL
                 ) AS `t42`
                 LEFT OUTER JOIN (
                   SELECT
-                    `t4`.`subscription_id`,
-                    COALESCE(`t4`.`ended_at`, IF(`t4`.`status` = 'canceled', `t4`.`canceled_at`, NULL)) AS `stop_at`
-                  FROM `subscriptions` AS `t4`
-                ) AS `t27`
-                  ON `t42`.`subscription_id` = `t27`.`subscription_id`
-              ) AS `t45`
-            ) AS `t46`
-          ) AS `t48`
+                    *
+                  FROM (
+                    SELECT
+                      `t4`.`subscription_id`,
+                      COALESCE(`t4`.`ended_at`, IF(`t4`.`status` = 'canceled', `t4`.`canceled_at`, NULL)) AS `stop_at`
+                    FROM `subscriptions` AS `t4`
+                  ) AS `t24`
+                  WHERE
+                    `t24`.`stop_at` IS NOT NULL
+                ) AS `t33`
+                  ON `t42`.`subscription_id` = `t33`.`subscription_id`
+              ) AS `t46`
+            ) AS `t47`
+          ) AS `t49`
           LEFT OUTER JOIN (
             SELECT
               `t39`.`subscription_id`,
@@ -450,38 +456,35 @@ WITH `t12` AS (
               AVG(`t39`.`_share`) AS `_anchor_share`
             FROM (
               SELECT
-                `t35`.`line_id`,
-                `t35`.`invoice_id`,
-                `t35`.`subscription_id`,
-                `t35`.`subscription_item_id`,
-                `t35`.`price_id`,
-                `t35`.`kind`,
-                `t35`.`amount_minor`,
-                `t35`.`currency`,
-                `t35`.`quantity`,
-                `t35`.`discount_minor`,
-                `t35`.`tax_minor`,
-                `t35`.`proration`,
-                `t35`.`period_start_at`,
-                `t35`.`period_end_at`,
-                `t35`.`description`,
-                `t35`.`_version_at`,
-                `t35`.`customer_id`,
-                `t35`.`inv_currency`,
-                `t35`.`paid`,
-                `t35`.`price_product`,
-                `t35`.`unit`,
-                `t35`.`price_interval`,
-                `t35`.`price_count`,
-                `t35`.`price_type`,
-                `t35`.`price_free`,
-                COALESCE(`t35`.`proration`, FALSE) AS `_proration`,
+                `t36`.`line_id`,
+                `t36`.`invoice_id`,
+                `t36`.`subscription_id`,
+                `t36`.`subscription_item_id`,
+                `t36`.`price_id`,
+                `t36`.`kind`,
+                `t36`.`amount_minor`,
+                `t36`.`currency`,
+                `t36`.`quantity`,
+                `t36`.`discount_minor`,
+                `t36`.`tax_minor`,
+                `t36`.`proration`,
+                `t36`.`period_start_at`,
+                `t36`.`period_end_at`,
+                `t36`.`description`,
+                `t36`.`_version_at`,
+                `t36`.`price_product`,
+                `t36`.`unit`,
+                `t36`.`price_interval`,
+                `t36`.`price_count`,
+                `t36`.`price_type`,
+                `t36`.`price_free`,
+                COALESCE(`t36`.`proration`, FALSE) AS `_proration`,
                 GREATEST(
                   LEAST(
                     IF(
-                      CAST(COALESCE(`t35`.`amount_minor`, 0) AS DOUBLE) = 0,
+                      CAST(COALESCE(`t36`.`amount_minor`, 0) AS DOUBLE) = 0,
                       0.0,
-                      CAST(COALESCE(`t35`.`discount_minor`, 0) AS DOUBLE) / ABS(CAST(COALESCE(`t35`.`amount_minor`, 0) AS DOUBLE))
+                      CAST(COALESCE(`t36`.`discount_minor`, 0) AS DOUBLE) / ABS(CAST(COALESCE(`t36`.`amount_minor`, 0) AS DOUBLE))
                     ),
                     1.0
                   ),
@@ -489,31 +492,28 @@ WITH `t12` AS (
                 ) AS `_share`
               FROM (
                 SELECT
-                  `t33`.`line_id`,
-                  `t33`.`invoice_id`,
-                  `t33`.`subscription_id`,
-                  `t33`.`subscription_item_id`,
-                  `t33`.`price_id`,
-                  `t33`.`kind`,
-                  `t33`.`amount_minor`,
-                  `t33`.`currency`,
-                  `t33`.`quantity`,
-                  `t33`.`discount_minor`,
-                  `t33`.`tax_minor`,
-                  `t33`.`proration`,
-                  `t33`.`period_start_at`,
-                  `t33`.`period_end_at`,
-                  `t33`.`description`,
-                  `t33`.`_version_at`,
-                  `t33`.`customer_id`,
-                  `t33`.`inv_currency`,
-                  `t33`.`paid`,
-                  `t33`.`price_product`,
-                  `t33`.`unit`,
-                  `t33`.`price_interval`,
-                  `t33`.`price_count`,
-                  `t33`.`price_type`,
-                  `t33`.`price_free`
+                  `t34`.`line_id`,
+                  `t34`.`invoice_id`,
+                  `t34`.`subscription_id`,
+                  `t34`.`subscription_item_id`,
+                  `t34`.`price_id`,
+                  `t34`.`kind`,
+                  `t34`.`amount_minor`,
+                  `t34`.`currency`,
+                  `t34`.`quantity`,
+                  `t34`.`discount_minor`,
+                  `t34`.`tax_minor`,
+                  `t34`.`proration`,
+                  `t34`.`period_start_at`,
+                  `t34`.`period_end_at`,
+                  `t34`.`description`,
+                  `t34`.`_version_at`,
+                  `t34`.`price_product`,
+                  `t34`.`unit`,
+                  `t34`.`price_interval`,
+                  `t34`.`price_count`,
+                  `t34`.`price_type`,
+                  `t34`.`price_free`
                 FROM (
                   SELECT
                     `t25`.`line_id`,
@@ -532,9 +532,6 @@ WITH `t12` AS (
                     `t25`.`period_end_at`,
                     `t25`.`description`,
                     `t25`.`_version_at`,
-                    `t29`.`customer_id`,
-                    `t29`.`inv_currency`,
-                    `t29`.`paid`,
                     `t22`.`price_id` AS `price_id_right`,
                     `t22`.`price_product`,
                     `t22`.`unit`,
@@ -561,52 +558,62 @@ WITH `t12` AS (
                   ) AS `t21`
                     ON `t25`.`subscription_id` = `t21`.`subscription_id`
                     AND `t25`.`period_end_at` = `t21`.`period_end_at`
-                  INNER JOIN `t26` AS `t29`
-                    ON `t25`.`invoice_id` = `t29`.`invoice_id`
+                  LEFT SEMI JOIN (
+                    SELECT
+                      `t6`.`invoice_id`
+                    FROM `invoices` AS `t6`
+                    WHERE
+                      (
+                        `t6`.`status` IS NULL
+                      ) OR NOT (
+                        `t6`.`status` IN ('void', 'draft')
+                      )
+                  ) AS `t28`
+                    ON `t25`.`invoice_id` = `t28`.`invoice_id`
                   LEFT OUTER JOIN `t12` AS `t22`
                     ON `t25`.`price_id` = `t22`.`price_id`
-                ) AS `t33`
-              ) AS `t35`
+                ) AS `t34`
+              ) AS `t36`
               WHERE
-                `t35`.`subscription_id` IS NOT NULL
+                `t36`.`subscription_id` IS NOT NULL
                 AND (
                   (
-                    `t35`.`price_interval` IS NOT NULL
+                    `t36`.`price_interval` IS NOT NULL
                   )
                   OR (
                     (
-                      `t35`.`price_type` IS NULL
+                      `t36`.`price_type` IS NULL
                     ) AND (
-                      `t35`.`kind` = 'subscription'
+                      `t36`.`kind` = 'subscription'
                     )
                   )
                 )
-                AND `t35`.`period_start_at` IS NOT NULL
-                AND `t35`.`period_end_at` IS NOT NULL
+                AND `t36`.`period_start_at` IS NOT NULL
+                AND `t36`.`period_end_at` IS NOT NULL
             ) AS `t39`
             GROUP BY
               1,
               2
-          ) AS `t44`
-            ON `t48`.`subscription_id` = `t44`.`subscription_id`
-            AND `t48`.`period_end_at` = `t44`.`period_end_at`
-        ) AS `t49`
-      ) AS `t50`
-    ) AS `t51`
+          ) AS `t45`
+            ON `t49`.`subscription_id` = `t45`.`subscription_id`
+            AND `t49`.`period_end_at` = `t45`.`period_end_at`
+        ) AS `t50`
+      ) AS `t51`
+    ) AS `t52`
     WHERE
-      `t51`.`start_on` < `t51`.`end_on`
-  ) AS `t53`
+      `t52`.`start_on` < `t52`.`end_on`
+  ) AS `t54`
   LEFT OUTER JOIN (
     SELECT
-      `t37`.`currency`,
-      `t37`.`rate`,
-      `t37`.`valid_to`,
-      IF(`t37`.`first`, MAKE_DATE(1900, 1, 1), `t37`.`rate_on`) AS `valid_from`,
+      `t38`.`currency`,
+      `t38`.`rate`,
+      COALESCE(`t38`.`valid_to`, MAKE_DATE(9999, 12, 31)) AS `valid_to`,
+      IF(`t38`.`first`, MAKE_DATE(1900, 1, 1), `t38`.`rate_on`) AS `valid_from`,
       IF(
-        `t37`.`currency` = 'USD',
+        `t38`.`currency` = 'USD',
         1.0,
-        `t37`.`rate` * CASE
-          WHEN `t37`.`currency` IN (
+        `t38`.`rate` * CASE
+          WHEN `t38`.`currency` IN (
             'BIF',
             'CLP',
             'DJF',
@@ -626,7 +633,7 @@ WITH `t12` AS (
             'XPF'
           )
           THEN 100.0
-          WHEN `t37`.`currency` IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
+          WHEN `t38`.`currency` IN ('BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND')
           THEN 0.1
           ELSE 1.0
         END
@@ -677,354 +684,272 @@ WITH `t12` AS (
               `t3`.`quote_currency` = 'USD'
           ) AS `t19`
             ON `t18`.`currency` = `t19`.`currency`
-        ) AS `t31`
+        ) AS `t30`
       ) AS `t32`
-    ) AS `t37`
-  ) AS `t41`
-    ON `t53`.`currency` = `t41`.`currency`
-    AND `t53`.`fx_on` >= `t41`.`valid_from`
-    AND (
-      (
-        `t41`.`valid_to` IS NULL
-      ) OR (
-        `t53`.`fx_on` < `t41`.`valid_to`
-      )
-    )
-), `t63` AS (
+    ) AS `t38`
+  ) AS `t43`
+    ON `t54`.`currency` = `t43`.`currency`
+    AND `t54`.`fx_on` >= `t43`.`valid_from`
+    AND `t54`.`fx_on` < `t43`.`valid_to`
+), `t65` AS (
   SELECT
-    `t62`.`customer_id`,
-    `t62`.`group`,
-    `t62`.`day`,
-    `t62`.`delta`,
-    `t62`.`after`,
-    `t62`.`after` - `t62`.`delta` AS `before`
-  FROM (
-    SELECT
-      `t61`.`customer_id`,
-      `t61`.`group`,
-      `t61`.`day`,
-      `t61`.`delta`,
-      SUM(`t61`.`delta`) OVER (
-        PARTITION BY `t61`.`customer_id`, `t61`.`group`
-        ORDER BY `t61`.`day` ASC NULLS LAST
-        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-      ) AS `after`
-    FROM (
-      SELECT
-        *
-      FROM (
-        SELECT
-          `t59`.`customer_id`,
-          `t59`.`group`,
-          `t59`.`day`,
-          SUM(`t59`.`delta`) AS `delta`
-        FROM (
-          SELECT
-            *
-          FROM (
-            SELECT
-              *
-            FROM (
-              SELECT
-                `t55`.`customer_id`,
-                'all' AS `group`,
-                `t55`.`start_on` AS `day`,
-                `t55`.`units` AS `delta`
-              FROM `t54` AS `t55`
-              WHERE
-                `t55`.`units` <> 0
-            ) AS `t56`
-            UNION ALL
-            SELECT
-              *
-            FROM (
-              SELECT
-                `t55`.`customer_id`,
-                'all' AS `group`,
-                `t55`.`end_on` AS `day`,
-                -(
-                  `t55`.`units`
-                ) AS `delta`
-              FROM `t54` AS `t55`
-              WHERE
-                `t55`.`units` <> 0
-            ) AS `t57`
-          ) AS `t58`
-          WHERE
-            `t58`.`day` <= MAKE_DATE(2026, 11, 1)
-        ) AS `t59`
-        GROUP BY
-          1,
-          2,
-          3
-      ) AS `t60`
-      WHERE
-        `t60`.`delta` <> 0
-    ) AS `t61`
-  ) AS `t62`
-), `t72` AS (
-  SELECT
-    `t65`.`customer_id`,
-    `t65`.`group`,
-    `t65`.`day`,
-    `t65`.`delta`,
-    `t65`.`before`,
-    `t65`.`after`,
-    `t71`.`total_before`,
-    `t71`.`total_after`,
-    `t71`.`first_on`,
-    CASE
-      WHEN (
-        `t65`.`delta` > 0
-      )
-      AND (
-        `t71`.`total_before` <= 0
-      )
-      AND (
-        `t65`.`day` = `t71`.`first_on`
-      )
-      THEN 'new'
-      WHEN (
-        `t65`.`delta` > 0
-      ) AND (
-        `t71`.`total_before` <= 0
-      )
-      THEN 'reactivation'
-      WHEN `t65`.`delta` > 0
-      THEN 'expansion'
-      WHEN (
-        `t65`.`delta` < 0
-      ) AND (
-        `t71`.`total_after` <= 0
-      )
-      THEN 'churn'
-      ELSE 'contraction'
-    END AS `movement`
-  FROM `t63` AS `t65`
-  INNER JOIN (
-    SELECT
-      `t69`.`customer_id`,
-      `t69`.`day`,
-      `t69`.`total_before`,
-      `t69`.`total_after`,
-      `t69`.`first_on`
-    FROM (
-      SELECT
-        `t68`.`customer_id`,
-        `t68`.`day`,
-        `t68`.`total_delta`,
-        `t68`.`total_after`,
-        `t68`.`total_before`,
-        MIN(
-          IF((
-            `t68`.`total_before` <= 0
-          ) AND (
-            `t68`.`total_after` > 0
-          ), `t68`.`day`, NULL)
-        ) OVER (
-          PARTITION BY `t68`.`customer_id`
-          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-        ) AS `first_on`
-      FROM (
-        SELECT
-          `t67`.`customer_id`,
-          `t67`.`day`,
-          `t67`.`total_delta`,
-          `t67`.`total_after`,
-          `t67`.`total_after` - `t67`.`total_delta` AS `total_before`
-        FROM (
-          SELECT
-            `t66`.`customer_id`,
-            `t66`.`day`,
-            `t66`.`total_delta`,
-            SUM(`t66`.`total_delta`) OVER (
-              PARTITION BY `t66`.`customer_id`
-              ORDER BY `t66`.`day` ASC NULLS LAST
-              ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-            ) AS `total_after`
-          FROM (
-            SELECT
-              `t64`.`customer_id`,
-              `t64`.`day`,
-              SUM(`t64`.`delta`) AS `total_delta`
-            FROM `t63` AS `t64`
-            GROUP BY
-              1,
-              2
-          ) AS `t66`
-        ) AS `t67`
-      ) AS `t68`
-    ) AS `t69`
-  ) AS `t71`
-    ON `t65`.`customer_id` = `t71`.`customer_id` AND `t65`.`day` = `t71`.`day`
-)
-SELECT
-  `t99`.`period_label` AS `period`,
-  `t99`.`group`,
-  CAST(`t99`.`mrr_u` AS DOUBLE) / 10000 AS `mrr`,
-  CAST(`t99`.`mrr_u` * 12 AS DOUBLE) / 10000 AS `arr`,
-  CAST(`t99`.`mrr_start_u` AS DOUBLE) / 10000 AS `mrr_start`,
-  CAST(`t99`.`new` AS DOUBLE) / 10000 AS `new`,
-  CAST(`t99`.`expansion` AS DOUBLE) / 10000 AS `expansion`,
-  CAST(`t99`.`contraction` AS DOUBLE) / 10000 AS `contraction`,
-  CAST(`t99`.`churn` AS DOUBLE) / 10000 AS `churn`,
-  CAST(`t99`.`reactivation` AS DOUBLE) / 10000 AS `reactivation`,
-  CAST(`t99`.`net` AS DOUBLE) / 10000 AS `net_new_mrr`,
-  `t99`.`customers`,
-  `t99`.`customers_start`,
-  `t99`.`new_customers`,
-  `t99`.`reactivated_customers`,
-  `t99`.`churned_customers`,
-  `t99`.`arpa`,
-  `t99`.`customer_churn_rate`,
-  `t99`.`gross_mrr_churn_rate`,
-  `t99`.`net_mrr_churn_rate`,
-  `t99`.`nrr`,
-  `t99`.`grr`,
-  `t99`.`nrr_ttm`,
-  `t99`.`grr_ttm`,
-  `t99`.`retention_rate`,
-  `t99`.`ltv`
-FROM (
-  SELECT
-    `t98`.`group`,
-    `t98`.`period`,
-    `t98`.`period_end`,
-    `t98`.`period_label`,
-    `t98`.`new`,
-    `t98`.`expansion`,
-    `t98`.`contraction`,
-    `t98`.`churn`,
-    `t98`.`reactivation`,
-    `t98`.`net`,
-    `t98`.`logo_change`,
-    `t98`.`new_customers`,
-    `t98`.`reactivated_customers`,
-    `t98`.`churned_customers`,
-    `t98`.`mrr_u`,
-    `t98`.`customers`,
-    `t98`.`mrr_start_u`,
-    `t98`.`customers_start`,
-    `t98`.`arpa`,
-    `t98`.`customer_churn_rate`,
-    `t98`.`gross_mrr_churn_rate`,
-    `t98`.`net_mrr_churn_rate`,
-    `t98`.`nrr`,
-    `t98`.`grr`,
-    `t98`.`retention_rate`,
-    `t98`.`ltv`,
-    `t98`.`nrr_ttm`,
-    `t98`.`grr_ttm`,
+    `t64`.`customer_id`,
+    `t64`.`day`,
+    `t64`.`delta`,
+    `t64`.`after`,
+    `t64`.`until`,
+    `t64`.`before`,
+    `t64`.`total_before`,
+    `t64`.`total_after`,
     MIN(
       IF((
-        `t98`.`net` <> 0
+        `t64`.`total_before` <= 0
+      ) AND (
+        `t64`.`total_after` > 0
+      ), `t64`.`day`, NULL)
+    ) OVER (
+      PARTITION BY `t64`.`customer_id`
+      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+    ) AS `first_on`
+  FROM (
+    SELECT
+      `t63`.`customer_id`,
+      `t63`.`day`,
+      `t63`.`delta`,
+      `t63`.`after`,
+      `t63`.`until`,
+      `t63`.`after` - `t63`.`delta` AS `before`,
+      `t63`.`after` - `t63`.`delta` AS `total_before`,
+      `t63`.`after` AS `total_after`
+    FROM (
+      SELECT
+        `t62`.`customer_id`,
+        `t62`.`day`,
+        `t62`.`delta`,
+        SUM(`t62`.`delta`) OVER (
+          PARTITION BY `t62`.`customer_id`
+          ORDER BY `t62`.`day` ASC NULLS LAST
+          ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+        ) AS `after`,
+        LEAD(`t62`.`day`) OVER (PARTITION BY `t62`.`customer_id` ORDER BY `t62`.`day` ASC NULLS LAST) AS `until`
+      FROM (
+        SELECT
+          *
+        FROM (
+          SELECT
+            `t60`.`customer_id`,
+            `t60`.`day`,
+            SUM(`t60`.`delta`) AS `delta`
+          FROM (
+            SELECT
+              *
+            FROM (
+              SELECT
+                *
+              FROM (
+                SELECT
+                  `t56`.`customer_id`,
+                  `t56`.`start_on` AS `day`,
+                  `t56`.`units` AS `delta`
+                FROM `t55` AS `t56`
+                WHERE
+                  `t56`.`units` <> 0
+              ) AS `t57`
+              UNION ALL
+              SELECT
+                *
+              FROM (
+                SELECT
+                  `t56`.`customer_id`,
+                  `t56`.`end_on` AS `day`,
+                  -(
+                    `t56`.`units`
+                  ) AS `delta`
+                FROM `t55` AS `t56`
+                WHERE
+                  `t56`.`units` <> 0
+              ) AS `t58`
+            ) AS `t59`
+            WHERE
+              `t59`.`day` <= MAKE_DATE(2026, 11, 1)
+          ) AS `t60`
+          GROUP BY
+            1,
+            2
+        ) AS `t61`
+        WHERE
+          `t61`.`delta` <> 0
+      ) AS `t62`
+    ) AS `t63`
+  ) AS `t64`
+)
+SELECT
+  `t88`.`period_label` AS `period`,
+  `t88`.`group`,
+  CAST(`t88`.`mrr_u` AS DOUBLE) / 10000 AS `mrr`,
+  CAST(`t88`.`mrr_u` * 12 AS DOUBLE) / 10000 AS `arr`,
+  CAST(`t88`.`mrr_start_u` AS DOUBLE) / 10000 AS `mrr_start`,
+  CAST(`t88`.`new` AS DOUBLE) / 10000 AS `new`,
+  CAST(`t88`.`expansion` AS DOUBLE) / 10000 AS `expansion`,
+  CAST(`t88`.`contraction` AS DOUBLE) / 10000 AS `contraction`,
+  CAST(`t88`.`churn` AS DOUBLE) / 10000 AS `churn`,
+  CAST(`t88`.`reactivation` AS DOUBLE) / 10000 AS `reactivation`,
+  CAST(`t88`.`net` AS DOUBLE) / 10000 AS `net_new_mrr`,
+  `t88`.`customers`,
+  `t88`.`customers_start`,
+  `t88`.`new_customers`,
+  `t88`.`reactivated_customers`,
+  `t88`.`churned_customers`,
+  `t88`.`arpa`,
+  `t88`.`customer_churn_rate`,
+  `t88`.`gross_mrr_churn_rate`,
+  `t88`.`net_mrr_churn_rate`,
+  `t88`.`nrr`,
+  `t88`.`grr`,
+  `t88`.`nrr_ttm`,
+  `t88`.`grr_ttm`,
+  `t88`.`retention_rate`,
+  `t88`.`ltv`
+FROM (
+  SELECT
+    `t87`.`group`,
+    `t87`.`period`,
+    `t87`.`period_end`,
+    `t87`.`period_label`,
+    `t87`.`new`,
+    `t87`.`expansion`,
+    `t87`.`contraction`,
+    `t87`.`churn`,
+    `t87`.`reactivation`,
+    `t87`.`net`,
+    `t87`.`logo_change`,
+    `t87`.`new_customers`,
+    `t87`.`reactivated_customers`,
+    `t87`.`churned_customers`,
+    `t87`.`mrr_u`,
+    `t87`.`customers`,
+    `t87`.`mrr_start_u`,
+    `t87`.`customers_start`,
+    `t87`.`arpa`,
+    `t87`.`customer_churn_rate`,
+    `t87`.`gross_mrr_churn_rate`,
+    `t87`.`net_mrr_churn_rate`,
+    `t87`.`nrr`,
+    `t87`.`grr`,
+    `t87`.`retention_rate`,
+    `t87`.`ltv`,
+    `t87`.`nrr_ttm`,
+    `t87`.`grr_ttm`,
+    MIN(
+      IF((
+        `t87`.`net` <> 0
       ) OR (
-        `t98`.`logo_change` <> 0
-      ), `t98`.`period`, NULL)
+        `t87`.`logo_change` <> 0
+      ), `t87`.`period`, NULL)
     ) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS `_first`
   FROM (
     SELECT
-      `t97`.`group`,
-      `t97`.`period`,
-      `t97`.`period_end`,
-      `t97`.`period_label`,
-      `t97`.`new`,
-      `t97`.`expansion`,
-      `t97`.`contraction`,
-      `t97`.`churn`,
-      `t97`.`reactivation`,
-      `t97`.`net`,
-      `t97`.`logo_change`,
-      `t97`.`new_customers`,
-      `t97`.`reactivated_customers`,
-      `t97`.`churned_customers`,
-      `t97`.`mrr_u`,
-      `t97`.`customers`,
-      `t97`.`mrr_start_u`,
-      `t97`.`customers_start`,
-      `t97`.`arpa`,
-      `t97`.`customer_churn_rate`,
-      `t97`.`gross_mrr_churn_rate`,
-      `t97`.`net_mrr_churn_rate`,
-      `t97`.`nrr`,
-      `t97`.`grr`,
-      `t97`.`retention_rate`,
-      `t97`.`ltv`,
-      `t97`.`nrr_ttm`,
-      `t97`.`grr_ttm`
+      `t86`.`group`,
+      `t86`.`period`,
+      `t86`.`period_end`,
+      `t86`.`period_label`,
+      `t86`.`new`,
+      `t86`.`expansion`,
+      `t86`.`contraction`,
+      `t86`.`churn`,
+      `t86`.`reactivation`,
+      `t86`.`net`,
+      `t86`.`logo_change`,
+      `t86`.`new_customers`,
+      `t86`.`reactivated_customers`,
+      `t86`.`churned_customers`,
+      `t86`.`mrr_u`,
+      `t86`.`customers`,
+      `t86`.`mrr_start_u`,
+      `t86`.`customers_start`,
+      `t86`.`arpa`,
+      `t86`.`customer_churn_rate`,
+      `t86`.`gross_mrr_churn_rate`,
+      `t86`.`net_mrr_churn_rate`,
+      `t86`.`nrr`,
+      `t86`.`grr`,
+      `t86`.`retention_rate`,
+      `t86`.`ltv`,
+      `t86`.`nrr_ttm`,
+      `t86`.`grr_ttm`
     FROM (
       SELECT
-        `t96`.`group`,
-        `t96`.`period`,
-        `t96`.`period_end`,
-        `t96`.`period_label`,
-        `t96`.`new`,
-        `t96`.`expansion`,
-        `t96`.`contraction`,
-        `t96`.`churn`,
-        `t96`.`reactivation`,
-        `t96`.`net`,
-        `t96`.`logo_change`,
-        `t96`.`new_customers`,
-        `t96`.`reactivated_customers`,
-        `t96`.`churned_customers`,
-        `t96`.`mrr_u`,
-        `t96`.`customers`,
-        `t96`.`mrr_start_u`,
-        `t96`.`customers_start`,
-        `t96`.`arpa`,
-        `t96`.`customer_churn_rate`,
-        `t96`.`gross_mrr_churn_rate`,
-        `t96`.`net_mrr_churn_rate`,
-        `t96`.`nrr`,
-        `t96`.`grr`,
-        `t96`.`retention_rate`,
-        `t96`.`ltv`,
-        `t93`.`group` AS `group_right`,
-        `t93`.`period` AS `period_right`,
-        `t93`.`nrr_ttm`,
-        `t93`.`grr_ttm`
+        `t85`.`group`,
+        `t85`.`period`,
+        `t85`.`period_end`,
+        `t85`.`period_label`,
+        `t85`.`new`,
+        `t85`.`expansion`,
+        `t85`.`contraction`,
+        `t85`.`churn`,
+        `t85`.`reactivation`,
+        `t85`.`net`,
+        `t85`.`logo_change`,
+        `t85`.`new_customers`,
+        `t85`.`reactivated_customers`,
+        `t85`.`churned_customers`,
+        `t85`.`mrr_u`,
+        `t85`.`customers`,
+        `t85`.`mrr_start_u`,
+        `t85`.`customers_start`,
+        `t85`.`arpa`,
+        `t85`.`customer_churn_rate`,
+        `t85`.`gross_mrr_churn_rate`,
+        `t85`.`net_mrr_churn_rate`,
+        `t85`.`nrr`,
+        `t85`.`grr`,
+        `t85`.`retention_rate`,
+        `t85`.`ltv`,
+        `t79`.`group` AS `group_right`,
+        `t79`.`period` AS `period_right`,
+        `t79`.`nrr_ttm`,
+        `t79`.`grr_ttm`
       FROM (
         SELECT
-          `t94`.`group`,
-          `t94`.`period`,
-          `t94`.`period_end`,
-          `t94`.`period_label`,
-          `t94`.`new`,
-          `t94`.`expansion`,
-          `t94`.`contraction`,
-          `t94`.`churn`,
-          `t94`.`reactivation`,
-          `t94`.`net`,
-          `t94`.`logo_change`,
-          `t94`.`new_customers`,
-          `t94`.`reactivated_customers`,
-          `t94`.`churned_customers`,
-          `t94`.`mrr_u`,
-          `t94`.`customers`,
-          `t94`.`mrr_start_u`,
-          `t94`.`customers_start`,
-          `t94`.`arpa`,
-          `t94`.`customer_churn_rate`,
-          `t94`.`gross_mrr_churn_rate`,
-          `t94`.`net_mrr_churn_rate`,
-          `t94`.`nrr`,
-          `t94`.`grr`,
-          `t94`.`retention_rate`,
+          `t83`.`group`,
+          `t83`.`period`,
+          `t83`.`period_end`,
+          `t83`.`period_label`,
+          `t83`.`new`,
+          `t83`.`expansion`,
+          `t83`.`contraction`,
+          `t83`.`churn`,
+          `t83`.`reactivation`,
+          `t83`.`net`,
+          `t83`.`logo_change`,
+          `t83`.`new_customers`,
+          `t83`.`reactivated_customers`,
+          `t83`.`churned_customers`,
+          `t83`.`mrr_u`,
+          `t83`.`customers`,
+          `t83`.`mrr_start_u`,
+          `t83`.`customers_start`,
+          `t83`.`arpa`,
+          `t83`.`customer_churn_rate`,
+          `t83`.`gross_mrr_churn_rate`,
+          `t83`.`net_mrr_churn_rate`,
+          `t83`.`nrr`,
+          `t83`.`grr`,
+          `t83`.`retention_rate`,
           IF(
             (
-              AVG(`t94`.`customer_churn_rate`) OVER (
-                PARTITION BY `t94`.`group`
-                ORDER BY `t94`.`period` ASC NULLS LAST
+              AVG(`t83`.`customer_churn_rate`) OVER (
+                PARTITION BY `t83`.`group`
+                ORDER BY `t83`.`period` ASC NULLS LAST
                 ROWS BETWEEN 5 PRECEDING AND CURRENT ROW
               ) / 1
             ) > 0,
             (
-              `t94`.`arpa` * 1.0
+              `t83`.`arpa` * 1.0
             ) / (
-              AVG(`t94`.`customer_churn_rate`) OVER (
-                PARTITION BY `t94`.`group`
-                ORDER BY `t94`.`period` ASC NULLS LAST
+              AVG(`t83`.`customer_churn_rate`) OVER (
+                PARTITION BY `t83`.`group`
+                ORDER BY `t83`.`period` ASC NULLS LAST
                 ROWS BETWEEN 5 PRECEDING AND CURRENT ROW
               ) / 1
             ),
@@ -1032,358 +957,330 @@ FROM (
           ) AS `ltv`
         FROM (
           SELECT
-            `t91`.`group`,
-            `t91`.`period`,
-            `t91`.`period_end`,
-            `t91`.`period_label`,
-            `t91`.`new`,
-            `t91`.`expansion`,
-            `t91`.`contraction`,
-            `t91`.`churn`,
-            `t91`.`reactivation`,
-            `t91`.`net`,
-            `t91`.`logo_change`,
-            `t91`.`new_customers`,
-            `t91`.`reactivated_customers`,
-            `t91`.`churned_customers`,
-            `t91`.`mrr_u`,
-            `t91`.`customers`,
-            `t91`.`mrr_start_u`,
-            `t91`.`customers_start`,
+            `t82`.`group`,
+            `t82`.`period`,
+            `t82`.`period_end`,
+            `t82`.`period_label`,
+            `t82`.`new`,
+            `t82`.`expansion`,
+            `t82`.`contraction`,
+            `t82`.`churn`,
+            `t82`.`reactivation`,
+            `t82`.`net`,
+            `t82`.`logo_change`,
+            `t82`.`new_customers`,
+            `t82`.`reactivated_customers`,
+            `t82`.`churned_customers`,
+            `t82`.`mrr_u`,
+            `t82`.`customers`,
+            `t82`.`mrr_start_u`,
+            `t82`.`customers_start`,
             IF(
-              `t91`.`customers` > 0,
+              `t82`.`customers` > 0,
               (
-                CAST(`t91`.`mrr_u` AS DOUBLE) / 10000
-              ) / `t91`.`customers`,
+                CAST(`t82`.`mrr_u` AS DOUBLE) / 10000
+              ) / `t82`.`customers`,
               NULL
             ) AS `arpa`,
             IF(
-              `t91`.`customers_start` > 0,
-              CAST(`t91`.`churned_customers` AS DOUBLE) / CAST(`t91`.`customers_start` AS DOUBLE),
+              `t82`.`customers_start` > 0,
+              CAST(`t82`.`churned_customers` AS DOUBLE) / CAST(`t82`.`customers_start` AS DOUBLE),
               NULL
             ) AS `customer_churn_rate`,
             IF(
-              `t91`.`mrr_start_u` > 0,
-              CAST(`t91`.`churn` + `t91`.`contraction` AS DOUBLE) / CAST(`t91`.`mrr_start_u` AS DOUBLE),
+              `t82`.`mrr_start_u` > 0,
+              CAST(`t82`.`churn` + `t82`.`contraction` AS DOUBLE) / CAST(`t82`.`mrr_start_u` AS DOUBLE),
               NULL
             ) AS `gross_mrr_churn_rate`,
             IF(
-              `t91`.`mrr_start_u` > 0,
+              `t82`.`mrr_start_u` > 0,
               CAST((
                 (
-                  `t91`.`churn` + `t91`.`contraction`
-                ) - `t91`.`expansion`
-              ) - `t91`.`reactivation` AS DOUBLE) / CAST(`t91`.`mrr_start_u` AS DOUBLE),
+                  `t82`.`churn` + `t82`.`contraction`
+                ) - `t82`.`expansion`
+              ) - `t82`.`reactivation` AS DOUBLE) / CAST(`t82`.`mrr_start_u` AS DOUBLE),
               NULL
             ) AS `net_mrr_churn_rate`,
             IF(
-              `t91`.`mrr_start_u` > 0,
-              CAST(`t91`.`mrr_start_u` - (
+              `t82`.`mrr_start_u` > 0,
+              CAST(`t82`.`mrr_start_u` - (
                 (
                   (
-                    `t91`.`churn` + `t91`.`contraction`
-                  ) - `t91`.`expansion`
-                ) - `t91`.`reactivation`
-              ) AS DOUBLE) / CAST(`t91`.`mrr_start_u` AS DOUBLE),
+                    `t82`.`churn` + `t82`.`contraction`
+                  ) - `t82`.`expansion`
+                ) - `t82`.`reactivation`
+              ) AS DOUBLE) / CAST(`t82`.`mrr_start_u` AS DOUBLE),
               NULL
             ) AS `nrr`,
             IF(
-              `t91`.`mrr_start_u` > 0,
-              CAST(`t91`.`mrr_start_u` - (
-                `t91`.`churn` + `t91`.`contraction`
-              ) AS DOUBLE) / CAST(`t91`.`mrr_start_u` AS DOUBLE),
+              `t82`.`mrr_start_u` > 0,
+              CAST(`t82`.`mrr_start_u` - (
+                `t82`.`churn` + `t82`.`contraction`
+              ) AS DOUBLE) / CAST(`t82`.`mrr_start_u` AS DOUBLE),
               NULL
             ) AS `grr`,
             IF(
-              `t91`.`customers_start` > 0,
+              `t82`.`customers_start` > 0,
               CAST((
-                `t91`.`customers` - `t91`.`new_customers`
-              ) - `t91`.`reactivated_customers` AS DOUBLE) / CAST(`t91`.`customers_start` AS DOUBLE),
+                `t82`.`customers` - `t82`.`new_customers`
+              ) - `t82`.`reactivated_customers` AS DOUBLE) / CAST(`t82`.`customers_start` AS DOUBLE),
               NULL
             ) AS `retention_rate`
           FROM (
             SELECT
-              `t89`.`group`,
-              `t89`.`period`,
-              `t89`.`period_end`,
-              `t89`.`period_label`,
-              `t89`.`new`,
-              `t89`.`expansion`,
-              `t89`.`contraction`,
-              `t89`.`churn`,
-              `t89`.`reactivation`,
-              `t89`.`net`,
-              `t89`.`logo_change`,
-              `t89`.`new_customers`,
-              `t89`.`reactivated_customers`,
-              `t89`.`churned_customers`,
-              `t89`.`mrr_u`,
-              `t89`.`customers`,
-              `t89`.`mrr_u` - `t89`.`net` AS `mrr_start_u`,
-              `t89`.`customers` - `t89`.`logo_change` AS `customers_start`
+              `t81`.`group`,
+              `t81`.`period`,
+              `t81`.`period_end`,
+              `t81`.`period_label`,
+              `t81`.`new`,
+              `t81`.`expansion`,
+              `t81`.`contraction`,
+              `t81`.`churn`,
+              `t81`.`reactivation`,
+              `t81`.`net`,
+              `t81`.`logo_change`,
+              `t81`.`new_customers`,
+              `t81`.`reactivated_customers`,
+              `t81`.`churned_customers`,
+              `t81`.`mrr_u`,
+              `t81`.`customers`,
+              `t81`.`mrr_u` - `t81`.`net` AS `mrr_start_u`,
+              `t81`.`customers` - `t81`.`logo_change` AS `customers_start`
             FROM (
               SELECT
-                `t88`.`group`,
-                `t88`.`period`,
-                `t88`.`period_end`,
-                `t88`.`period_label`,
-                `t88`.`new`,
-                `t88`.`expansion`,
-                `t88`.`contraction`,
-                `t88`.`churn`,
-                `t88`.`reactivation`,
-                `t88`.`net`,
-                `t88`.`logo_change`,
-                `t88`.`new_customers`,
-                `t88`.`reactivated_customers`,
-                `t88`.`churned_customers`,
-                SUM(`t88`.`net`) OVER (
-                  PARTITION BY `t88`.`group`
-                  ORDER BY `t88`.`period` ASC NULLS LAST
+                `t80`.`group`,
+                `t80`.`period`,
+                `t80`.`period_end`,
+                `t80`.`period_label`,
+                `t80`.`new`,
+                `t80`.`expansion`,
+                `t80`.`contraction`,
+                `t80`.`churn`,
+                `t80`.`reactivation`,
+                `t80`.`net`,
+                `t80`.`logo_change`,
+                `t80`.`new_customers`,
+                `t80`.`reactivated_customers`,
+                `t80`.`churned_customers`,
+                SUM(`t80`.`net`) OVER (
+                  PARTITION BY `t80`.`group`
+                  ORDER BY `t80`.`period` ASC NULLS LAST
                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
                 ) AS `mrr_u`,
-                SUM(`t88`.`logo_change`) OVER (
-                  PARTITION BY `t88`.`group`
-                  ORDER BY `t88`.`period` ASC NULLS LAST
+                SUM(`t80`.`logo_change`) OVER (
+                  PARTITION BY `t80`.`group`
+                  ORDER BY `t80`.`period` ASC NULLS LAST
                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
                 ) AS `customers`
               FROM (
                 SELECT
-                  `t86`.`group`,
-                  `t86`.`period`,
-                  `t86`.`period_end`,
-                  `t86`.`period_label`,
-                  COALESCE(`t86`.`new`, 0) AS `new`,
-                  COALESCE(`t86`.`expansion`, 0) AS `expansion`,
-                  COALESCE(`t86`.`contraction`, 0) AS `contraction`,
-                  COALESCE(`t86`.`churn`, 0) AS `churn`,
-                  COALESCE(`t86`.`reactivation`, 0) AS `reactivation`,
-                  COALESCE(`t86`.`net`, 0) AS `net`,
-                  COALESCE(`t86`.`logo_change`, 0) AS `logo_change`,
-                  COALESCE(`t86`.`new_customers`, 0) AS `new_customers`,
-                  COALESCE(`t86`.`reactivated_customers`, 0) AS `reactivated_customers`,
-                  COALESCE(`t86`.`churned_customers`, 0) AS `churned_customers`
+                  `t78`.`group`,
+                  `t78`.`period`,
+                  `t78`.`period_end`,
+                  `t78`.`period_label`,
+                  COALESCE(`t78`.`new`, 0) AS `new`,
+                  COALESCE(`t78`.`expansion`, 0) AS `expansion`,
+                  COALESCE(`t78`.`contraction`, 0) AS `contraction`,
+                  COALESCE(`t78`.`churn`, 0) AS `churn`,
+                  COALESCE(`t78`.`reactivation`, 0) AS `reactivation`,
+                  COALESCE(`t78`.`net`, 0) AS `net`,
+                  COALESCE(`t78`.`logo_change`, 0) AS `logo_change`,
+                  COALESCE(`t78`.`new_customers`, 0) AS `new_customers`,
+                  COALESCE(`t78`.`reactivated_customers`, 0) AS `reactivated_customers`,
+                  COALESCE(`t78`.`churned_customers`, 0) AS `churned_customers`
                 FROM (
                   SELECT
-                    `t85`.`group`,
-                    `t85`.`period`,
-                    `t85`.`period_end`,
-                    `t85`.`period_label`,
-                    `t85`.`new`,
-                    `t85`.`expansion`,
-                    `t85`.`contraction`,
-                    `t85`.`churn`,
-                    `t85`.`reactivation`,
-                    `t85`.`net`,
-                    `t85`.`logo_change`,
-                    `t85`.`new_customers`,
-                    `t85`.`reactivated_customers`,
-                    `t85`.`churned_customers`
+                    `t76`.`group`,
+                    `t76`.`period`,
+                    `t76`.`period_end`,
+                    `t76`.`period_label`,
+                    `t76`.`new`,
+                    `t76`.`expansion`,
+                    `t76`.`contraction`,
+                    `t76`.`churn`,
+                    `t76`.`reactivation`,
+                    `t76`.`net`,
+                    `t76`.`logo_change`,
+                    `t76`.`new_customers`,
+                    `t76`.`reactivated_customers`,
+                    `t76`.`churned_customers`
                   FROM (
                     SELECT
-                      `t8`.`group`,
-                      `t9`.`period`,
-                      `t9`.`period_end`,
-                      `t9`.`period_label`,
-                      `t80`.`group` AS `group_right`,
-                      `t80`.`period` AS `period_right`,
-                      `t80`.`new`,
-                      `t80`.`expansion`,
-                      `t80`.`contraction`,
-                      `t80`.`churn`,
-                      `t80`.`reactivation`,
-                      `t80`.`net`,
-                      `t80`.`logo_change`,
-                      `t80`.`new_customers`,
-                      `t80`.`reactivated_customers`,
-                      `t80`.`churned_customers`
-                    FROM `ibis_memtable_0` AS `t8`
-                    CROSS JOIN `ibis_memtable_1` AS `t9`
+                      `t9`.`group`,
+                      `t10`.`period`,
+                      `t10`.`period_end`,
+                      `t10`.`period_label`,
+                      `t75`.`group` AS `group_right`,
+                      `t75`.`period` AS `period_right`,
+                      `t75`.`new`,
+                      `t75`.`expansion`,
+                      `t75`.`contraction`,
+                      `t75`.`churn`,
+                      `t75`.`reactivation`,
+                      `t75`.`net`,
+                      `t75`.`logo_change`,
+                      `t75`.`new_customers`,
+                      `t75`.`reactivated_customers`,
+                      `t75`.`churned_customers`
+                    FROM `ibis_memtable_0` AS `t9`
+                    CROSS JOIN `ibis_memtable_1` AS `t10`
                     LEFT OUTER JOIN (
                       SELECT
-                        `t74`.`group`,
-                        `t74`.`period`,
-                        COALESCE(SUM(IF(`t74`.`movement` = 'new', ABS(`t74`.`delta`), NULL)), 0) AS `new`,
-                        COALESCE(SUM(IF(`t74`.`movement` = 'expansion', ABS(`t74`.`delta`), NULL)), 0) AS `expansion`,
-                        COALESCE(SUM(IF(`t74`.`movement` = 'contraction', ABS(`t74`.`delta`), NULL)), 0) AS `contraction`,
-                        COALESCE(SUM(IF(`t74`.`movement` = 'churn', ABS(`t74`.`delta`), NULL)), 0) AS `churn`,
-                        COALESCE(SUM(IF(`t74`.`movement` = 'reactivation', ABS(`t74`.`delta`), NULL)), 0) AS `reactivation`,
-                        SUM(`t74`.`delta`) AS `net`,
+                        `t71`.`group`,
+                        `t71`.`period`,
+                        COALESCE(SUM(IF(`t71`.`movement` = 'new', ABS(`t71`.`delta`), NULL)), 0) AS `new`,
+                        COALESCE(SUM(IF(`t71`.`movement` = 'expansion', ABS(`t71`.`delta`), NULL)), 0) AS `expansion`,
+                        COALESCE(SUM(IF(`t71`.`movement` = 'contraction', ABS(`t71`.`delta`), NULL)), 0) AS `contraction`,
+                        COALESCE(SUM(IF(`t71`.`movement` = 'churn', ABS(`t71`.`delta`), NULL)), 0) AS `churn`,
+                        COALESCE(SUM(IF(`t71`.`movement` = 'reactivation', ABS(`t71`.`delta`), NULL)), 0) AS `reactivation`,
+                        SUM(`t71`.`delta`) AS `net`,
                         SUM(
                           CASE
                             WHEN (
-                              `t74`.`before` <= 0
+                              `t71`.`before` <= 0
                             ) AND (
-                              `t74`.`after` > 0
+                              `t71`.`after` > 0
                             )
                             THEN 1
                             WHEN (
-                              `t74`.`before` > 0
+                              `t71`.`before` > 0
                             ) AND (
-                              `t74`.`after` <= 0
+                              `t71`.`after` <= 0
                             )
                             THEN -1
                             ELSE 0
                           END
                         ) AS `logo_change`,
-                        COUNT(DISTINCT IF(`t74`.`movement` = 'new', `t74`.`customer_id`, NULL)) AS `new_customers`,
-                        COUNT(DISTINCT IF(`t74`.`movement` = 'reactivation', `t74`.`customer_id`, NULL)) AS `reactivated_customers`,
-                        COUNT(DISTINCT IF(`t74`.`movement` = 'churn', `t74`.`customer_id`, NULL)) AS `churned_customers`
+                        COUNT(DISTINCT IF(`t71`.`movement` = 'new', `t71`.`customer_id`, NULL)) AS `new_customers`,
+                        COUNT(DISTINCT IF(`t71`.`movement` = 'reactivation', `t71`.`customer_id`, NULL)) AS `reactivated_customers`,
+                        COUNT(DISTINCT IF(`t71`.`movement` = 'churn', `t71`.`customer_id`, NULL)) AS `churned_customers`
                       FROM (
                         SELECT
-                          `t73`.`customer_id`,
-                          `t73`.`group`,
-                          `t73`.`day`,
-                          `t73`.`delta`,
-                          `t73`.`before`,
-                          `t73`.`after`,
-                          `t73`.`total_before`,
-                          `t73`.`total_after`,
-                          `t73`.`first_on`,
-                          `t73`.`movement`,
-                          DATE_TRUNC('month', `t73`.`day`) AS `period`
-                        FROM `t72` AS `t73`
-                      ) AS `t74`
+                          `t66`.`customer_id`,
+                          'all' AS `group`,
+                          `t66`.`day`,
+                          `t66`.`delta`,
+                          `t66`.`before`,
+                          `t66`.`after`,
+                          `t66`.`total_before`,
+                          `t66`.`total_after`,
+                          `t66`.`first_on`,
+                          `t66`.`until`,
+                          CASE
+                            WHEN (
+                              `t66`.`delta` > 0
+                            )
+                            AND (
+                              `t66`.`total_before` <= 0
+                            )
+                            AND (
+                              `t66`.`day` = `t66`.`first_on`
+                            )
+                            THEN 'new'
+                            WHEN (
+                              `t66`.`delta` > 0
+                            ) AND (
+                              `t66`.`total_before` <= 0
+                            )
+                            THEN 'reactivation'
+                            WHEN `t66`.`delta` > 0
+                            THEN 'expansion'
+                            WHEN (
+                              `t66`.`delta` < 0
+                            ) AND (
+                              `t66`.`total_after` <= 0
+                            )
+                            THEN 'churn'
+                            ELSE 'contraction'
+                          END AS `movement`,
+                          DATE_TRUNC('month', `t66`.`day`) AS `period`
+                        FROM `t65` AS `t66`
+                      ) AS `t71`
                       GROUP BY
                         1,
                         2
-                    ) AS `t80`
-                      ON `t8`.`group` = `t80`.`group` AND `t9`.`period` = `t80`.`period`
-                  ) AS `t85`
-                ) AS `t86`
-              ) AS `t88`
-            ) AS `t89`
-          ) AS `t91`
-        ) AS `t94`
-      ) AS `t96`
+                    ) AS `t75`
+                      ON `t9`.`group` = `t75`.`group` AND `t10`.`period` = `t75`.`period`
+                  ) AS `t76`
+                ) AS `t78`
+              ) AS `t80`
+            ) AS `t81`
+          ) AS `t82`
+        ) AS `t83`
+      ) AS `t85`
       LEFT OUTER JOIN (
         SELECT
-          `t90`.`group`,
-          `t90`.`period`,
+          `t74`.`group`,
+          `t74`.`period`,
           IF(
-            `t90`.`_then` > 0,
-            CAST(`t90`.`_now` AS DOUBLE) / CAST(`t90`.`_then` AS DOUBLE),
+            `t74`.`_then` > 0,
+            CAST(`t74`.`_now` AS DOUBLE) / CAST(`t74`.`_then` AS DOUBLE),
             NULL
           ) AS `nrr_ttm`,
           IF(
-            `t90`.`_then` > 0,
-            CAST(`t90`.`_floor` AS DOUBLE) / CAST(`t90`.`_then` AS DOUBLE),
+            `t74`.`_then` > 0,
+            CAST(`t74`.`_floor` AS DOUBLE) / CAST(`t74`.`_then` AS DOUBLE),
             NULL
           ) AS `grr_ttm`
         FROM (
           SELECT
-            `t87`.`group`,
-            `t87`.`period`,
-            SUM(`t87`.`then`) AS `_then`,
-            SUM(COALESCE(`t87`.`now`, 0)) AS `_now`,
-            SUM(LEAST(COALESCE(`t87`.`now`, 0), `t87`.`then`)) AS `_floor`
+            `t72`.`group`,
+            `t72`.`period`,
+            SUM(`t72`.`then`) AS `_then`,
+            SUM(COALESCE(`t72`.`now`, 0)) AS `_now`,
+            SUM(LEAST(COALESCE(`t72`.`now`, 0), `t72`.`then`)) AS `_floor`
           FROM (
             SELECT
-              `t83`.`customer_id`,
-              `t83`.`group`,
-              `t83`.`period`,
-              `t83`.`then`,
-              `t84`.`customer_id` AS `customer_id_right`,
-              `t84`.`group` AS `group_right`,
-              `t84`.`period` AS `period_right`,
-              `t84`.`now`
+              `t69`.`customer_id`,
+              `t69`.`group`,
+              `t8`.`period`,
+              `t8`.`at`,
+              `t69`.`after` AS `then`,
+              `t70`.`_c`,
+              `t70`.`_g`,
+              `t70`.`_from`,
+              `t70`.`_until`,
+              `t70`.`now`
             FROM (
               SELECT
-                `t78`.`customer_id`,
-                `t78`.`group`,
-                `t78`.`period`,
-                `t78`.`after` AS `then`
-              FROM (
-                SELECT
-                  `t76`.`customer_id`,
-                  `t76`.`group`,
-                  `t76`.`day`,
-                  `t76`.`after`,
-                  `t76`.`until`,
-                  `t10`.`period`,
-                  `t10`.`at`,
-                  `t10`.`year_ago`
-                FROM (
-                  SELECT
-                    `t73`.`customer_id`,
-                    `t73`.`group`,
-                    `t73`.`day`,
-                    `t73`.`after`,
-                    LEAD(`t73`.`day`) OVER (
-                      PARTITION BY `t73`.`customer_id`, `t73`.`group`
-                      ORDER BY `t73`.`day` ASC NULLS LAST
-                    ) AS `until`
-                  FROM `t72` AS `t73`
-                ) AS `t76`
-                INNER JOIN `ibis_memtable_2` AS `t10`
-                  ON `t76`.`day` <= `t10`.`year_ago`
-                  AND (
-                    (
-                      `t76`.`until` IS NULL
-                    ) OR (
-                      `t10`.`year_ago` < `t76`.`until`
-                    )
-                  )
-              ) AS `t78`
+                `t66`.`customer_id`,
+                'all' AS `group`,
+                `t66`.`day`,
+                `t66`.`after`,
+                COALESCE(`t66`.`until`, MAKE_DATE(9999, 12, 31)) AS `until`
+              FROM `t65` AS `t66`
               WHERE
-                `t78`.`after` > 0
-            ) AS `t83`
+                `t66`.`after` > 0
+            ) AS `t69`
+            INNER JOIN `ibis_memtable_2` AS `t8`
+              ON `t69`.`day` <= `t8`.`year_ago` AND `t8`.`year_ago` < `t69`.`until`
             LEFT OUTER JOIN (
               SELECT
-                `t79`.`customer_id`,
-                `t79`.`group`,
-                `t79`.`period`,
-                `t79`.`after` AS `now`
-              FROM (
-                SELECT
-                  `t76`.`customer_id`,
-                  `t76`.`group`,
-                  `t76`.`day`,
-                  `t76`.`after`,
-                  `t76`.`until`,
-                  `t10`.`period`,
-                  `t10`.`at`,
-                  `t10`.`year_ago`
-                FROM (
-                  SELECT
-                    `t73`.`customer_id`,
-                    `t73`.`group`,
-                    `t73`.`day`,
-                    `t73`.`after`,
-                    LEAD(`t73`.`day`) OVER (
-                      PARTITION BY `t73`.`customer_id`, `t73`.`group`
-                      ORDER BY `t73`.`day` ASC NULLS LAST
-                    ) AS `until`
-                  FROM `t72` AS `t73`
-                ) AS `t76`
-                INNER JOIN `ibis_memtable_2` AS `t10`
-                  ON `t76`.`day` <= `t10`.`at`
-                  AND (
-                    (
-                      `t76`.`until` IS NULL
-                    ) OR (
-                      `t10`.`at` < `t76`.`until`
-                    )
-                  )
-              ) AS `t79`
+                `t66`.`customer_id` AS `_c`,
+                'all' AS `_g`,
+                `t66`.`day` AS `_from`,
+                COALESCE(`t66`.`until`, MAKE_DATE(9999, 12, 31)) AS `_until`,
+                `t66`.`after` AS `now`
+              FROM `t65` AS `t66`
               WHERE
-                `t79`.`after` > 0
-            ) AS `t84`
-              ON `t83`.`customer_id` = `t84`.`customer_id`
-              AND `t83`.`group` = `t84`.`group`
-              AND `t83`.`period` = `t84`.`period`
-          ) AS `t87`
+                `t66`.`after` > 0
+            ) AS `t70`
+              ON `t69`.`customer_id` = `t70`.`_c`
+              AND `t69`.`group` = `t70`.`_g`
+              AND `t70`.`_from` <= `t8`.`at`
+              AND `t8`.`at` < `t70`.`_until`
+          ) AS `t72`
           GROUP BY
             1,
             2
-        ) AS `t90`
-      ) AS `t93`
-        ON `t96`.`group` = `t93`.`group` AND `t96`.`period` = `t93`.`period`
-    ) AS `t97`
-  ) AS `t98`
-) AS `t99`
+        ) AS `t74`
+      ) AS `t79`
+        ON `t85`.`group` = `t79`.`group` AND `t85`.`period` = `t79`.`period`
+    ) AS `t86`
+  ) AS `t87`
+) AS `t88`
 WHERE
-  `t99`.`period` >= COALESCE(`t99`.`_first`, MAKE_DATE(2026, 11, 1))
+  `t88`.`period` >= COALESCE(`t88`.`_first`, MAKE_DATE(2026, 11, 1))
 ORDER BY
-  `t99`.`group` ASC NULLS LAST,
-  `t99`.`period_label` ASC NULLS LAST
+  `t88`.`group` ASC NULLS LAST,
+  `t88`.`period_label` ASC NULLS LAST
