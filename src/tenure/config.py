@@ -53,6 +53,10 @@ class WarehouseSettings(_Section):
         description="Any Ibis connection URL; a relative DuckDB path is inside the workspace.",
     )
     memory_limit: str = Field(default="1GB", description="DuckDB memory limit while ingesting.")
+    query_memory_limit: str | None = Field(
+        default=None,
+        description="DuckDB memory limit for metric queries (default: memory_limit).",
+    )
     threads: int | None = Field(default=None, ge=1, description="DuckDB threads (default: all).")
 
     @field_validator("url")

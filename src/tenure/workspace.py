@@ -136,6 +136,7 @@ class Workspace:
             self._warehouse = Warehouse(
                 self.settings.warehouse_url(),
                 memory_limit=self.settings.warehouse.memory_limit,
+                query_memory_limit=self.settings.warehouse.query_memory_limit,
                 threads=self.settings.warehouse.threads,
             )
         return self._warehouse

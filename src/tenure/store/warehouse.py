@@ -85,12 +85,24 @@ class Warehouse:
         ``postgres://user@host:5432/db``.
     memory_limit
         DuckDB memory limit for ingestion work; larger work spills to disk.
+    query_memory_limit
+        DuckDB memory limit for queries on an embedded warehouse (metrics); by default
+        ``memory_limit``. Large metric queries spill less with more.
     threads
         DuckDB threads (default: all cores).
     """
 
-    def __init__(self, url: str, *, memory_limit: str = "1GB", threads: int | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        memory_limit: str = "1GB",
+        query_memory_limit: str | None = None,
+        threads: int | None = None,
+    ) -> None:
         self.url = url
+        self.memory_limit = memory_limit
+        self.query_memory_limit = query_memory_limit or memory_limit
         self.embedded = url.startswith("duckdb://")
         self._pending: dict[str, str] = {}  # server warehouses: new rows held until the end
         self._retired: dict[str, str] = {}  # and the keys whose stored versions they replace
@@ -111,7 +123,7 @@ class Warehouse:
         except Exception as exc:
             raise StoreError(f"cannot open the warehouse {url}: {exc}") from exc
         self.con.execute("SET TimeZone = 'UTC'")
-        self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        self._set_memory_limit(self.query_memory_limit if self.embedded else memory_limit)
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if self.ibis.name == "postgres":
@@ -121,6 +133,9 @@ class Warehouse:
         self.flags = self.ibis.name in _ROW_ID
         """Whether ``_current`` is kept up to date here (DuckDB, PostgreSQL)."""
         self.ensure_schema()
+
+    def _set_memory_limit(self, limit: str) -> None:
+        self.con.execute("SET memory_limit = ?", [limit])
 
     def close(self) -> None:
         """Close the connections."""
@@ -278,6 +293,7 @@ class Warehouse:
             existing_rejects="rejects",
         )
         try:
+            self._set_memory_limit(self.memory_limit)
             self.con.execute("BEGIN TRANSACTION")
             result = loader.run(batch)
             for storage in ("rejects", "ingests"):
@@ -290,6 +306,8 @@ class Warehouse:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        finally:
+            self._set_memory_limit(self.query_memory_limit)
         return result
 
     def _write_remote(self, batch: Batch, ingest_id: str, now: dt.datetime) -> IngestResult:
