@@ -1,7 +1,8 @@
 """Benchmark Tenure's monthly MRR movements and cohort tables, side by side with pandas.
 
 Usage: ``python bench/metrics.py [--subscriptions 1000000] [--demo-customers 100000]
-[--seed 0] [--skip-demo] [--skip-pandas] [--repeat 1] [--workdir bench/out]``.
+[--seed 0] [--skip-demo] [--skip-pandas] [--repeat 1] [--memory-limit 1GB]
+[--query-memory-limit LIMIT] [--workdir bench/out]``.
 
 Two worlds, both cached in the work folder:
 
@@ -13,9 +14,11 @@ Two worlds, both cached in the work folder:
 
 For each world it times, each in a fresh subprocess (so peak RSS is that run's own):
 ``mrr_series(ctx, SeriesQuery(interval="month"))`` and ``cohort_tables(ctx,
-CohortQuery())`` executed to Arrow; Tenure's movements alone (``mrr_changes`` summed by
-month, the same scope as the pandas code); and ``bench/pandas_movements.py`` (reading the
-tables into pandas, then the movements, then the cohorts, each timed). It checks that
+CohortQuery())`` executed to Arrow, each from scratch; both from one
+``MetricsContext(cache=True)``, which computes the MRR changes once ("shared"); Tenure's
+movements alone (``mrr_changes`` summed by month, the same scope as the pandas code); and
+``bench/pandas_movements.py`` (reading the tables into pandas, then the movements, then
+the cohorts, each timed). It checks that
 pandas and Tenure agree (max absolute difference), prints the command, machine facts
 and a table, and writes the table as Markdown to ``<workdir>/metrics.md``. See
 ``bench/README.md``.
@@ -42,7 +45,7 @@ import pyarrow.parquet as pq
 from rich.console import Console
 from rich.table import Table
 
-RUNS = ("tenure-series", "tenure-cohorts", "tenure-movements", "pandas")
+RUNS = ("tenure-series", "tenure-cohorts", "tenure-shared", "tenure-movements", "pandas")
 HEADERS = ["world", "data", "what", "seconds", "peak RSS MB", "pandas / Tenure"]
 TARGET = "Target (issue 3): Tenure's series + cohorts under 10 s for 1M subscriptions on DuckDB."
 SERIES_MONEY = ["mrr", "mrr_start", "new", "expansion", "contraction", "churn", "reactivation"]
@@ -123,7 +126,7 @@ def _tenure_movements(ctx: Any) -> Any:
     )
 
 
-def child(kind: str, db: str, as_of: str, out: str, memory_limit: str) -> None:
+def child(kind: str, db: str, as_of: str, out: str, memory_limit: str, query_limit: str) -> None:
     """Run one measurement in this process; print its timings and peak RSS as JSON."""
     import resource
 
@@ -156,28 +159,40 @@ def child(kind: str, db: str, as_of: str, out: str, memory_limit: str) -> None:
         )
         from tenure.store import Warehouse
 
-        wh = Warehouse(f"duckdb://{db}", memory_limit=memory_limit)
+        wh = Warehouse(f"duckdb://{db}", memory_limit=memory_limit, query_memory_limit=query_limit)
         wh.con.execute("SET enable_progress_bar = false")
-        ctx = MetricsContext(wh.ibis, day)
+        ctx = MetricsContext(wh.ibis, day, cache=kind == "tenure-shared")
         started = time.perf_counter()
-        if kind == "tenure-series":
-            result = mrr_series(ctx, SeriesQuery(interval="month")).to_pyarrow()
-        elif kind == "tenure-cohorts":
-            result = cohort_tables(ctx, CohortQuery()).to_pyarrow()
+        if kind == "tenure-shared":
+            series = mrr_series(ctx, SeriesQuery(interval="month")).to_pyarrow()
+            seconds["series"] = time.perf_counter() - started
+            started = time.perf_counter()
+            cohorts = cohort_tables(ctx, CohortQuery()).to_pyarrow()
+            seconds["cohorts"] = time.perf_counter() - started
+            pq.write_table(series, f"{out}-series.parquet")
+            pq.write_table(cohorts, f"{out}-cohorts.parquet")
         else:
-            result = _tenure_movements(ctx).to_pyarrow()
-        seconds[kind] = time.perf_counter() - started
+            if kind == "tenure-series":
+                result = mrr_series(ctx, SeriesQuery(interval="month")).to_pyarrow()
+            elif kind == "tenure-cohorts":
+                result = cohort_tables(ctx, CohortQuery()).to_pyarrow()
+            else:
+                result = _tenure_movements(ctx).to_pyarrow()
+            seconds[kind] = time.perf_counter() - started
+            pq.write_table(result, f"{out}.parquet")
+        del ctx  # drops its temporary tables while the connection is open
         wh.close()
-        pq.write_table(result, f"{out}.parquet")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # ru_maxrss is KiB
     print(json.dumps({"seconds": seconds, "rss_mb": rss_mb}))
 
 
-def measure(kind: str, db: Path, as_of: dt.date, out: Path, memory_limit: str) -> dict[str, Any]:
+def measure(
+    kind: str, db: Path, as_of: dt.date, out: Path, memory_limit: str, query_limit: str
+) -> dict[str, Any]:
     print(f"  {kind} ...", flush=True)
     here = Path(__file__).resolve()
     cmd = [sys.executable, str(here), "--child", kind, str(db), as_of.isoformat(), str(out)]
-    cmd += ["--memory-limit", memory_limit]
+    cmd += ["--memory-limit", memory_limit, "--query-memory-limit", query_limit]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if proc.returncode != 0:  # report it in the table and go on
         sys.stderr.write(proc.stderr)
@@ -193,6 +208,17 @@ def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 # -- checks and report -----------------------------------------------------------------------
+
+
+def same_as_shared(out: Path) -> str:
+    """Whether the shared-context run returned exactly what the separate runs did."""
+    same = all(
+        pq.read_table(f"{out}-tenure-shared-{what}.parquet").equals(
+            pq.read_table(f"{out}-tenure-{what}.parquet")
+        )
+        for what in ("series", "cohorts")
+    )
+    return "one context: identical to the separate runs" if same else "one context: DIFFERS"
 
 
 def compare(out: Path) -> str:
@@ -247,6 +273,8 @@ def world_rows(world: str, data: str, r: dict[str, dict[str, Any]]) -> list[list
             f"{both:.2f}",
             f"{max(series['rss_mb'], cohorts['rss_mb']):,.0f}",
         )
+    shared = r["tenure-shared"]
+    add("Tenure series + cohorts, one context (changes once)", *fmt(shared))
     movements = r["tenure-movements"]
     add("Tenure movements only (mrr_changes by month)", *fmt(movements))
     if "pandas" not in r:
@@ -265,12 +293,17 @@ def world_rows(world: str, data: str, r: dict[str, dict[str, Any]]) -> list[list
     def ratio(x: float, y: float | None) -> str:
         return f"{x / y:.1f}x" if y else ""
 
-    add("pandas movements + cohorts", f"{compute:.2f}", "", ratio(compute, both))
+    one = None if "error" in shared else sum(shared["seconds"].values())
+
+    def ratios(x: float) -> str:
+        return " / ".join(v for v in (ratio(x, both), ratio(x, one)) if v)
+
+    add("pandas movements + cohorts", f"{compute:.2f}", "", ratios(compute))
     add(
         "pandas read + movements + cohorts",
         f"{compute + s['read']:.2f}",
         rss,
-        ratio(compute + s["read"], both),
+        ratios(compute + s["read"]),
     )
     if "error" not in movements:
         m = movements["seconds"]["tenure-movements"]
@@ -288,7 +321,7 @@ def load(when: str) -> str:  # other processes on the machine slow every measure
     return f"load average at {when} (1/5/15 min): {avg}"
 
 
-def machine(memory_limit: str) -> list[str]:
+def machine(memory_limit: str, query_limit: str) -> list[str]:
     import pandas as pd
 
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
@@ -297,7 +330,8 @@ def machine(memory_limit: str) -> list[str]:
     py = platform.python_version()
     return [
         f"cores: {os.cpu_count()} ({cpu or platform.processor()}), RAM: {ram:.1f} GiB",
-        f"duckdb {duckdb.__version__} (memory_limit {memory_limit}, default threads), "
+        f"duckdb {duckdb.__version__} (memory_limit {memory_limit} for ingestion, "
+        f"query_memory_limit {query_limit}, default threads), "
         f"pandas {pd.__version__}, Python {py}",
         load("start"),
     ]
@@ -313,16 +347,20 @@ def main() -> None:
     ap.add_argument("--skip-pandas", action="store_true", help="only Tenure")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each; the fastest counts")
     ap.add_argument("--memory-limit", default="1GB", help="DuckDB memory_limit (default 1GB)")
+    ap.add_argument(
+        "--query-memory-limit", help="the Warehouse's query_memory_limit (default: memory_limit)"
+    )
     ap.add_argument("--workdir", type=Path, default=Path(__file__).resolve().parent / "out")
     ap.add_argument(
         "--child", nargs=4, metavar=("KIND", "DB", "AS_OF", "OUT"), help=argparse.SUPPRESS
     )
     args = ap.parse_args()
+    query_limit = args.query_memory_limit or args.memory_limit
     if args.child:
-        child(*args.child, memory_limit=args.memory_limit)
+        child(*args.child, memory_limit=args.memory_limit, query_limit=query_limit)
         return
     command = shlex.join([sys.executable, *sys.argv])
-    facts = machine(args.memory_limit)
+    facts = machine(args.memory_limit, query_limit)
     print(f"$ {command}", *facts, sep="\n")
     workdir: Path = args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
@@ -344,12 +382,15 @@ def main() -> None:
         for _ in range(args.repeat):
             for kind in kinds:
                 runs[kind].append(
-                    measure(kind, db, as_of, Path(f"{out}-{kind}"), args.memory_limit)
+                    measure(kind, db, as_of, Path(f"{out}-{kind}"), args.memory_limit, query_limit)
                 )
         results = {k: best(v) for k, v in runs.items()}
         table += world_rows(name, sizes(db), results)
-        if not args.skip_pandas and all("error" not in r for r in results.values()):
-            checks.append(f"{name}: {compare(out)}")
+        if all("error" not in r for r in results.values()):
+            notes = [same_as_shared(out)]
+            if not args.skip_pandas:
+                notes.append(compare(out))
+            checks.append(f"{name}: {'; '.join(notes)}")
             print(checks[-1])
     facts.append(load("end"))
     print(facts[-1])

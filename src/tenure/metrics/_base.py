@@ -7,7 +7,11 @@ sums exact, so a customer whose subscriptions all end has an MRR of exactly zero
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import uuid
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -68,15 +72,42 @@ class MetricsContext:
         The reporting currency (ISO 4217).
     rules
         The vendor-dependent definitions (``[metrics]`` in ``tenure.toml``).
+    cache
+        Compute the work that metrics share (each customer's MRR changes) once for this
+        context, into a temporary table of the backend, so that a series and the cohort
+        tables from one context do it once. Data ingested later is not seen: make a new
+        context.
     """
 
     con: BaseBackend
     as_of: dt.date
     currency: str = "USD"
     rules: MetricsSettings = field(default_factory=MetricsSettings)
+    cache: bool = False
+    _cached: dict[tuple[str, ...], ir.Table] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def table(self, name: str) -> ir.Table:
         return self.con.table(name)
+
+    def cached(self, key: tuple[str, ...], build: Callable[[], ir.Table]) -> ir.Table:
+        """``build()``, computed once per context into a temporary table when ``cache``.
+
+        The table is dropped when the context is garbage-collected. A backend without
+        temporary tables (Spark through Ibis) computes ``build()`` every time.
+        """
+        if not self.cache:
+            return build()
+        if key not in self._cached:
+            name = f"_tenure_cache_{uuid.uuid4().hex[:12]}"
+            try:
+                self.con.create_table(name, build(), temp=True)
+            except NotImplementedError:
+                return build()
+            weakref.finalize(self, _drop_quietly, self.con, name)
+            self._cached[key] = self.con.table(name)
+        return self._cached[key]
 
     @property
     def units_per_major(self) -> int:
@@ -104,6 +135,15 @@ class MetricsContext:
         days = (self.epoch_seconds(ts) / 86400).floor()
         # date + interval is a timestamp on DuckDB and PostgreSQL: cast it back to a date.
         return (_EPOCH_DAY + days.as_interval("D")).cast("timestamp").cast("date")
+
+
+def _drop_quietly(con: BaseBackend, name: str) -> None:
+    """Drop a temporary table, unless its connection has closed (which dropped it)."""
+    with contextlib.suppress(Exception):  # a closed connection took its temp tables along
+        cur = con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
+        # A PostgreSQL cursor must be closed; DuckDB returns its connection, which must not.
+        if hasattr(cur, "close") and cur is not getattr(con, "con", None):
+            cur.close()
 
 
 def check_interval(interval: str) -> Interval:

@@ -312,9 +312,16 @@ def changes_until(
     """:func:`mrr_changes` plus ``until``, the day of the group's next change.
 
     ``after`` holds over ``[day, until)``; ``until`` is null after the last change. It
-    comes from the same window as the running MRR, so it costs no extra sort.
+    comes from the same window as the running MRR, so it costs no extra sort. Computed
+    once per context with ``ctx.cache`` (unless ``segments`` are given).
     """
-    segs = segments if segments is not None else mrr_segments(ctx)
+    if segments is None:
+        key = ("changes", by or "")
+        return ctx.cached(key, lambda: _changes_until(ctx, mrr_segments(ctx), by))
+    return _changes_until(ctx, segments, by)
+
+
+def _changes_until(ctx: MetricsContext, segs: ir.Table, by: str | None) -> ir.Table:
     # Without a breakdown the group is one constant: it is added at the end, and the
     # customer's total is the group's own MRR.
     keys = ["customer_id"] if by is None else ["customer_id", "group"]
