@@ -32,7 +32,8 @@ def feature_frame(
     ctx = PointInTimeContext(
         con, as_of - dt.timedelta(days=1), currency, rules or MetricsSettings()
     )
-    return customer_features(ctx, settings).to_polars()
+    frame: pl.DataFrame = customer_features(ctx, settings).to_polars()
+    return frame
 
 
 def population(frame: pl.DataFrame) -> pl.DataFrame:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-__all__ = ["LANGUAGES", "Language", "phrase", "reasons"]
+__all__ = ["LANGUAGES", "Language", "family", "phrase", "reasons"]
 
 Language = Literal["en", "de"]
 LANGUAGES: tuple[Language, ...] = ("en", "de")
@@ -225,7 +225,7 @@ def phrase(feature: str, row: Row, lang: Language = "en") -> str | None:
     de = lang == "de"
     if feature == "usage_ratio_30d":
         return _ratio(value, row, lang)
-    if _missing(value):
+    if value is None or _missing(value):
         return None
     if feature in _FLAGS:
         texts = _FLAGS[feature]
@@ -245,6 +245,20 @@ def phrase(feature: str, row: Row, lang: Language = "en") -> str | None:
     return f"{feature} = {value}"
 
 
+_WINDOW = re.compile(r"_(prev_)?\d+d$")
+_FAMILIES = {"last_payment_failed": "failed_payments", "usage_ratio": "events"}
+
+
+def family(feature: str) -> str:
+    """Features that tell the same story share a family; a customer gets one reason each.
+
+    >>> family("failed_payments_30d"), family("last_payment_failed"), family("events_prev_30d")
+    ('failed_payments', 'failed_payments', 'events')
+    """
+    base = _WINDOW.sub("", feature)
+    return _FAMILIES.get(base, base)
+
+
 def reasons(
     row: Row, contributions: Mapping[str, float], *, lang: Language = "en", top: int = 3
 ) -> list[str]:
@@ -258,9 +272,11 @@ def reasons(
         key=lambda item: -item[1],
     )
     out: list[str] = []
+    seen: set[str] = set()
     for name, _ in ranked:
         text = phrase(name, row, lang)
-        if text and text not in out:
+        if text and family(name) not in seen:
+            seen.add(family(name))
             out.append(text)
         if len(out) == top:
             break

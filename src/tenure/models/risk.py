@@ -1,0 +1,203 @@
+"""Churn risk on a workspace: train on stacked monthly origins, backtest, score with reasons.
+
+- :func:`train_churn` builds labelled feature frames at monthly ``as_of`` origins, runs a
+  rolling-origin backtest (model, logistic baseline, and the oracle where there is one),
+  then fits the model on the latest origins with the newest one as the time-based
+  validation window (early stopping and calibration).
+- :func:`score_churn` scores every paying customer at ``as_of`` and writes each one's top
+  reasons in English and German. A customer with a scheduled cancellation is certain to
+  leave unless saved: probability 1 and the reason "cancellation scheduled".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+from ibis.backends import BaseBackend
+
+from tenure.config import ChurnSettings, FeatureSettings, MetricsSettings
+from tenure.errors import ModelError
+from tenure.features import feature_frame, feature_names, monthly_origins, stacked_frames
+from tenure.models.backtest import BacktestReport, backtest, design_matrix, split_origins
+from tenure.models.baseline import LogisticBaseline
+from tenure.models.churn import ChurnModel
+from tenure.models.explain import LANGUAGES, reasons
+from tenure.progress import NullProgress, Progress
+
+__all__ = ["TrainResult", "score_churn", "train_churn", "training_origins"]
+
+
+def training_origins(data_through: dt.date, horizon_days: int, count: int) -> list[dt.date]:
+    """``count`` monthly origins whose label windows end by ``data_through``, oldest first."""
+    last = data_through - dt.timedelta(days=horizon_days - 1)
+    return monthly_origins(last, count)
+
+
+@dataclass
+class TrainResult:
+    """A fitted churn model with what it was trained on and how well it backtested."""
+
+    model: ChurnModel
+    horizon_days: int
+    train_origins: list[dt.date]
+    validation_origin: dt.date
+    rows: int
+    positives: int
+    backtest: BacktestReport
+    features: list[str] = field(default_factory=feature_names)
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "kind": "churn",
+            "horizon_days": self.horizon_days,
+            "features": self.features,
+            "window": {
+                "train_origins": [d.isoformat() for d in self.train_origins],
+                "validation_origin": self.validation_origin.isoformat(),
+                "rows": self.rows,
+                "positives": self.positives,
+            },
+            "metrics": self.backtest.to_dict(),
+        }
+
+
+def train_churn(
+    con: BaseBackend,
+    *,
+    data_through: dt.date,
+    churn: ChurnSettings | None = None,
+    currency: str = "USD",
+    rules: MetricsSettings | None = None,
+    features: FeatureSettings | None = None,
+    oracle: pl.DataFrame | None = None,
+    random_state: int = 0,
+    progress: Progress | None = None,
+) -> TrainResult:
+    """Backtest and fit the churn model on the warehouse behind ``con``.
+
+    Raises
+    ------
+    ModelError
+        When the history is too short or holds no churn to learn from.
+    """
+    churn = churn or ChurnSettings()
+    progress = progress or NullProgress()
+    h = churn.horizon_days
+    gap = -(-h // 28)  # months between a training origin and the next usable test origin
+    all_origins = training_origins(data_through, h, churn.origins + churn.backtest_origins + gap)
+    frame = stacked_frames(
+        con,
+        all_origins,
+        h,
+        data_through=data_through,
+        currency=currency,
+        rules=rules,
+        settings=features,
+        progress=progress,
+    )
+    frame = frame.filter(pl.col("observed"))
+    if frame.is_empty() or not frame["churned"].any():
+        raise ModelError(
+            f"no customer churned within {h} days of any origin from "
+            f"{all_origins[0].isoformat()} to {all_origins[-1].isoformat()}; a churn model "
+            "needs churned customers to learn from (ingest more history)"
+        )
+
+    def make_model() -> ChurnModel:
+        return ChurnModel(random_state=random_state)
+
+    def make_baseline() -> LogisticBaseline:
+        return LogisticBaseline()
+
+    report = backtest(
+        frame,
+        horizon_days=h,
+        test_origins=all_origins[-churn.backtest_origins :],
+        make_model=make_model,
+        make_baseline=make_baseline,
+        oracle=oracle,
+        progress=progress,
+    )
+    final = all_origins[-churn.origins :]
+    split = split_origins(final, final[-1] + dt.timedelta(days=h), h)
+    if split is None:
+        raise ModelError(f"too few origins to train on (churn.origins = {churn.origins})")
+    train_days, _ = split
+    valid_day = final[-1]
+    train = frame.filter(pl.col("as_of").is_in(train_days))
+    valid = frame.filter(pl.col("as_of") == valid_day)
+    with progress.task("fitting the churn model"):
+        model = make_model().fit(
+            design_matrix(train),
+            train["churned"].to_numpy().astype(int),
+            eval_set=(design_matrix(valid), valid["churned"].to_numpy().astype(int)),
+        )
+    return TrainResult(
+        model=model,
+        horizon_days=h,
+        train_origins=train_days,
+        validation_origin=valid_day,
+        rows=train.height + valid.height,
+        positives=int(train["churned"].sum()) + int(valid["churned"].sum()),
+        backtest=report,
+    )
+
+
+def score_churn(
+    con: BaseBackend,
+    model: Any,
+    *,
+    as_of: dt.date,
+    currency: str = "USD",
+    rules: MetricsSettings | None = None,
+    features: FeatureSettings | None = None,
+    top: int = 3,
+    progress: Progress | None = None,
+) -> pl.DataFrame:
+    """Every paying customer's churn probability at ``as_of``, riskiest first, with reasons.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``customer_id``, ``as_of``, ``churn_probability``, ``rank`` (1 = riskiest),
+        ``drivers`` (feature names, strongest first), ``reasons_en``, ``reasons_de``
+        (sentences) and the feature columns.
+    """
+    progress = progress or NullProgress()
+    with progress.task("scoring churn risk"):
+        frame = feature_frame(con, as_of, currency=currency, rules=rules, settings=features)
+        frame = frame.filter(pl.col("mrr") > 0)
+        if frame.is_empty():
+            return frame.with_columns(churn_probability=pl.lit(None, pl.Float64))
+        x = design_matrix(frame)
+        prob = model.predict_proba(x)[:, 1]
+        contrib = model.feature_contributions(x)
+    pending = frame["cancel_pending"].to_numpy()
+    prob = np.where(pending, 1.0, prob)
+    rows = frame.to_dicts()
+    names = list(contrib.columns)
+    values = contrib.to_numpy()
+    drivers: list[list[str]] = []
+    texts: dict[str, list[list[str]]] = {lang: [] for lang in LANGUAGES}
+    for i, row in enumerate(rows):
+        shares = dict(zip(names, values[i], strict=True))
+        if row["cancel_pending"]:
+            shares["cancel_pending"] = float("inf")
+        ranked = [n for n, v in sorted(shares.items(), key=lambda kv: -kv[1]) if v > 0]
+        drivers.append(ranked[:top])
+        for lang in LANGUAGES:
+            texts[lang].append(reasons(row, shares, lang=lang, top=top))
+    out = frame.with_columns(
+        churn_probability=pl.Series(prob, dtype=pl.Float64),
+        drivers=pl.Series(drivers, dtype=pl.List(pl.String)),
+        reasons_en=pl.Series(texts["en"], dtype=pl.List(pl.String)),
+        reasons_de=pl.Series(texts["de"], dtype=pl.List(pl.String)),
+    )
+    out = out.sort(["churn_probability", "mrr"], descending=True)
+    out = out.with_columns(rank=pl.int_range(1, out.height + 1))
+    lead = ["customer_id", "as_of", "churn_probability", "rank", "drivers"]
+    return out.select(*lead, "reasons_en", "reasons_de", *feature_names())
