@@ -72,3 +72,20 @@ def postgres_url() -> Iterator[str]:
             yield PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgres://") + f"/{name}"
         finally:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo workspace (1000 customers, 18 months), made once per session."""
+    root = tmp_path_factory.mktemp("demo") / "ws"
+    with Workspace.init(root) as ws:
+        ws.create_demo(customers=1000, months=18, seed=7)
+    return root
+
+
+@pytest.fixture
+def demo_copy(demo_workspace: Path, tmp_path: Path) -> Iterator[Path]:
+    """A private copy of the demo workspace, free to edit."""
+    target = tmp_path / "ws"
+    shutil.copytree(demo_workspace, target)
+    yield target
