@@ -247,7 +247,7 @@ def _print_backtest(metrics: dict[str, Any]) -> None:
     console.print(cal)
 
 
-def _print_riskiest(rows: list[dict[str, Any]], lang: str | None, title: str) -> None:
+def print_riskiest(rows: list[dict[str, Any]], lang: str | None, title: str) -> None:
     from rich.table import Table
 
     out = Table(title=title, show_lines=True)
@@ -341,7 +341,7 @@ def score(
         sys.stdout.write(json.dumps(payload, default=str) + "\n")
         return
     day = scores["as_of"][0] if scores.height else None
-    _print_riskiest(scores.head(top).to_dicts(), lang, f"Riskiest customers as of {day}")
+    print_riskiest(scores.head(top).to_dicts(), lang, f"Riskiest customers as of {day}")
     console.print(f"Scored {scores.height:,} paying customers; stored in churn_scores.")
 
 
@@ -372,9 +372,9 @@ def report(
         f"{result['expected_churners']:.0f} are expected to leave, with "
         f"{result['mrr_at_risk']:,.2f} of MRR at risk."
     )
-    _print_riskiest(result["riskiest"], lang, "Call these customers first: highest risk")
+    print_riskiest(result["riskiest"], lang, "Call these customers first: highest risk")
     if result["canceling"]:
-        _print_riskiest(
+        print_riskiest(
             result["canceling"],
             lang,
             f"Scheduled to cancel ({result['canceling_count']:,}): save them before their "

@@ -10,14 +10,14 @@ import datetime as dt
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from tenure.cli.churn import churn_app
+from tenure.cli.churn import churn_app, print_riskiest
 from tenure.cli.console import RichProgress, console, err_console
 from tenure.cli.metrics import metrics_app, render
-from tenure.errors import TenureError
+from tenure.errors import ModelError, TenureError
 
 if TYPE_CHECKING:
     from tenure.store import IngestResult
@@ -191,6 +191,12 @@ def demo(
             counts = ws.counts()
             series = ws.metrics(interval="month", as_of=manifest.end - dt.timedelta(days=1))
             currency = ws.settings.reporting_currency
+            try:
+                ws.churn_train()
+                risk: dict[str, Any] | None = ws.churn_report(top=10)
+                risk_note = ""
+            except ModelError as exc:  # a world too small or short to learn churn from
+                risk, risk_note = None, str(exc)
     except TenureError as exc:
         raise _fail(exc) from exc
     _print_results(results)
@@ -215,6 +221,17 @@ def demo(
             "ltv": "LTV",
         },
     )
+    if risk is not None:
+        print_riskiest(risk["riskiest"], None, "The ten riskiest customers, and why")
+        model = risk["backtest"].get("model") or {}
+        console.print(
+            f"Churn model (churn within {risk['horizon_days']} days): backtest ROC-AUC "
+            f"{model.get('roc_auc', float('nan')):.3f}; {risk['canceling_count']:,} more "
+            "customers have a cancellation scheduled. Details: tenure churn report -w "
+            f"{directory}"
+        )
+    else:
+        console.print(f"No churn model: {risk_note}")
     console.print(f"Explore: tenure metrics -w {directory}; tenure metrics cohorts -w {directory}")
 
 

@@ -90,6 +90,10 @@ class BacktestReport:
         }
 
 
+def _both_classes(frame: pl.DataFrame) -> bool:
+    return 0 < int(frame["churned"].sum()) < frame.height
+
+
 def _fit(make: Factory, train: pl.DataFrame, valid: pl.DataFrame, eval_set: bool) -> Any:
     model = make()
     x, y = design_matrix(train), train["churned"].to_numpy().astype(int)
@@ -143,6 +147,8 @@ def backtest(
             train_days, valid_day = split
             train = frame.filter(pl.col("as_of").is_in(train_days))
             valid = frame.filter(pl.col("as_of") == valid_day)
+            if not (_both_classes(train) and _both_classes(valid)):
+                continue  # nobody churned (or everybody did): nothing to learn or stop on
             model = _fit(make_model, train, valid, eval_set=True)
             base = _fit(make_baseline, train, valid, eval_set=False)
             y = rows["churned"].to_numpy().astype(int)
@@ -170,8 +176,9 @@ def backtest(
     if not report.folds:
         raise ModelError(
             f"no backtest origin among {[d.isoformat() for d in test_origins]} has two "
-            f"earlier origins whose {horizon_days}-day label window has closed; ingest more "
-            "history or lower churn.horizon_days in tenure.toml"
+            f"earlier origins whose {horizon_days}-day label window has closed and in which "
+            "customers both churned and stayed; ingest more history or customers, or change "
+            "churn.horizon_days in tenure.toml"
         )
     y_all = np.concatenate(pooled["y"])
     p_all = np.concatenate(pooled["model"])

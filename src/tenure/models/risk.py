@@ -130,6 +130,13 @@ def train_churn(
     valid_day = final[-1]
     train = frame.filter(pl.col("as_of").is_in(train_days))
     valid = frame.filter(pl.col("as_of") == valid_day)
+    for part, name in ((train, "training"), (valid, "validation")):
+        if not 0 < int(part["churned"].sum()) < part.height:
+            raise ModelError(
+                f"the {name} origins ({name} window ending {valid_day.isoformat()}) hold "
+                f"no churned customer among {part.height:,}; ingest more history or raise "
+                "churn.origins or churn.horizon_days in tenure.toml"
+            )
     with progress.task("fitting the churn model"):
         model = make_model().fit(
             design_matrix(train),
