@@ -307,7 +307,12 @@ class Loader:
         if self.retire is None:
             return "NULL::BOOLEAN"
         keys = ", ".join(f'"{k}"' for k in spec.key)
-        row = self.con.execute("SELECT count(*) FROM _prior WHERE _current").fetchone()
+        on = " AND ".join(f'e."{k}" = g."{k}"' for k in spec.key)
+        row = self.con.execute(f"SELECT count(*) FROM {added}").fetchone()
+        if not (row and row[0]):
+            return "FALSE"  # nothing new (a file ingested again)
+        prior = f"_prior e WHERE e._current AND EXISTS (SELECT 1 FROM {added} g WHERE {on})"
+        row = self.con.execute(f"SELECT count(*) FROM {prior}").fetchone()
         if not repeated and not (row and row[0]):
             return "TRUE"  # each key once, none stored yet: every new row is current
         order = ", ".join(f"{c} DESC" for c in VERSION_ORDER)
@@ -316,7 +321,7 @@ class Loader:
                 SELECT {keys}, _rid, _version_at, {_lit(self.ingest_id)} AS _ingest_id, _line
                 FROM {added}
                 UNION ALL
-                SELECT {keys}, NULL, _version_at, _ingest_id, _line FROM _prior WHERE _current)
+                SELECT {keys}, NULL, _version_at, _ingest_id, _line FROM {prior})
             WINDOW k AS (PARTITION BY {keys})
             QUALIFY row_number() OVER (k ORDER BY {order}, _rid DESC) = 1
                 AND _rid IS NOT NULL""")
