@@ -37,16 +37,15 @@ class RiskMixin:
     clock: Clock
     progress: Progress
 
-    @property
-    def root(self) -> Path:
-        raise NotImplementedError  # provided by Workspace
+    if TYPE_CHECKING:  # what the mixin reads from Workspace, declared for type checkers
 
-    @property
-    def warehouse(self) -> Warehouse:
-        raise NotImplementedError  # provided by Workspace
+        @property
+        def root(self) -> Path: ...
 
-    def data_through(self) -> dt.date | None:
-        raise NotImplementedError  # provided by Workspace
+        @property
+        def warehouse(self) -> Warehouse: ...
+
+        def data_through(self) -> dt.date | None: ...
 
     # -- days --------------------------------------------------------------------------------
 
