@@ -30,6 +30,7 @@ __all__ = [
     "ChurnSettings",
     "FeatureSettings",
     "IngestSettings",
+    "LtvSettings",
     "MetricsSettings",
     "Settings",
     "StoreSettings",
@@ -165,6 +166,48 @@ class ChurnSettings(_Section):
     reasons: int = Field(default=3, ge=1, le=10, description="Reasons shown per customer.")
 
 
+LTV_COVARIATES = (
+    "plan",
+    "billing_interval",
+    "mrr",
+    "seats",
+    "channel",
+    "company_size",
+    "active_days_30d",
+    "key_action_done",
+    "tickets_90d",
+    "nps_last",
+)
+
+
+class LtvSettings(_Section):
+    """How remaining lifetime and lifetime value are estimated (docs/survival.md)."""
+
+    horizon_months: float = Field(
+        default=60.0,
+        gt=0,
+        le=1200,
+        description="Remaining lifetime is counted up to this many months ahead.",
+    )
+    discount_rate_monthly: float = Field(
+        default=0.0, ge=0, lt=1, description="Monthly discount rate of future revenue."
+    )
+    penalizer: float = Field(
+        default=0.01, ge=0, description="L2 penalty of the lifetime model's coefficients."
+    )
+    distribution: Literal["weibull", "lognormal", "loglogistic"] = Field(
+        default="weibull", description="Lifetime distribution of the AFT model."
+    )
+    origins: int = Field(
+        default=6, ge=1, le=60, description="Monthly as_of dates the lifetime model learns from."
+    )
+    covariates: tuple[str, ...] = Field(
+        default=LTV_COVARIATES,
+        min_length=1,
+        description="Feature columns (docs/features.md) the lifetime model uses.",
+    )
+
+
 class Settings(BaseSettings):
     """All of a workspace's settings.
 
@@ -195,6 +238,7 @@ class Settings(BaseSettings):
     metrics: MetricsSettings = MetricsSettings()
     features: FeatureSettings = FeatureSettings()
     churn: ChurnSettings = ChurnSettings()
+    ltv: LtvSettings = LtvSettings()
 
     @field_validator("reporting_currency")
     @classmethod

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from tenure.models.baseline import LogisticBaseline
 from tenure.models.churn import ChurnModel
+from tenure.models.clv import LifetimeValueModel, customer_lifetime_values, ltv_summary
 from tenure.models.persist import ModelArtifact, ModelVersionWarning, load_model, save_model
+from tenure.models.survival import kaplan_meier, spell_frame, spells, survival_summary
 from tenure.models.tabular import (
     ModelScores,
     TabularData,
@@ -18,6 +20,7 @@ from tenure.models.tabular import (
 
 __all__ = [
     "ChurnModel",
+    "LifetimeValueModel",
     "LogisticBaseline",
     "ModelArtifact",
     "ModelScores",
@@ -25,10 +28,16 @@ __all__ = [
     "TabularData",
     "TabularReport",
     "cross_validate_table",
+    "customer_lifetime_values",
     "fit_table",
+    "kaplan_meier",
     "load_model",
+    "ltv_summary",
     "prepare_table",
     "read_table",
     "save_model",
     "score_table",
+    "spell_frame",
+    "spells",
+    "survival_summary",
 ]

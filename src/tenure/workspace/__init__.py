@@ -29,6 +29,7 @@ from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
 from tenure.workspace._risk import CHURN_SCORES, RiskMixin
 from tenure.workspace._tabular import fit_churn_table, predict_churn_table
+from tenure.workspace._value import ValueMixin
 
 if TYPE_CHECKING:
     import polars as pl
@@ -79,7 +80,7 @@ activation_days = 14
 DEMO_ACTIVATION_EVENT = "Report Created"
 
 
-class Workspace(RiskMixin):
+class Workspace(RiskMixin, ValueMixin):
     """A Tenure workspace: settings, a warehouse and everything computed from them.
 
     Parameters
