@@ -89,3 +89,15 @@ def demo_copy(demo_workspace: Path, tmp_path: Path) -> Iterator[Path]:
     target = tmp_path / "ws"
     shutil.copytree(demo_workspace, target)
     yield target
+
+
+@pytest.fixture(scope="session")
+def trained_workspace(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path) -> Path:
+    """The demo workspace with a churn model trained (4 origins, 3 backtested), once."""
+    root = tmp_path_factory.mktemp("trained") / "ws"
+    shutil.copytree(demo_workspace, root)
+    with (root / "tenure.toml").open("a", encoding="utf-8") as fh:
+        fh.write("\n[churn]\norigins = 4\nbacktest_origins = 3\n")
+    with Workspace.open(root) as ws:
+        ws.churn_train()
+    return root

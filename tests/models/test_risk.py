@@ -19,8 +19,6 @@ from tenure.models.evaluate import calibration_table, score_ranking
 from tenure.models.explain import reasons
 from tenure.workspace import CHURN_SCORES, Workspace
 
-TOML_CHURN = "\n[churn]\norigins = 4\nbacktest_origins = 3\n"
-
 
 def test_split_origins_keeps_label_windows_closed() -> None:
     months = [dt.date(2026, m, 1) for m in range(1, 7)]
@@ -70,17 +68,13 @@ def test_backtest_needs_two_closed_origins() -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory, demo_workspace: Path) -> Path:
+@pytest.fixture
+def trained(trained_workspace: Path, tmp_path: Path) -> Path:
+    """A private copy of the session's trained demo workspace."""
     import shutil
 
-    root = tmp_path_factory.mktemp("risk") / "ws"
-    shutil.copytree(demo_workspace, root)
-    with (root / "tenure.toml").open("a", encoding="utf-8") as fh:
-        fh.write(TOML_CHURN)
-    with Workspace.open(root) as ws:
-        ws.churn_train()
-    return root
+    shutil.copytree(trained_workspace, tmp_path / "ws")
+    return tmp_path / "ws"
 
 
 @pytest.mark.slow

@@ -163,9 +163,13 @@ def score_churn(
     rules: MetricsSettings | None = None,
     features: FeatureSettings | None = None,
     top: int = 3,
+    frame: pl.DataFrame | None = None,
     progress: Progress | None = None,
 ) -> pl.DataFrame:
     """Every paying customer's churn probability at ``as_of``, riskiest first, with reasons.
+
+    ``frame``: the features at ``as_of`` when the caller has them already
+    (:func:`tenure.features.feature_frame`); built here otherwise.
 
     Returns
     -------
@@ -176,7 +180,8 @@ def score_churn(
     """
     progress = progress or NullProgress()
     with progress.task("scoring churn risk"):
-        frame = feature_frame(con, as_of, currency=currency, rules=rules, settings=features)
+        if frame is None:
+            frame = feature_frame(con, as_of, currency=currency, rules=rules, settings=features)
         frame = frame.filter(pl.col("mrr") > 0)
         if frame.is_empty():
             return frame.with_columns(churn_probability=pl.lit(None, pl.Float64))

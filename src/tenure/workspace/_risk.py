@@ -153,11 +153,14 @@ class RiskMixin:
             )
         return load_model(self.churn_model_path)
 
-    def churn_score(self, *, as_of: dt.date | None = None) -> pl.DataFrame:
+    def churn_score(
+        self, *, as_of: dt.date | None = None, features: pl.DataFrame | None = None
+    ) -> pl.DataFrame:
         """Score every paying customer at ``as_of`` and store the slice in ``churn_scores``.
 
         Returns the scores, riskiest first, with reasons in English and German (see
-        :func:`tenure.models.risk.score_churn`).
+        :func:`tenure.models.risk.score_churn`). ``features``: that day's
+        :meth:`features`, when the caller has them already.
         """
         import polars as pl
 
@@ -174,6 +177,7 @@ class RiskMixin:
             rules=self.settings.metrics,
             features=self.settings.features,
             top=self.settings.churn.reasons,
+            frame=features,
             progress=self.progress,
         )
         stored = scores.select(

@@ -1,0 +1,95 @@
+"""Health on a workspace and the daily refresh: stored per day, trends, CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from sklearn.metrics import roc_auc_score
+from typer.testing import CliRunner
+
+from tenure.cli.main import app
+from tenure.features import labelled_frame
+from tenure.workspace import HEALTH_SCORES, Workspace
+
+
+@pytest.fixture
+def trained(trained_workspace: Path, tmp_path: Path) -> Path:
+    shutil.copytree(trained_workspace, tmp_path / "ws")
+    return tmp_path / "ws"
+
+
+@pytest.mark.slow
+def test_health_ranks_churners_lower_when_no_model_is_trained(demo_copy: Path) -> None:
+    """Without a model the risk component drops out; usage, engagement, support, sentiment
+    and billing alone still put the customers who churn in the next 90 days lower."""
+    churned, health = [], []
+    with Workspace.open(demo_copy) as ws:
+        through = ws.data_through()
+        assert through is not None
+        for back in (120, 240):
+            day = through - dt.timedelta(days=back)
+            scores = ws.health(as_of=day)
+            assert scores["risk"].null_count() == scores.height
+            labels = labelled_frame(ws.warehouse.ibis, day, 90, data_through=through)
+            joined = labels.join(scores, on="customer_id")
+            churned += joined["churned"].to_list()
+            health += joined["health"].to_list()
+    y, h = np.array(churned), np.array(health)
+    assert 10 <= y.sum() < len(y)
+    assert h[y].mean() < h[~y].mean()
+    assert roc_auc_score(y, -h) > 0.65
+
+
+@pytest.mark.slow
+def test_health_is_stored_per_day_and_rerun_replaces_when_days_repeat(trained: Path) -> None:
+    with Workspace.open(trained) as ws:
+        last = ws.scoring_day()
+        first_day = last - dt.timedelta(days=30)
+        ws.health(as_of=first_day)
+        latest = ws.health()
+        ws.health()  # the same day again
+        stored = ws.warehouse.table(HEALTH_SCORES).count().execute()
+        history = ws.health_history()
+        one = latest.row(0, named=True)["customer_id"]
+        mine = ws.health_history(customer_id=one)
+        scores = ws.churn_scores()
+    assert history["as_of"].to_list() == [first_day, last]
+    assert stored == history["customers"].sum()
+    assert history["green"].sum() + history["yellow"].sum() + history["red"].sum() == stored
+    assert mine["customer_id"].unique().to_list() == [one] and mine.height >= 1
+    # with a model, paying customers get a risk component: 100 x (1 - probability)
+    assert scores is not None
+    joined = latest.join(scores.select("customer_id", "churn_probability"), on="customer_id")
+    assert joined.height == scores.height
+    expected = (100 * (1 - joined["churn_probability"])).round(1)
+    assert np.allclose(joined["risk"].to_numpy(), expected.to_numpy(), atol=0.051)
+    pending = scores.filter(pl.col("churn_probability") == 1.0)["customer_id"]
+    capped = latest.filter(pl.col("customer_id").is_in(pending.to_list()))
+    assert (capped["health"] <= 20).all() and (capped["band"] == "red").all()
+
+
+@pytest.mark.slow
+def test_cli_health_prints_bands_and_json_when_asked(trained: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["health", "-w", str(trained), "--top", "5"])
+    assert result.exit_code == 0, result.output
+    assert "Least healthy customers" in result.stdout and "[health.weights]" in result.stdout
+    result = runner.invoke(app, ["health", "-w", str(trained), "--json", "--band", "red"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert sum(report["bands"].values()) == report["customers"] > 0
+    assert report["lowest"] and {r["band"] for r in report["lowest"]} == {"red"}
+    healths = [r["health"] for r in report["lowest"]]
+    assert healths == sorted(healths)
+    who = report["lowest"][0]["customer_id"]
+    result = runner.invoke(app, ["health", "show", who, "-w", str(trained), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["history"][0]["customer_id"] == who
+    result = runner.invoke(app, ["health", "-w", str(trained), "--band", "blue"])
+    assert result.exit_code == 2 and "green, yellow or red" in result.output
