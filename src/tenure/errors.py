@@ -5,6 +5,7 @@ can catch one root. The tree::
 
     TenureError
     ├── ConfigError(location)            a tenure.toml field or TENURE_* variable is wrong
+    │   └── SegmentError(segment, column)    a segment rule or name cannot be used
     ├── DataError                        input data cannot be used
     │   ├── SchemaError                  a table or column does not match its contract
     │   └── IngestError(file, line, field)   a file cannot be ingested at all
@@ -35,6 +36,7 @@ __all__ = [
     "ModelError",
     "NotFittedError",
     "SchemaError",
+    "SegmentError",
     "StoreError",
     "TenureError",
     "UnknownFormatError",
@@ -71,6 +73,26 @@ class TenureError(Exception):
 
 class ConfigError(TenureError, ValueError):
     """A setting in ``tenure.toml`` or a ``TENURE_*`` variable is invalid."""
+
+
+class SegmentError(ConfigError):
+    """A segment's rule does not parse or type-check, or a segment name is wrong.
+
+    ``segment`` is the segment's name and ``column`` the 1-based column in its rule
+    where the problem is (None when the problem is not in the rule).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        segment: str | None = None,
+        column: int | None = None,
+        location: Location | None = None,
+    ) -> None:
+        self.segment = segment
+        self.column = column
+        super().__init__(message, location=location)
 
 
 class DataError(TenureError, ValueError):

@@ -17,6 +17,7 @@ import typer
 from tenure.cli.churn import churn_app, print_riskiest
 from tenure.cli.console import RichProgress, console, err_console
 from tenure.cli.metrics import metrics_app, render
+from tenure.cli.segments import segments_app
 from tenure.cli.value import value_app
 from tenure.errors import ModelError, TenureError
 
@@ -42,6 +43,7 @@ demo_app = typer.Typer(help="Generate and load a synthetic SaaS world.")
 app.add_typer(demo_app, name="demo")
 app.add_typer(metrics_app, name="metrics")
 app.add_typer(churn_app, name="churn")
+app.add_typer(segments_app, name="segments")
 app.add_typer(value_app)  # tenure survival, tenure ltv
 
 WorkspaceOpt = Annotated[

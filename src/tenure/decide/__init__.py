@@ -1,1 +1,47 @@
 """Policies from scores to decisions: health score and segments."""
+
+from tenure.decide._segment_store import (
+    SEGMENT_MEMBERS,
+    SEGMENTS,
+    backfill_segment,
+    delete_segment,
+    save_segment,
+    segment_history,
+    segment_sizes,
+    stored_segments,
+    write_members,
+)
+from tenure.decide.segments import (
+    CUSTOMER_PROFILES,
+    RFM_SEGMENTS,
+    Segment,
+    SegmentKind,
+    builtin_segments,
+    check_segment,
+    invoice_purchases,
+    profile_schema,
+    rfm_scores,
+    segment_members,
+)
+
+__all__ = [
+    "CUSTOMER_PROFILES",
+    "RFM_SEGMENTS",
+    "SEGMENTS",
+    "SEGMENT_MEMBERS",
+    "Segment",
+    "SegmentKind",
+    "backfill_segment",
+    "builtin_segments",
+    "check_segment",
+    "delete_segment",
+    "invoice_purchases",
+    "profile_schema",
+    "rfm_scores",
+    "save_segment",
+    "segment_history",
+    "segment_members",
+    "segment_sizes",
+    "stored_segments",
+    "write_members",
+]

@@ -28,6 +28,7 @@ from tenure.ingest import expand_paths, plan_file
 from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
 from tenure.workspace._risk import CHURN_SCORES, RiskMixin
+from tenure.workspace._segments import SegmentsMixin
 from tenure.workspace._tabular import fit_churn_table, predict_churn_table
 from tenure.workspace._value import ValueMixin
 
@@ -80,7 +81,7 @@ activation_days = 14
 DEMO_ACTIVATION_EVENT = "Report Created"
 
 
-class Workspace(RiskMixin, ValueMixin):
+class Workspace(RiskMixin, ValueMixin, SegmentsMixin):
     """A Tenure workspace: settings, a warehouse and everything computed from them.
 
     Parameters
