@@ -91,6 +91,20 @@ def _as_text(values: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
+def _category_codes(values: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
+    """Codes into ``categories`` of each value's text (-1: missing or unknown).
+
+    The distinct values are cleaned once (as :func:`_as_text` does), not every row.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    text = _as_text(pd.Series(uniques, dtype=object))
+    position = {c: i for i, c in enumerate(categories)}
+    lookup = np.array(
+        [-1 if pd.isna(t) else position.get(str(t), -1) for t in text] + [-1], dtype=np.int64
+    )
+    return lookup[codes]  # code -1 (missing) picks the trailing -1
+
+
 def _days(values: pd.Series) -> pd.Series:
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
@@ -107,6 +121,10 @@ def _numbers(values: pd.Series, source: ColumnSource) -> np.ndarray:
         out = values / _DAY
     elif pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_numeric_dtype(values.dtype):
         out = values
+        if values.dtype != object:  # numpy or masked numbers: one copy, no element loop
+            array = np.array(values.to_numpy(dtype="float64", na_value=np.nan), dtype="float64")
+            array[np.isinf(array)] = np.nan
+            return array
     else:
         out = pd.to_numeric(_as_text(values), errors="coerce")
     array = np.asarray(out.astype("Float64").to_numpy(dtype="float64", na_value=np.nan))
@@ -205,24 +223,25 @@ class TableEncoder:
         for spec in self.columns_:
             values = frame.iloc[:, spec.position]
             if spec.kind == "category":
-                out[spec.name] = pd.Categorical(_as_text(values), categories=list(spec.categories))
+                out[spec.name] = pd.Categorical.from_codes(
+                    _category_codes(values, spec.categories), categories=list(spec.categories)
+                )
             else:
                 out[spec.name] = _numbers(values, spec.source)
         return pd.DataFrame(out, index=frame.index)
 
     def matrix(self, frame: pd.DataFrame) -> np.ndarray:
         """:meth:`transform` as a float64 matrix: categories as codes, missing as NaN."""
-        encoded = self.transform(frame)
-        columns = []
-        for spec in self.columns_:
-            column = encoded[spec.name]
+        out = np.empty((len(frame), len(self.columns_)), dtype="float64")
+        for i, spec in enumerate(self.columns_):
+            values = frame.iloc[:, spec.position]
             if spec.kind == "category":
-                codes = column.cat.codes.to_numpy().astype("float64")
+                codes = _category_codes(values, spec.categories).astype("float64")
                 codes[codes < 0] = np.nan
-                columns.append(codes)
+                out[:, i] = codes
             else:
-                columns.append(column.to_numpy(dtype="float64"))
-        return np.column_stack(columns)
+                out[:, i] = _numbers(values, spec.source)
+        return out
 
     @property
     def categorical_columns(self) -> list[int]:
