@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import ibis
@@ -15,9 +16,11 @@ from ibis.backends import BaseBackend
 from tenure.config import SegmentSettings
 from tenure.decide import (
     CUSTOMER_PROFILES,
+    RFM_SEGMENTS,
     Segment,
     builtin_segments,
     check_segment,
+    invoice_purchases,
     profile_schema,
     rfm_scores,
     segment_history,
@@ -39,7 +42,7 @@ def profiles(day: dt.date, rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist(full, schema=schema)
 
 
-TINY = [
+TINY: list[dict[str, Any]] = [
     {"customer_id": "a", "plan": "pro", "health": 30.0, "mrr": 200.0, "seats": 2.0},
     {"customer_id": "b", "plan": "pro", "health": 55.0, "mrr": 300.0, "seats": 0.0},
     {"customer_id": "c", "plan": "free", "health": 20.0, "mrr": 0.0, "cancel_pending": True},
@@ -349,3 +352,77 @@ def test_workspace_refuses_duplicate_and_builtin_names_when_creating(ws: Workspa
 def test_refresh_fails_clearly_when_day_has_no_profiles(ws: Workspace) -> None:
     with pytest.raises(SegmentError, match="no customer profiles for 2026-01-01"):
         ws.refresh_segments(D1)
+
+
+@pytest.mark.data
+def test_rfm_champions_buy_again_more_than_hibernating_when_scored_on_cdnow() -> None:
+    """CDNOW (Fader & Hardie's 2,357 customers), scored at the end of the 39-week calibration.
+
+    Quintiles are balanced (471 or 472 customers per score), and in the 39 weeks after
+    ``as_of`` 65.7% of Champions buy again against 11.2% of Hibernating customers
+    (``python bench/rfm_cdnow.py``, docs/benchmarks.md).
+    """
+    from tests.conftest import data_path
+
+    con = ibis.duckdb.connect()
+    path = data_path() / "cdnow" / "cdnowElog.csv"
+    purchases = con.create_table(
+        "purchases",
+        con.sql(
+            "SELECT CAST(masterid AS VARCHAR) AS customer_id, "
+            "CAST(strptime(CAST(date AS VARCHAR), '%Y%m%d') AS DATE) AS purchased_at, "
+            f"CAST(sales AS DOUBLE) AS amount FROM read_csv('{path}', header = true)"
+        ),
+    )
+    as_of = dt.date(1997, 10, 1)
+    scores = rfm_scores(con, purchases, as_of)
+    for col in ("r", "f", "m"):
+        counts = scores.group_by(col).agg(n=scores.count()).n.to_pyarrow().to_pylist()
+        assert sorted(counts) == [471, 471, 471, 472, 472]
+    later = purchases.filter(purchases.purchased_at >= as_of).select("customer_id").distinct()
+    j = scores.left_join(later.mutate(again=ibis.literal(1)), "customer_id")
+    rates = j.group_by("rfm_segment").agg(rate=j.again.notnull().cast("float64").mean())
+    got = {r["rfm_segment"]: r["rate"] for r in rates.to_pyarrow().to_pylist()}
+    assert got["champions"] == pytest.approx(0.657, abs=0.001)
+    assert got["hibernating"] == pytest.approx(0.112, abs=0.001)
+    assert got["champions"] > got["loyal"] > got["at_risk"] > got["hibernating"]
+
+
+def test_high_aov_and_rfm_read_paid_invoices_when_workspace_has_billing(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Paid invoices become purchases in USD: JPY has no minor unit and 1 JPY = 0.01 USD.
+
+    Mean paid invoice: a 100.00 USD (two invoices, 50 and 150), b 30.00 USD (3000 JPY),
+    c 10.00 USD. Top 20% of 3 buyers = ceil(0.6) = 1: a. The open invoice of c, the one
+    paid on as_of itself and the one older than aov_days are left out.
+    """
+    inv = tmp_path / "invoices.csv"
+    inv.write_text(
+        "invoice_id,customer_id,status,currency,amount_paid_minor,paid_at,created_at\n"
+        "i1,a,paid,usd,5000,2025-12-01T10:00:00Z,2025-12-01T09:00:00Z\n"
+        "i2,a,paid,USD,15000,2025-12-20T10:00:00Z,2025-12-20T09:00:00Z\n"
+        "i3,b,paid,JPY,3000,2025-12-10T10:00:00Z,2025-12-10T09:00:00Z\n"
+        "i4,c,paid,USD,1000,2025-12-11T10:00:00Z,2025-12-11T09:00:00Z\n"
+        "i5,c,open,USD,0,,2025-12-12T09:00:00Z\n"
+        "i6,c,paid,USD,900000,2026-01-01T10:00:00Z,2026-01-01T09:00:00Z\n"
+        "i7,b,paid,USD,900000,2024-06-01T10:00:00Z,2024-06-01T09:00:00Z\n",
+        encoding="utf-8",
+    )
+    fx = tmp_path / "fx_rates.csv"
+    fx.write_text("currency,quote_currency,rate_on,rate\nJPY,USD,2025-01-01,0.01\n")
+    ws.ingest([inv], format="table", table="invoices")
+    ws.ingest([fx], format="table", table="fx_rates")
+    con = ws.warehouse.ibis
+    bought = invoice_purchases(con, D1, currency="USD").to_pyarrow().to_pylist()
+    assert sorted((r["customer_id"], r["amount"]) for r in bought) == [
+        ("a", 50.0),
+        ("a", 150.0),
+        ("b", 30.0),
+        ("b", 9000.0),
+        ("c", 10.0),
+    ]
+    replace_slice(con, CUSTOMER_PROFILES, D1, profiles(D1, TINY))
+    sizes = ws.refresh_segments(D1)
+    assert ws.segment_members("high_aov")["customer_id"].to_list() == ["a"]
+    assert sum(sizes[f"rfm_{name}"] for name, _ in RFM_SEGMENTS) == 3
