@@ -244,7 +244,6 @@ class LtvSettings(_Section):
     )
 
 
-
 HEALTH_COMPONENTS = ("risk", "usage", "engagement", "support", "sentiment", "billing")
 
 
@@ -290,7 +289,7 @@ def _default_measures() -> tuple[HealthMeasure, ...]:
         ("billing", "open_invoices", 2, 0),
     ]
     return tuple(
-        HealthMeasure(component=c, feature=f, bad=b, good=g)  # type: ignore[arg-type]
+        HealthMeasure(component=c, feature=f, bad=b, good=g)
         for c, f, b, g in rows
     )
 

@@ -102,7 +102,8 @@ def _category_codes(values: pd.Series, categories: tuple[str, ...]) -> np.ndarra
     lookup = np.array(
         [-1 if pd.isna(t) else position.get(str(t), -1) for t in text] + [-1], dtype=np.int64
     )
-    return lookup[codes]  # code -1 (missing) picks the trailing -1
+    out: np.ndarray = lookup[codes]  # code -1 (missing) picks the trailing -1
+    return out
 
 
 def _days(values: pd.Series) -> pd.Series:

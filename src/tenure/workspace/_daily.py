@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tenure.decide import CUSTOMER_PROFILES
 from tenure.errors import ModelError
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["CUSTOMER_PROFILES", "HEALTH_SCORES", "DailyMixin", "RefreshResult"]
 
 HEALTH_SCORES = "health_scores"
-CUSTOMER_PROFILES = "customer_profiles"
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class DailyMixin:
 
         def lifetime_values(self, *, as_of: dt.date | None = None) -> pl.DataFrame: ...
 
-        def refresh_segments(self, as_of: dt.date) -> Any: ...
+        def refresh_segments(self, as_of: dt.date) -> dict[str, int]: ...
 
     # -- health ------------------------------------------------------------------------------
 
@@ -264,7 +264,7 @@ class DailyMixin:
             customers=profile.height,
             scored=0 if churn is None else churn.height,
             health={b: int(bands.get(b, 0)) for b in ("green", "yellow", "red")},
-            segments=len(segments) if hasattr(segments, "__len__") else 0,
+            segments=len(segments),
         )
 
     def _values_or_none(self, day: dt.date) -> pl.DataFrame | None:
