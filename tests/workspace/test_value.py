@@ -58,7 +58,7 @@ def test_remaining_lifetime_ranks_customers_by_true_hazard_when_fitted_on_the_de
         "plan",
     ]
     months = values["expected_remaining_months"]
-    assert months.min() >= 0 and months.max() <= 60.0  # restricted to the horizon
+    assert months.ge(0).all() and months.le(60.0).all()  # restricted to the horizon
     ltv = values["mrr"] * 0.8 * months
     assert values["ltv"].to_list() == pytest.approx(ltv.to_list())
     pending = values.filter(pl.col("cancel_pending"))
@@ -67,7 +67,7 @@ def test_remaining_lifetime_ranks_customers_by_true_hazard_when_fitted_on_the_de
     c = concordance_index(
         1 / judged["monthly_churn_hazard"].to_numpy(), judged["expected_remaining_months"]
     )
-    assert c > 0.62, c  # 0.72 with the default 6 origins (docs/benchmarks.md)
+    assert c > 0.62, c  # 0.715 with the default 6 origins (docs/benchmarks.md)
     total = by_plan.filter(pl.col("group") == "all").row(0, named=True)
     assert total["ltv_sum"] == pytest.approx(values["ltv"].sum())
     assert total["customers"] == values.height
