@@ -93,3 +93,47 @@ def test_cli_health_prints_bands_and_json_when_asked(trained: Path) -> None:
     assert json.loads(result.stdout)["history"][0]["customer_id"] == who
     result = runner.invoke(app, ["health", "-w", str(trained), "--band", "blue"])
     assert result.exit_code == 2 and "green, yellow or red" in result.output
+
+
+@pytest.mark.slow
+def test_refresh_stores_profiles_scores_and_segments_when_run_for_two_days(
+    trained: Path,
+) -> None:
+    from tenure.decide import CUSTOMER_PROFILES
+    from tenure.features import feature_names
+
+    runner = CliRunner()
+    with Workspace.open(trained) as ws:
+        last = ws.scoring_day()
+        ws.segment_create("red_payers", "health < 40 and mrr > 0")
+        first = last - dt.timedelta(days=14)
+    result = runner.invoke(
+        app, ["refresh", "-w", str(trained), "--since", str(first), "--every", "14", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    days = json.loads(result.stdout)["days"]
+    assert [d["as_of"] for d in days] == [str(first), str(last)]
+    with Workspace.open(trained) as ws:
+        again = ws.refresh()  # the same day again replaces its slices
+        profiles = ws.warehouse.table(CUSTOMER_PROFILES)
+        counts = profiles.group_by("as_of").aggregate(n=profiles.count()).to_pyarrow()
+        today = pl.from_arrow(profiles.filter(profiles.as_of == last).to_pyarrow())
+        health = ws.health_history(days=0)
+        members = set(ws.segment_members("red_payers")["customer_id"].to_list())
+    assert isinstance(today, pl.DataFrame)
+    assert sorted(counts.column("as_of").to_pylist()) == [first, last]
+    assert again[0].customers == today.height == days[1]["customers"]
+    assert {
+        "churn_probability",
+        "health",
+        "health_band",
+        "ltv",
+        "expected_remaining_months",
+        *feature_names(),
+    } <= set(today.columns)
+    assert health["customers"].to_list() == [sum(days[1]["health"].values())]
+    paying = today.filter(pl.col("mrr") > 0)
+    assert paying["churn_probability"].null_count() == 0
+    assert paying["ltv"].null_count() < paying.height  # values for the paying customers
+    expected = today.filter((pl.col("health") < 40) & (pl.col("mrr") > 0))["customer_id"]
+    assert members == set(expected.to_list()) and members

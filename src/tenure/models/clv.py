@@ -45,6 +45,7 @@ __all__ = [
     "VALUE_COLUMNS",
     "LifetimeValueModel",
     "customer_lifetime_values",
+    "fit_lifetime_model",
     "ltv_summary",
     "training_frame",
 ]
@@ -374,29 +375,22 @@ def training_frame(
     return pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
 
 
-def customer_lifetime_values(
+def fit_lifetime_model(
     con: BaseBackend,
     as_of: dt.date,
     *,
     ltv: LtvSettings,
-    gross_margin: float = 1.0,
     currency: str = "USD",
     rules: MetricsSettings | None = None,
     features: FeatureSettings | None = None,
     progress: Progress | None = None,
-) -> tuple[pl.DataFrame, LifetimeValueModel]:
-    """Every paying customer's expected remaining months and LTV at ``as_of``.
+) -> LifetimeValueModel:
+    """:class:`LifetimeValueModel` fitted on :func:`training_frame` (data before ``as_of``).
 
-    Fits :class:`LifetimeValueModel` on :func:`training_frame` and predicts for the
-    customers paying on the day before ``as_of``, conditional on the months they have
-    paid in their current spell. A customer with a cancellation scheduled is not
-    predicted: they pay until their period ends (``renewal_in_days``), then leave.
-
-    Returns
-    -------
-    (polars.DataFrame, LifetimeValueModel)
-        :data:`VALUE_COLUMNS` (``ltv = mrr x gross_margin x`` the discounted remaining
-        months, in the reporting currency), highest LTV first; and the fitted model.
+    Raises
+    ------
+    ModelError
+        No spell ended in churn before ``as_of``.
     """
     progress = progress or NullProgress()
     train = training_frame(
@@ -419,8 +413,54 @@ def customer_lifetime_values(
             event_col="churned",
             entry_col="entry",
         )
+    return model
+
+
+def customer_lifetime_values(
+    con: BaseBackend,
+    as_of: dt.date,
+    *,
+    ltv: LtvSettings,
+    gross_margin: float = 1.0,
+    currency: str = "USD",
+    rules: MetricsSettings | None = None,
+    features: FeatureSettings | None = None,
+    model: LifetimeValueModel | None = None,
+    frame: pl.DataFrame | None = None,
+    progress: Progress | None = None,
+) -> tuple[pl.DataFrame, LifetimeValueModel]:
+    """Every paying customer's expected remaining months and LTV at ``as_of``.
+
+    Fits :class:`LifetimeValueModel` on :func:`training_frame` (unless a fitted
+    ``model`` is given: one fitted at an earlier day is still point-in-time correct)
+    and predicts for the customers paying on the day before ``as_of``, conditional on
+    the months they have paid in their current spell. A customer with a cancellation
+    scheduled is not predicted: they pay until their period ends (``renewal_in_days``),
+    then leave. ``frame``: the features at ``as_of``, when the caller has them.
+
+    Returns
+    -------
+    (polars.DataFrame, LifetimeValueModel)
+        :data:`VALUE_COLUMNS` (``ltv = mrr x gross_margin x`` the discounted remaining
+        months, in the reporting currency), highest LTV first; and the fitted model.
+    """
+    progress = progress or NullProgress()
+    if model is None:
+        model = fit_lifetime_model(
+            con,
+            as_of,
+            ltv=ltv,
+            currency=currency,
+            rules=rules,
+            features=features,
+            progress=progress,
+        )
     spells = spell_frame(con, as_of, currency=currency, rules=rules)
-    now = feature_frame(con, as_of, currency=currency, rules=rules, settings=features)
+    now = (
+        frame
+        if frame is not None
+        else feature_frame(con, as_of, currency=currency, rules=rules, settings=features)
+    )
     cols = dict.fromkeys(["customer_id", "mrr", "plan", "cancel_pending", "renewal_in_days"])
     now = now.filter(pl.col("mrr") > 0).select(*cols, *(c for c in ltv.covariates if c not in cols))
     now = now.join(_open_spells(spells, as_of), on="customer_id", how="left").with_columns(

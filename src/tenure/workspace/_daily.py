@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tenure.clock import Clock
     from tenure.config import Settings
     from tenure.models import ModelArtifact
+    from tenure.models.clv import LifetimeValueModel
     from tenure.progress import Progress
     from tenure.store import Warehouse
 
@@ -70,7 +71,13 @@ class DailyMixin:
 
         def churn_scores(self, *, as_of: dt.date | None = None) -> pl.DataFrame | None: ...
 
-        def lifetime_values(self, *, as_of: dt.date | None = None) -> pl.DataFrame: ...
+        def _lifetime_values(
+            self,
+            day: dt.date,
+            *,
+            features: pl.DataFrame | None = None,
+            model: LifetimeValueModel | None = None,
+        ) -> tuple[pl.DataFrame, LifetimeValueModel]: ...
 
         def refresh_segments(self, as_of: dt.date) -> dict[str, int]: ...
 
@@ -222,20 +229,23 @@ class DailyMixin:
             span = (last - since).days
             days = [last - dt.timedelta(days=d) for d in range(span, 0, -every_days)] + [last]
         results = []
+        lifetimes: list[LifetimeValueModel | None] = []  # fitted at the first day, reused
         with self.progress.task("Refreshing scores and profiles", total=len(days)) as task:
             for day in days:
-                results.append(self._refresh_day(day))
+                results.append(self._refresh_day(day, lifetimes))
                 task.advance(1)
         return results
 
-    def _refresh_day(self, day: dt.date) -> RefreshResult:
+    def _refresh_day(
+        self, day: dt.date, lifetimes: list[LifetimeValueModel | None]
+    ) -> RefreshResult:
         import polars as pl
 
         frame = self.features(as_of=day)
         churn = self._stored_or_fresh_scores(day, frame)
         health = self._health_of(frame, churn)
         self._store(HEALTH_SCORES, day, health)
-        values = self._values_or_none(day)
+        values = self._values_or_none(day, frame, lifetimes)
         profile = frame.drop("as_of", strict=False)
         if churn is not None:
             profile = profile.join(
@@ -267,9 +277,20 @@ class DailyMixin:
             segments=len(segments),
         )
 
-    def _values_or_none(self, day: dt.date) -> pl.DataFrame | None:
-        """Lifetime values of ``day``, or None when the history is too short to fit them."""
+    def _values_or_none(
+        self, day: dt.date, frame: pl.DataFrame, lifetimes: list[LifetimeValueModel | None]
+    ) -> pl.DataFrame | None:
+        """Lifetime values of ``day``, or None when the history is too short to fit them.
+
+        The model is fitted once, at the run's first (earliest) day, and reused for the
+        later days: a model fitted on an earlier day never sees the later data.
+        """
         try:
-            return self.lifetime_values(as_of=day)
+            values, model = self._lifetime_values(
+                day, features=frame, model=lifetimes[0] if lifetimes else None
+            )
         except ModelError:
             return None
+        if not lifetimes:
+            lifetimes.append(model)
+        return values

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from tenure.config import Settings
+    from tenure.models.clv import LifetimeValueModel
     from tenure.progress import Progress
     from tenure.store import Warehouse
 
@@ -156,6 +157,18 @@ class ValueMixin:
         expected_remaining_months, ltv, mrr, plan, tenure_months, cancel_pending``;
         money in the reporting currency, highest LTV first.
         """
+        values, _ = self._lifetime_values(as_of or self.scoring_day())
+        return values
+
+    def _lifetime_values(
+        self,
+        day: dt.date,
+        *,
+        features: pl.DataFrame | None = None,
+        model: LifetimeValueModel | None = None,
+    ) -> tuple[pl.DataFrame, LifetimeValueModel]:
+        """:meth:`lifetime_values` of ``day``, reusing that day's features and a model
+        fitted earlier when given (the daily run fits one model for all its days)."""
         from tenure.features import feature_names
         from tenure.models.clv import customer_lifetime_values
         from tenure.store.results import replace_slice
@@ -166,8 +179,7 @@ class ValueMixin:
                 f"The setting 'ltv.covariates' must name feature columns (docs/features.md). "
                 f"Got {', '.join(map(repr, unknown))} instead."
             )
-        day = as_of or self.scoring_day()
-        values, _ = customer_lifetime_values(
+        values, model = customer_lifetime_values(
             self.warehouse.ibis,
             day,
             ltv=self.settings.ltv,
@@ -175,10 +187,12 @@ class ValueMixin:
             currency=self.settings.reporting_currency,
             rules=self.settings.metrics,
             features=self.settings.features,
+            model=model,
+            frame=features,
             progress=self.progress,
         )
         replace_slice(self.warehouse.ibis, CUSTOMER_VALUES, day, values.to_arrow())
-        return values
+        return values, model
 
     def customer_values(self, *, as_of: dt.date | None = None) -> pl.DataFrame | None:
         """The stored lifetime values of ``as_of`` (default: the latest day), or None."""
