@@ -20,7 +20,9 @@ PACKAGES = [
     "tenure.store",
     "tenure.demo",
     "tenure.metrics",
+    "tenure.features",
     "tenure.models",
+    "tenure.decide",
     "tenure.workspace",
 ]
 

@@ -16,6 +16,7 @@ import typer
 
 from tenure.cli.churn import churn_app, print_riskiest
 from tenure.cli.console import RichProgress, console, err_console
+from tenure.cli.health import health_app, refresh
 from tenure.cli.metrics import metrics_app, render
 from tenure.cli.segments import segments_app
 from tenure.cli.value import value_app
@@ -45,6 +46,7 @@ app.add_typer(metrics_app, name="metrics")
 app.add_typer(churn_app, name="churn")
 app.add_typer(segments_app, name="segments")
 app.add_typer(value_app)  # tenure survival, tenure ltv
+app.add_typer(health_app, name="health")
 
 WorkspaceOpt = Annotated[
     Path, typer.Option("--workspace", "-w", help="Workspace folder.", show_default=True)
@@ -172,6 +174,9 @@ def status(workspace: WorkspaceOpt = Path()) -> None:
     for name, n in counts.items():
         table.add_row(name, f"{n:,}")
     console.print(table)
+
+
+app.command("refresh")(refresh)
 
 
 @demo_app.callback(invoke_without_command=True)

@@ -11,6 +11,7 @@ from tenure.decide._segment_store import (
     stored_segments,
     write_members,
 )
+from tenure.decide.health import BANDS, HEALTH_COLUMNS, health_scores
 from tenure.decide.segments import (
     CUSTOMER_PROFILES,
     RFM_SEGMENTS,
@@ -25,7 +26,9 @@ from tenure.decide.segments import (
 )
 
 __all__ = [
+    "BANDS",
     "CUSTOMER_PROFILES",
+    "HEALTH_COLUMNS",
     "RFM_SEGMENTS",
     "SEGMENTS",
     "SEGMENT_MEMBERS",
@@ -35,6 +38,7 @@ __all__ = [
     "builtin_segments",
     "check_segment",
     "delete_segment",
+    "health_scores",
     "invoice_purchases",
     "profile_schema",
     "rfm_scores",

@@ -27,6 +27,7 @@ from tenure.errors import ConfigError, Location, UnknownFormatError
 from tenure.ingest import expand_paths, plan_file
 from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
+from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
 from tenure.workspace._risk import CHURN_SCORES, RiskMixin
 from tenure.workspace._segments import SegmentsMixin
 from tenure.workspace._tabular import fit_churn_table, predict_churn_table
@@ -43,7 +44,10 @@ METRIC_TABLES: tuple[str, ...] = typing.get_args(MetricTable)
 
 __all__ = [
     "CHURN_SCORES",
+    "CUSTOMER_PROFILES",
+    "HEALTH_SCORES",
     "METRIC_TABLES",
+    "RefreshResult",
     "Workspace",
     "fit_churn_table",
     "predict_churn_table",
@@ -81,7 +85,7 @@ activation_days = 14
 DEMO_ACTIVATION_EVENT = "Report Created"
 
 
-class Workspace(RiskMixin, ValueMixin, SegmentsMixin):
+class Workspace(RiskMixin, DailyMixin, SegmentsMixin, ValueMixin):
     """A Tenure workspace: settings, a warehouse and everything computed from them.
 
     Parameters

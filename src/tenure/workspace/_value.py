@@ -167,8 +167,11 @@ class ValueMixin:
         features: pl.DataFrame | None = None,
         model: LifetimeValueModel | None = None,
     ) -> tuple[pl.DataFrame, LifetimeValueModel]:
-        """:meth:`lifetime_values` of ``day``, reusing that day's features and a model
-        fitted earlier when given (the daily run fits one model for all its days)."""
+        """:meth:`lifetime_values` of ``day``, and the model used.
+
+        Reuses that day's ``features`` and a ``model`` fitted earlier when given (the
+        daily run fits one model for all its days).
+        """
         from tenure.features import feature_names
         from tenure.models.clv import customer_lifetime_values
         from tenure.store.results import replace_slice
