@@ -206,6 +206,8 @@ def demo(
                 risk_note = ""
             except ModelError as exc:  # a world too small or short to learn churn from
                 risk, risk_note = None, str(exc)
+            daily = ws.refresh()[-1]  # health, lifetime values, profiles and segments
+            segments = [s for s in ws.segments() if s["members"]]
     except TenureError as exc:
         raise _fail(exc) from exc
     _print_results(results)
@@ -241,7 +243,18 @@ def demo(
         )
     else:
         console.print(f"No churn model: {risk_note}")
-    console.print(f"Explore: tenure metrics -w {directory}; tenure metrics cohorts -w {directory}")
+    bands = daily.health
+    console.print(
+        f"Health of {sum(bands.values()):,} current customers: [green]{bands['green']:,} green[/], "
+        f"[yellow]{bands['yellow']:,} yellow[/], [red]{bands['red']:,} red[/]. Segments: "
+        + ", ".join(f"{s['name']} {s['members']:,}" for s in segments[:8])
+        + ("" if len(segments) <= 8 else ", ...")
+    )
+    console.print(
+        f"Explore: tenure metrics -w {directory}; tenure health -w {directory}; "
+        f"tenure segments list -w {directory}; tenure ltv -w {directory}; "
+        f"tenure survival -w {directory}"
+    )
 
 
 @demo_app.command("generate")
