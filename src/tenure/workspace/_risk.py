@@ -210,6 +210,21 @@ class RiskMixin:
             for c in ("drivers", "reasons_en", "reasons_de")
         ).sort("rank")
 
+    def _day_columns(self, day: dt.date, columns: list[str]) -> pl.DataFrame:
+        """Feature columns of ``day``: from its stored profiles when refreshed, else built."""
+        import polars as pl
+
+        from tenure.decide import CUSTOMER_PROFILES
+        from tenure.store.results import slice_days
+
+        con = self.warehouse.ibis
+        if day in slice_days(con, CUSTOMER_PROFILES):
+            t = con.table(CUSTOMER_PROFILES)
+            frame = pl.from_arrow(t.filter(t.as_of == day).select(*columns).to_pyarrow())
+            assert isinstance(frame, pl.DataFrame)
+            return frame
+        return self.features(as_of=day).select(columns)
+
     def churn_report(self, *, as_of: dt.date | None = None, top: int = 10) -> dict[str, Any]:
         """What ``tenure churn report`` shows: the model's backtest and whom to call first.
 
@@ -229,7 +244,7 @@ class RiskMixin:
         c = self.warehouse.table("customers").select("customer_id", "name", "email", "locale")
         names = pl.from_arrow(c.to_pyarrow())
         assert isinstance(names, pl.DataFrame)
-        features = self.features(as_of=day).select("customer_id", "mrr", "plan", "cancel_pending")
+        features = self._day_columns(day, ["customer_id", "mrr", "plan", "cancel_pending"])
         table = (
             scores.select("customer_id", "churn_probability", "rank", "reasons_en", "reasons_de")
             .join(names, on="customer_id", how="left")
