@@ -43,6 +43,7 @@ __all__ = [
     "LtvSettings",
     "MetricsSettings",
     "SegmentSettings",
+    "ServerSettings",
     "Settings",
     "StoreSettings",
     "WarehouseSettings",
@@ -86,6 +87,34 @@ class StoreSettings(_Section):
     """Where operational state lives (users, keys, journeys): SQLite or PostgreSQL."""
 
     url: str = Field(default="sqlite:///tenure.sqlite", description="SQLAlchemy URL.")
+
+
+class ServerSettings(_Section):
+    """How ``tenure serve`` listens, limits requests and moves events (docs/api.md)."""
+
+    host: str = Field(default="127.0.0.1", description="Interface to listen on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port to listen on.")
+    max_body_bytes: int = Field(
+        default=512 * 1024,
+        ge=1024,
+        description="Larger request bodies are refused with 413 (Segment allows 500 KB).",
+    )
+    rate_limit_per_second: float = Field(
+        default=200.0, gt=0, description="Requests per second each API key may make on average."
+    )
+    rate_limit_burst: int = Field(
+        default=400, ge=1, description="Requests a key may make at once before it is limited."
+    )
+    flush_interval_ms: int = Field(
+        default=500,
+        ge=10,
+        description="The event mover moves received events into the warehouse this often.",
+    )
+    flush_events: int = Field(
+        default=5000,
+        ge=1,
+        description="Or as soon as this many events wait; also the most moved in one batch.",
+    )
 
 
 class IngestSettings(_Section):
@@ -367,6 +396,7 @@ class Settings(BaseSettings):
     )
     warehouse: WarehouseSettings = WarehouseSettings()
     store: StoreSettings = StoreSettings()
+    server: ServerSettings = ServerSettings()
     ingest: IngestSettings = IngestSettings()
     metrics: MetricsSettings = MetricsSettings()
     features: FeatureSettings = FeatureSettings()
@@ -439,6 +469,16 @@ class Settings(BaseSettings):
                 return "duckdb://:memory:"
             if not Path(path).is_absolute():
                 return f"duckdb://{self.root / path}"
+        return url
+
+    def store_url(self) -> str:
+        """The operational store's URL with a relative SQLite path resolved in the folder."""
+        url = self.store.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix):
+            path = url.removeprefix(prefix)
+            if path and path != ":memory:" and not Path(path).is_absolute():
+                return f"{prefix}{self.root / path}"
         return url
 
 

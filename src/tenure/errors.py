@@ -11,6 +11,7 @@ can catch one root. The tree::
     │   └── IngestError(file, line, field)   a file cannot be ingested at all
     │       └── UnknownFormatError           its format cannot be told
     ├── StoreError                       the warehouse or operational store failed
+    ├── NotFoundError                    an id or name does not exist (or is another tenant's)
     ├── ModelError
     │   └── NotFittedError               (also an AttributeError, as in scikit-learn)
     ├── DeliveryError                    a message could not be delivered
@@ -35,6 +36,7 @@ __all__ = [
     "MissingDependencyError",
     "ModelError",
     "NotFittedError",
+    "NotFoundError",
     "SchemaError",
     "SegmentError",
     "StoreError",
@@ -113,6 +115,10 @@ class UnknownFormatError(IngestError):
 
 class StoreError(TenureError):
     """The warehouse or the operational store failed."""
+
+
+class NotFoundError(TenureError, LookupError):
+    """An id or name does not exist, or belongs to another tenant (the API answers 404)."""
 
 
 class ModelError(TenureError):

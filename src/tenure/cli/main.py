@@ -19,6 +19,7 @@ from tenure.cli.console import RichProgress, console, err_console
 from tenure.cli.health import health_app, refresh
 from tenure.cli.metrics import metrics_app, render
 from tenure.cli.segments import segments_app
+from tenure.cli.serve import serve_app
 from tenure.cli.value import value_app
 from tenure.errors import ModelError, TenureError
 
@@ -47,6 +48,7 @@ app.add_typer(churn_app, name="churn")
 app.add_typer(segments_app, name="segments")
 app.add_typer(value_app)  # tenure survival, tenure ltv
 app.add_typer(health_app, name="health")
+app.add_typer(serve_app)  # tenure serve, tenure db, tenure tenants, tenure keys
 
 WorkspaceOpt = Annotated[
     Path, typer.Option("--workspace", "-w", help="Workspace folder.", show_default=True)

@@ -28,6 +28,7 @@ from tenure.ingest import expand_paths, plan_file
 from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
+from tenure.workspace._deployment import Deployment, MoveResult
 from tenure.workspace._risk import CHURN_SCORES, RiskMixin
 from tenure.workspace._segments import SegmentsMixin
 from tenure.workspace._tabular import fit_churn_table, predict_churn_table
@@ -47,6 +48,8 @@ __all__ = [
     "CUSTOMER_PROFILES",
     "HEALTH_SCORES",
     "METRIC_TABLES",
+    "Deployment",
+    "MoveResult",
     "RefreshResult",
     "Workspace",
     "fit_churn_table",

@@ -1,0 +1,85 @@
+"""The event mover: an asyncio task that moves logged events into the warehouses.
+
+It wakes every ``[server] flush_interval_ms``, or as soon as ``flush_events`` events
+were received, and runs :meth:`Deployment.move_events` in a thread. Events are durable
+in the operational store before the API answers, so the mover may die at any point:
+the next run (after a restart too) moves what is left, exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from tenure.workspace import Deployment, MoveResult
+
+__all__ = ["EventMover"]
+
+_log = logging.getLogger("tenure.api.mover")
+
+
+class EventMover:
+    """Moves received events in micro-batches until stopped."""
+
+    def __init__(self, deployment: Deployment, *, interval_s: float, threshold: int) -> None:
+        self.deployment = deployment
+        self.interval_s = interval_s
+        self.threshold = threshold
+        self._received = 0
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+
+    def start(self) -> None:
+        """Start the task on the running loop."""
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self._task = asyncio.create_task(self._run(), name="tenure-event-mover")
+
+    def notify(self, count: int) -> None:
+        """Count received events (from any thread); wakes the mover at the threshold."""
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._add, count)
+
+    def _add(self, count: int) -> None:
+        self._received += count
+        if self._received >= self.threshold and self._wake is not None:
+            self._wake.set()
+
+    async def move_once(self) -> MoveResult:
+        """Move one micro-batch now."""
+        self._received = 0
+        return await asyncio.to_thread(self.deployment.move_events)
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        while not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.interval_s)
+            self._wake.clear()
+            try:
+                result = await self.move_once()
+                while result.events >= self.deployment.settings.server.flush_events:
+                    result = await self.move_once()  # a backlog: keep going
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the events stay in the log; try again next time
+                _log.exception("moving events failed; retrying in %.1f s", self.interval_s)
+
+    async def stop(self) -> None:
+        """Stop the task, then move what is left."""
+        self._stopping = True
+        if self._task is not None:
+            if self._wake is not None:
+                self._wake.set()
+            try:
+                await asyncio.wait_for(self._task, timeout=60)
+            except (TimeoutError, asyncio.CancelledError):
+                self._task.cancel()
+        try:
+            while (await self.move_once()).events:
+                pass
+        except Exception:
+            _log.exception("moving events at shutdown failed; they stay in the log")

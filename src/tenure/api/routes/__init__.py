@@ -1,0 +1,16 @@
+"""The API's routers, one module per resource; a new resource is one line in ``ROUTERS``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from tenure.api.routes import events, keys, status, tracking
+
+__all__ = ["ROUTERS"]
+
+ROUTERS: tuple[APIRouter, ...] = (
+    status.router,
+    tracking.router,
+    events.router,
+    keys.router,
+)

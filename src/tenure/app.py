@@ -1,0 +1,77 @@
+"""The ASGI application: :func:`create_app` mounts the API at ``/v1``.
+
+``tenure serve`` runs it under uvicorn; any ASGI server can run
+``tenure.app:create_app`` with ``--factory`` (settings from the current folder).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import APIRouter, FastAPI
+
+from tenure.api import (
+    ROUTERS,
+    BodyLimitMiddleware,
+    EventMover,
+    RateLimiter,
+    install_error_handlers,
+)
+from tenure.config import Settings
+from tenure.workspace import Deployment
+
+__all__ = ["create_app"]
+
+
+def _version() -> str:
+    try:
+        return version("tenure")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The Tenure service for the deployment folder of ``settings``.
+
+    The operational store must be up to date (``tenure db upgrade``); the event mover
+    runs while the application does and moves what is left when it stops.
+    """
+    settings = settings or Settings.load()
+    server = settings.server
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        deployment = Deployment.open(settings.root)
+        mover = EventMover(
+            deployment,
+            interval_s=server.flush_interval_ms / 1000,
+            threshold=server.flush_events,
+        )
+        app.state.deployment = deployment
+        app.state.mover = mover
+        app.state.tenants = {}
+        mover.start()
+        try:
+            yield
+        finally:
+            await mover.stop()
+            deployment.close()
+
+    app = FastAPI(
+        title="Tenure",
+        version=_version(),
+        summary="Retention engine: Segment-compatible tracking and the tenant's data.",
+        lifespan=lifespan,
+    )
+    app.state.rate_limiter = RateLimiter(
+        rate=server.rate_limit_per_second, burst=server.rate_limit_burst
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=server.max_body_bytes)
+    v1 = APIRouter(prefix="/v1")
+    for router in ROUTERS:
+        v1.include_router(router)
+    app.include_router(v1)
+    return app

@@ -1,0 +1,173 @@
+"""``tenure serve``, ``tenure db upgrade``, ``tenure tenants ...`` and ``tenure keys ...``.
+
+All of them work on a deployment folder (``-w``, default: the current folder), which
+holds the operational store and one workspace per tenant under ``workspaces/<slug>``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from tenure.cli.console import console, err_console
+from tenure.errors import TenureError
+
+if TYPE_CHECKING:
+    from tenure.store.operational import ApiKey
+    from tenure.workspace import Deployment
+
+serve_app = typer.Typer()
+db_app = typer.Typer(help="The operational store (tenants, keys, received events).")
+tenants_app = typer.Typer(help="Tenants of the deployment: one workspace each.")
+keys_app = typer.Typer(help="API keys of a tenant.")
+serve_app.add_typer(db_app, name="db")
+serve_app.add_typer(tenants_app, name="tenants")
+serve_app.add_typer(keys_app, name="keys")
+
+DeploymentOpt = Annotated[
+    Path,
+    typer.Option("--workspace", "-w", help="Deployment folder.", show_default=True),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _fail(exc: TenureError) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {exc}")
+    return typer.Exit(code=2)
+
+
+def _open(folder: Path) -> Deployment:
+    from tenure.workspace import Deployment
+
+    return Deployment.open(folder)
+
+
+@serve_app.command()
+def serve(
+    folder: DeploymentOpt = Path(),
+    host: Annotated[Optional[str], typer.Option(help="Interface ([server] host).")] = None,  # noqa: UP045
+    port: Annotated[Optional[int], typer.Option(help="Port ([server] port).")] = None,  # noqa: UP045
+) -> None:
+    """Run the API server (OpenAPI docs at /docs) and the event mover."""
+    import uvicorn
+
+    from tenure.app import create_app
+    from tenure.config import Settings
+
+    try:
+        settings = Settings.load(folder)
+        _open(folder).close()  # fail here, not in the server, when the store is not ready
+    except TenureError as exc:
+        raise _fail(exc) from exc
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.server.host,
+        port=port or settings.server.port,
+        log_level="info",
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(folder: DeploymentOpt = Path()) -> None:
+    """Create or migrate the operational store (safe to repeat)."""
+    from tenure.workspace import Deployment
+
+    try:
+        revision = Deployment.upgrade(folder)
+    except TenureError as exc:
+        raise _fail(exc) from exc
+    console.print(f"Operational store at revision {revision}")
+
+
+@tenants_app.command("create")
+def tenants_create(
+    slug: Annotated[str, typer.Argument(help="Short name: lowercase letters, digits, '-'.")],
+    name: Annotated[Optional[str], typer.Option(help="Display name.")] = None,  # noqa: UP045
+    folder: DeploymentOpt = Path(),
+) -> None:
+    """Add a tenant and create its workspace."""
+    try:
+        with _open(folder) as deployment:
+            tenant = deployment.create_tenant(slug, name=name)
+    except TenureError as exc:
+        raise _fail(exc) from exc
+    console.print(f"Tenant [bold]{tenant.slug}[/] ({tenant.id}), workspace {tenant.folder}")
+
+
+@tenants_app.command("list")
+def tenants_list(folder: DeploymentOpt = Path(), as_json: JsonOpt = False) -> None:
+    """List the tenants."""
+    try:
+        with _open(folder) as deployment:
+            tenants = deployment.tenants()
+    except TenureError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        rows = [{"id": t.id, "slug": t.slug, "name": t.name, "folder": t.folder} for t in tenants]
+        console.print_json(json.dumps(rows))
+        return
+    for t in tenants:
+        console.print(f"{t.slug}\t{t.id}\t{t.name}\t{t.folder}")
+
+
+def _key_line(key: ApiKey) -> str:
+    state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+    return f"{key.id}\t{key.prefix}...\t{key.kind}\t{key.scope}\t{state}"
+
+
+@keys_app.command("create")
+def keys_create(
+    tenant: Annotated[str, typer.Option(help="The tenant's slug.")],
+    scope: Annotated[str, typer.Option(help="read, write or admin.")] = "read",
+    publishable: Annotated[
+        bool, typer.Option("--publishable", help="A write-only key for browsers and apps.")
+    ] = False,
+    folder: DeploymentOpt = Path(),
+) -> None:
+    """Create a key and print it once (only its hash is stored)."""
+    if scope not in ("read", "write", "admin"):
+        err_console.print(
+            f"[bold red]error:[/] The '--scope' option must be read, write or admin. "
+            f"Got {scope!r} instead."
+        )
+        raise typer.Exit(code=2)
+    try:
+        with _open(folder) as deployment:
+            new = deployment.create_key(tenant, scope=scope, publishable=publishable)  # type: ignore[arg-type]
+    except TenureError as exc:
+        raise _fail(exc) from exc
+    console.print(_key_line(new.key))
+    console.print("Copy the key now; it is not shown again:")
+    console.print(new.secret, soft_wrap=True, highlight=False)
+
+
+@keys_app.command("list")
+def keys_list(
+    tenant: Annotated[str, typer.Option(help="The tenant's slug.")],
+    folder: DeploymentOpt = Path(),
+) -> None:
+    """List a tenant's keys (id, prefix, kind, scope, state)."""
+    try:
+        with _open(folder) as deployment:
+            keys = deployment.keys(tenant)
+    except TenureError as exc:
+        raise _fail(exc) from exc
+    for key in keys:
+        console.print(_key_line(key))
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id (key_...).")],
+    folder: DeploymentOpt = Path(),
+) -> None:
+    """Revoke a key: it stops working at once."""
+    try:
+        with _open(folder) as deployment:
+            key = deployment.revoke_key(key_id)
+    except TenureError as exc:
+        raise _fail(exc) from exc
+    console.print(_key_line(key))

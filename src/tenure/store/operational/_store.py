@@ -1,0 +1,422 @@
+"""``OperationalStore``: tenants, API keys, the inbound event log, processed Stripe events.
+
+Every SQLAlchemy or psycopg error is converted to :class:`~tenure.errors.StoreError`
+here, at the store's edge; a missing or foreign id is a
+:class:`~tenure.errors.NotFoundError`. Keys are stored as the SHA-256 of the key: a key
+is 32 random bytes, so a plain hash is as good as a slow one and allows a lookup by hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from tenure.errors import MissingDependencyError, NotFoundError, StoreError
+from tenure.store.operational._tables import (
+    ApiKeyRow,
+    InboundEventRow,
+    StripeEventRow,
+    TenantRow,
+)
+
+KeyKind = Literal["publishable", "secret"]
+Scope = Literal["read", "write", "admin"]
+KEY_PREFIXES: dict[str, str] = {"publishable": "tn_pk_", "secret": "tn_sk_"}
+_TOUCH_EVERY = dt.timedelta(seconds=60)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite gives back naive datetimes; they were written as UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+def hash_key(key: str) -> str:
+    """The stored form of an API key: its SHA-256 as hex."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def sqlalchemy_url(url: str) -> str:
+    """``postgres://`` and ``postgresql://`` URLs use psycopg 3; others are kept."""
+    for scheme in ("postgres://", "postgresql://"):
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url.removeprefix(scheme)
+    return url
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """A tenant of the deployment and the folder of its Tenure workspace."""
+
+    id: str
+    slug: str
+    name: str
+    folder: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """An API key as stored: never the key itself."""
+
+    id: str
+    tenant_id: str
+    kind: KeyKind
+    scope: Scope
+    prefix: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+
+    def allows(self, scope: Scope) -> bool:
+        """Whether this secret key may act with ``scope`` (admin may do everything).
+
+        Publishable keys carry no scope: they may only send events
+        (:meth:`may_send_events`).
+        """
+        if self.revoked_at is not None or self.kind != "secret":
+            return False
+        return self.scope == "admin" or self.scope == scope
+
+    def may_send_events(self) -> bool:
+        """Publishable keys, and secret keys with ``write`` or ``admin``, may send events."""
+        if self.revoked_at is not None:
+            return False
+        return self.kind == "publishable" or self.allows("write")
+
+
+@dataclass(frozen=True)
+class NewKey:
+    """A key just created: ``secret`` is the only time the plain key is available."""
+
+    key: ApiKey
+    secret: str
+
+
+@dataclass(frozen=True)
+class InboundEvent:
+    """A message in the inbound event log."""
+
+    id: int
+    tenant_id: str
+    message_id: str
+    type: str
+    payload: dict[str, Any]
+    received_at: dt.datetime
+    moved_at: dt.datetime | None
+    batch_id: str | None
+
+
+def _tenant(row: TenantRow) -> Tenant:
+    return Tenant(row.id, row.slug, row.name, row.folder, _utc(row.created_at) or _now())
+
+
+def _key(row: ApiKeyRow) -> ApiKey:
+    return ApiKey(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        kind=row.kind,  # type: ignore[arg-type]
+        scope=row.scope,  # type: ignore[arg-type]
+        prefix=row.prefix,
+        created_at=_utc(row.created_at) or _now(),
+        revoked_at=_utc(row.revoked_at),
+        last_used_at=_utc(row.last_used_at),
+    )
+
+
+def _event(row: InboundEventRow) -> InboundEvent:
+    return InboundEvent(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        message_id=row.message_id,
+        type=row.type,
+        payload=row.payload,
+        received_at=_utc(row.received_at) or _now(),
+        moved_at=_utc(row.moved_at),
+        batch_id=row.batch_id,
+    )
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+    cursor.execute("PRAGMA synchronous=FULL")  # a commit survives a crash of the machine
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+class OperationalStore:
+    """The operational store on SQLite (a file) or PostgreSQL, by SQLAlchemy URL.
+
+    Parameters
+    ----------
+    url
+        ``sqlite:////abs/path.sqlite`` or ``postgresql+psycopg://user@host/db``
+        (``postgres://`` is accepted).
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = sqlalchemy_url(url)
+        try:
+            self.engine: Engine = create_engine(self.url, pool_pre_ping=True)
+        except ImportError as exc:
+            raise MissingDependencyError(
+                f"the operational store URL {url!r} needs a driver that is not installed; "
+                "for PostgreSQL install it with pip install 'tenure[postgres]'"
+            ) from exc
+        except (SQLAlchemyError, ValueError) as exc:
+            raise StoreError(
+                f"cannot open the operational store {url!r}: {exc}. Check [store] url "
+                "(a SQLAlchemy URL such as 'sqlite:///tenure.sqlite' or "
+                "'postgresql+psycopg://user@host/db')"
+            ) from exc
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> OperationalStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _session(self, action: str) -> Iterator[Session]:
+        try:
+            with self._sessions.begin() as session:
+                yield session
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the operational store failed to {action}: {exc}") from exc
+
+    # -- schema ------------------------------------------------------------------------------
+
+    def upgrade(self) -> str:
+        """Bring the tables to the newest migration (safe to repeat); returns the revision."""
+        from tenure.store.operational._migrate import upgrade
+
+        return upgrade(self.engine)
+
+    def check_schema(self) -> None:
+        """Raise :class:`StoreError` unless the tables are at the newest migration."""
+        from tenure.store.operational._migrate import current_revision, head_revision
+
+        current, head = current_revision(self.engine), head_revision()
+        if current != head:
+            raise StoreError(
+                f"the operational store is at revision {current or 'none'}, not {head}; run "
+                "'tenure db upgrade -w DEPLOYMENT_FOLDER' first"
+            )
+
+    # -- tenants -----------------------------------------------------------------------------
+
+    def create_tenant(self, *, slug: str, name: str, folder: str) -> Tenant:
+        """Add a tenant; the slug must be new."""
+        row = TenantRow(
+            id="ten_" + secrets.token_hex(8),
+            slug=slug,
+            name=name,
+            folder=folder,
+            created_at=_now(),
+        )
+        try:
+            with self._session("create a tenant") as session:
+                session.add(row)
+        except StoreError as exc:
+            if isinstance(exc.__cause__, IntegrityError):
+                raise StoreError(
+                    f"a tenant with the slug {slug!r} exists already; pick another slug"
+                ) from exc.__cause__
+            raise
+        return _tenant(row)
+
+    def tenants(self) -> list[Tenant]:
+        """Every tenant, by slug."""
+        with self._session("list tenants") as session:
+            rows = session.scalars(select(TenantRow).order_by(TenantRow.slug)).all()
+            return [_tenant(r) for r in rows]
+
+    def tenant(self, slug: str) -> Tenant:
+        """The tenant with this slug."""
+        with self._session("read a tenant") as session:
+            row = session.scalars(select(TenantRow).where(TenantRow.slug == slug)).first()
+            if row is None:
+                raise NotFoundError(
+                    f"there is no tenant {slug!r}; 'tenure tenants list' shows the tenants"
+                )
+            return _tenant(row)
+
+    def tenant_by_id(self, tenant_id: str) -> Tenant:
+        """The tenant with this id."""
+        with self._session("read a tenant") as session:
+            row = session.get(TenantRow, tenant_id)
+            if row is None:
+                raise NotFoundError(f"there is no tenant with the id {tenant_id!r}")
+            return _tenant(row)
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def create_key(self, tenant_id: str, *, kind: KeyKind, scope: Scope) -> NewKey:
+        """Make a key for a tenant. The plain key is returned once and never stored."""
+        if kind not in KEY_PREFIXES:
+            raise StoreError(f"a key's kind must be publishable or secret. Got {kind!r}")
+        if scope not in ("read", "write", "admin"):
+            raise StoreError(f"a key's scope must be read, write or admin. Got {scope!r}")
+        if kind == "publishable":
+            scope = "write"
+        plain = KEY_PREFIXES[kind] + secrets.token_urlsafe(32)
+        row = ApiKeyRow(
+            id="key_" + secrets.token_hex(8),
+            tenant_id=tenant_id,
+            kind=kind,
+            scope=scope,
+            prefix=plain[:12],
+            key_hash=hash_key(plain),
+            created_at=_now(),
+        )
+        with self._session("create a key") as session:
+            if session.get(TenantRow, tenant_id) is None:
+                raise NotFoundError(f"there is no tenant with the id {tenant_id!r}")
+            session.add(row)
+        return NewKey(_key(row), plain)
+
+    def keys(self, tenant_id: str) -> list[ApiKey]:
+        """A tenant's keys, revoked ones included, oldest first."""
+        with self._session("list keys") as session:
+            rows = session.scalars(
+                select(ApiKeyRow)
+                .where(ApiKeyRow.tenant_id == tenant_id)
+                .order_by(ApiKeyRow.created_at, ApiKeyRow.id)
+            ).all()
+            return [_key(r) for r in rows]
+
+    def revoke_key(self, key_id: str, *, tenant_id: str | None = None) -> ApiKey:
+        """Revoke a key (idempotent). With ``tenant_id``, another tenant's key is not found."""
+        with self._session("revoke a key") as session:
+            row = session.get(ApiKeyRow, key_id)
+            if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
+                raise NotFoundError(f"there is no API key {key_id!r}")
+            if row.revoked_at is None:
+                row.revoked_at = _now()
+            return _key(row)
+
+    def authenticate(self, plain: str) -> ApiKey | None:
+        """The key whose hash matches, or None (revoked keys are returned: check them)."""
+        digest = hash_key(plain)
+        now = _now()
+        with self._session("check an API key") as session:
+            row = session.scalars(select(ApiKeyRow).where(ApiKeyRow.key_hash == digest)).first()
+            if row is None:
+                return None
+            last = _utc(row.last_used_at)
+            if last is None or now - last > _TOUCH_EVERY:
+                row.last_used_at = now  # written at most once a minute per key
+            return _key(row)
+
+    # -- inbound events ----------------------------------------------------------------------
+
+    def append_events(
+        self,
+        tenant_id: str,
+        events: Sequence[tuple[str, str, dict[str, Any]]],
+        *,
+        received_at: dt.datetime | None = None,
+    ) -> None:
+        """Commit ``(message_id, type, payload)`` messages; a known message id is dropped.
+
+        When this returns, the messages are durable.
+        """
+        if not events:
+            return
+        at = received_at or _now()
+        rows = [
+            {
+                "tenant_id": tenant_id,
+                "message_id": message_id,
+                "type": type_,
+                "payload": payload,
+                "received_at": at,
+            }
+            for message_id, type_, payload in events
+        ]
+        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(InboundEventRow).on_conflict_do_nothing(
+            index_elements=["tenant_id", "message_id"]
+        )
+        with self._session("record events") as session:
+            session.execute(statement, rows)
+
+    def pending_events(self, *, limit: int) -> list[InboundEvent]:
+        """Up to ``limit`` events not yet moved to a warehouse, oldest first."""
+        with self._session("read pending events") as session:
+            rows = session.scalars(
+                select(InboundEventRow)
+                .where(InboundEventRow.moved_at.is_(None))
+                .order_by(InboundEventRow.id)
+                .limit(limit)
+            ).all()
+            return [_event(r) for r in rows]
+
+    def pending_count(self) -> int:
+        """How many events wait to be moved."""
+        with self._session("count pending events") as session:
+            count = session.scalar(select(func.count()).where(InboundEventRow.moved_at.is_(None)))
+            return int(count or 0)
+
+    def mark_moved(self, ids: Sequence[int], *, batch_id: str) -> None:
+        """Record that these events are in their tenant's warehouse."""
+        now = _now()
+        with self._session("mark events moved") as session:
+            for start in range(0, len(ids), 1000):
+                session.execute(
+                    update(InboundEventRow)
+                    .where(InboundEventRow.id.in_(ids[start : start + 1000]))
+                    .values(moved_at=now, batch_id=batch_id)
+                )
+
+    def event(self, tenant_id: str, message_id: str) -> InboundEvent:
+        """A tenant's message by message id."""
+        with self._session("read an event") as session:
+            row = session.scalars(
+                select(InboundEventRow).where(
+                    InboundEventRow.tenant_id == tenant_id,
+                    InboundEventRow.message_id == message_id,
+                )
+            ).first()
+            if row is None:
+                raise NotFoundError(f"there is no event with the messageId {message_id!r}")
+            return _event(row)
+
+    # -- Stripe ------------------------------------------------------------------------------
+
+    def record_stripe_event(self, tenant_id: str, event_id: str) -> bool:
+        """Remember a processed Stripe event; False when it was processed before."""
+        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        statement = (
+            insert(StripeEventRow)
+            .values(tenant_id=tenant_id, event_id=event_id, received_at=_now())
+            .on_conflict_do_nothing(index_elements=["tenant_id", "event_id"])
+        )
+        with self._session("record a Stripe event") as session:
+            result = session.execute(statement)
+            return bool(getattr(result, "rowcount", 0))

@@ -1,0 +1,223 @@
+"""``Deployment``: several tenants, each with its own Tenure workspace, behind one service.
+
+A deployment folder holds ``tenure.toml`` (its ``[store]`` and ``[server]`` sections),
+the operational store (``tenure.sqlite`` by default, or PostgreSQL by URL) and one
+workspace folder per tenant under ``workspaces/<slug>/``. Every tenant's data lives only
+in its own workspace; the API reaches a workspace only through the key's tenant.
+
+Examples
+--------
+>>> import tempfile
+>>> from tenure.workspace import Deployment
+>>> folder = tempfile.mkdtemp()
+>>> Deployment.upgrade(folder)
+'0001'
+>>> with Deployment.open(folder) as deployment:
+...     tenant = deployment.create_tenant("acme", name="Acme Inc.")
+...     key = deployment.create_key("acme", scope="read")
+>>> key.secret.startswith("tn_sk_")
+True
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tenure.clock import Clock
+from tenure.config import Settings
+from tenure.errors import ConfigError, Location
+from tenure.progress import Progress
+from tenure.store.operational import ApiKey, KeyKind, NewKey, OperationalStore, Scope, Tenant
+
+if TYPE_CHECKING:
+    from tenure.workspace import Workspace
+
+__all__ = ["Deployment", "MoveResult"]
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+WORKSPACES = "workspaces"
+INBOX = ".inbox"
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    """What one run of :meth:`Deployment.move_events` did."""
+
+    events: int = 0
+    batches: int = 0
+    inserted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+
+
+class Deployment:
+    """The tenants of one service and their workspaces.
+
+    Parameters
+    ----------
+    settings
+        The deployment folder's settings (``[store]``, ``[server]``).
+    clock, progress
+        Passed to each tenant's :class:`Workspace`.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = OperationalStore(settings.store_url())
+        self._clock = clock
+        self._progress = progress
+        self._workspaces: dict[str, Workspace] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    @classmethod
+    def open(cls, folder: Path | str = ".", **kwargs: Any) -> Deployment:
+        """Open the deployment in ``folder``; its operational store must be up to date."""
+        deployment = cls(Settings.load(folder), **kwargs)
+        try:
+            deployment.store.check_schema()
+        except BaseException:
+            deployment.close()
+            raise
+        return deployment
+
+    @classmethod
+    def upgrade(cls, folder: Path | str = ".") -> str:
+        """Create or migrate the operational store of ``folder`` (safe to repeat)."""
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        with OperationalStore(Settings.load(folder).store_url()) as store:
+            return store.upgrade()
+
+    @property
+    def root(self) -> Path:
+        return self.settings.root
+
+    def close(self) -> None:
+        """Close every tenant's workspace and the store's connections."""
+        with self._guard:
+            for ws in self._workspaces.values():
+                ws.close()
+            self._workspaces.clear()
+        self.store.close()
+
+    def __enter__(self) -> Deployment:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- tenants and keys --------------------------------------------------------------------
+
+    def create_tenant(self, slug: str, *, name: str | None = None) -> Tenant:
+        """Add a tenant and create its workspace in ``workspaces/<slug>``."""
+        if not _SLUG.match(slug):
+            raise ConfigError(
+                "The 'slug' of a tenant must be 1-63 lowercase letters, digits or '-', "
+                f"starting with a letter or digit. Got {slug!r} instead.",
+                location=Location(field="slug"),
+            )
+        from tenure.workspace import Workspace
+
+        folder = f"{WORKSPACES}/{slug}"
+        Workspace.init(self.root / folder).close()
+        return self.store.create_tenant(slug=slug, name=name or slug, folder=folder)
+
+    def tenants(self) -> list[Tenant]:
+        """Every tenant, by slug."""
+        return self.store.tenants()
+
+    def tenant(self, slug: str) -> Tenant:
+        """The tenant with this slug (:class:`~tenure.errors.NotFoundError` if none)."""
+        return self.store.tenant(slug)
+
+    def create_key(self, slug: str, *, scope: Scope, publishable: bool = False) -> NewKey:
+        """Make an API key for a tenant; ``secret`` of the result is shown once."""
+        tenant = self.store.tenant(slug)
+        kind: KeyKind = "publishable" if publishable else "secret"
+        return self.store.create_key(tenant.id, kind=kind, scope=scope)
+
+    def keys(self, slug: str) -> list[ApiKey]:
+        """A tenant's keys (never the keys themselves)."""
+        return self.store.keys(self.store.tenant(slug).id)
+
+    def revoke_key(self, key_id: str, *, tenant_id: str | None = None) -> ApiKey:
+        """Revoke a key; with ``tenant_id`` only a key of that tenant is found."""
+        return self.store.revoke_key(key_id, tenant_id=tenant_id)
+
+    # -- workspaces --------------------------------------------------------------------------
+
+    @contextmanager
+    def workspace(self, tenant: Tenant) -> Iterator[Workspace]:
+        """The tenant's workspace, held (by a lock) until the block ends.
+
+        One workspace (one warehouse connection) is kept open per tenant; the event mover
+        and request handlers take turns on it.
+        """
+        with self._guard:
+            lock = self._locks.setdefault(tenant.id, threading.Lock())
+        with lock:
+            ws = self._workspaces.get(tenant.id)
+            if ws is None:
+                from tenure.workspace import Workspace
+
+                kwargs: dict[str, Any] = {"clock": self._clock, "progress": self._progress}
+                ws = Workspace.open(self.root / tenant.folder, **kwargs)
+                with self._guard:
+                    self._workspaces[tenant.id] = ws
+            yield ws
+
+    # -- events ------------------------------------------------------------------------------
+
+    def move_events(self, *, limit: int | None = None) -> MoveResult:
+        """Move received events from the log into their tenants' warehouses.
+
+        Each tenant's events become one Segment batch ingested by
+        :meth:`Workspace.ingest`; only after it is committed are they marked moved. If
+        the process dies in between, the next run ingests them again and the warehouse
+        drops them by ``messageId``, so every event lands exactly once.
+        """
+        pending = self.store.pending_events(limit=limit or self.settings.server.flush_events)
+        by_tenant: dict[str, list[Any]] = {}
+        for event in pending:
+            by_tenant.setdefault(event.tenant_id, []).append(event)
+        moved = inserted = duplicates = rejected = 0
+        for tenant_id, events in by_tenant.items():
+            tenant = self.store.tenant_by_id(tenant_id)
+            batch_id = uuid.uuid4().hex
+            with self.workspace(tenant) as ws:
+                inbox = ws.root / INBOX
+                inbox.mkdir(exist_ok=True)
+                path = inbox / f"{batch_id}.jsonl"
+                with path.open("w", encoding="utf-8") as fh:
+                    for event in events:
+                        fh.write(json.dumps(event.payload, separators=(",", ":")) + "\n")
+                try:
+                    results = ws.ingest([path], format="segment")
+                finally:
+                    path.unlink(missing_ok=True)
+            self.store.mark_moved([e.id for e in events], batch_id=batch_id)
+            moved += len(events)
+            inserted += sum(r.inserted for r in results)
+            duplicates += sum(r.duplicates for r in results)
+            rejected += sum(r.rejects for r in results)
+        return MoveResult(
+            events=moved,
+            batches=len(by_tenant),
+            inserted=inserted,
+            duplicates=duplicates,
+            rejected=rejected,
+        )
