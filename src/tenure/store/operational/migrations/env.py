@@ -23,8 +23,9 @@ def _run(connection: Connection) -> None:
 def _main() -> None:
     connection = context.config.attributes.get("connection")
     if connection is None:
-        raise RuntimeError("run migrations through tenure.store.operational.upgrade()")
+        raise RuntimeError("run migrations through OperationalStore.upgrade()")
     _run(connection)
 
 
-_main()
+if hasattr(context, "config"):  # only under Alembic (not when pytest imports the module)
+    _main()
