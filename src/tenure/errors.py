@@ -8,6 +8,7 @@ can catch one root. The tree::
     │   └── SegmentError(segment, column)    a segment rule or name cannot be used
     ├── DataError                        input data cannot be used
     │   ├── SchemaError                  a table or column does not match its contract
+    │   ├── SignatureError               a webhook's signature is missing, stale or wrong
     │   └── IngestError(file, line, field)   a file cannot be ingested at all
     │       └── UnknownFormatError           its format cannot be told
     ├── StoreError                       the warehouse or operational store failed
@@ -39,6 +40,7 @@ __all__ = [
     "NotFoundError",
     "SchemaError",
     "SegmentError",
+    "SignatureError",
     "StoreError",
     "TenureError",
     "UnknownFormatError",
@@ -103,6 +105,10 @@ class DataError(TenureError, ValueError):
 
 class SchemaError(DataError):
     """A table, column or type does not match the canonical data model."""
+
+
+class SignatureError(DataError):
+    """A webhook's signature header is missing or malformed, too old, or matches no secret."""
 
 
 class IngestError(DataError):

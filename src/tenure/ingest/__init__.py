@@ -28,18 +28,26 @@ from tenure.ingest._columns import ts_literal
 from tenure.ingest.batch import Batch, FileReject, Load
 from tenure.ingest.segment import segment_loads
 from tenure.ingest.stripe import MODELLED_TYPES, TYPES_SQL, stripe_loads
+from tenure.ingest.stripe_webhook import (
+    WEBHOOK_SOURCE,
+    plan_stripe_events,
+    verify_stripe_signature,
+)
 from tenure.ingest.tables import table_loads
 from tenure.schema import TABLES, table_spec
 
 __all__ = [
     "FORMATS",
     "MODELLED_TYPES",
+    "WEBHOOK_SOURCE",
     "Batch",
     "FileReject",
     "Load",
     "expand_paths",
     "plan_file",
+    "plan_stripe_events",
     "ts_literal",
+    "verify_stripe_signature",
 ]
 
 Format = Literal["stripe", "segment", "table"]

@@ -29,8 +29,10 @@ from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
 from tenure.workspace._deployment import Deployment, MoveResult
+from tenure.workspace._profiles import ProfilesMixin
 from tenure.workspace._risk import CHURN_SCORES, RiskMixin
 from tenure.workspace._segments import SegmentsMixin
+from tenure.workspace._stripe_events import StripeEventsMixin
 from tenure.workspace._tabular import fit_churn_table, predict_churn_table
 from tenure.workspace._value import ValueMixin
 
@@ -88,7 +90,7 @@ activation_days = 14
 DEMO_ACTIVATION_EVENT = "Report Created"
 
 
-class Workspace(RiskMixin, DailyMixin, SegmentsMixin, ValueMixin):
+class Workspace(RiskMixin, DailyMixin, SegmentsMixin, ValueMixin, ProfilesMixin, StripeEventsMixin):
     """A Tenure workspace: settings, a warehouse and everything computed from them.
 
     Parameters

@@ -1,0 +1,704 @@
+"""The workspace's customer reads: one customer's 360° profile, and the customer list.
+
+Mixed into :class:`tenure.Workspace`; the API's ``GET /v1/customers/{id}`` and
+``GET /v1/customers`` call these (``docs/customers.md``). Everything is read from the
+warehouse with Ibis, filtered there by customer id or by day, so a call moves one
+customer's rows (or one page) to Python, never a whole table:
+
+- the day's stored results (``customer_profiles``, ``health_scores``, ``churn_scores``,
+  ``segment_members``), one slice per ``as_of`` written by ``Workspace.refresh``;
+- the canonical tables (``customers``, ``subscriptions``, ``invoices``, ``payments``,
+  ``events``, ``support_tickets``, ``feedback``, ``stripe_events``) for identity, billing
+  and the timeline.
+
+The list pages with an opaque keyset cursor (base64url JSON of the day, the sort, the
+last row's sort value and customer id), so pages stay stable while the table grows.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import ibis
+import ibis.expr.types as ir
+
+from tenure.errors import ConfigError, NotFoundError, StoreError
+
+if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
+
+    from tenure.config import Settings
+    from tenure.decide import Segment
+    from tenure.store import Warehouse
+
+__all__ = ["HEALTH_BANDS", "LIST_FIELDS", "SORT_FIELDS", "ProfilesMixin"]
+
+SORT_FIELDS = (
+    "churn_probability",
+    "health",
+    "mrr",
+    "ltv",
+    "account_age_days",
+    "renewal_in_days",
+    "customer_id",
+)
+"""Fields :meth:`ProfilesMixin.customers` sorts by (``-field`` for descending)."""
+HEALTH_BANDS = ("green", "yellow", "red")
+LIST_FIELDS = (
+    "customer_id",
+    "name",
+    "email",
+    "plan",
+    "mrr",
+    "health",
+    "health_band",
+    "churn_probability",
+    "ltv",
+    "account_age_days",
+    "renewal_in_days",
+    "cancel_pending",
+)
+"""The fields of each item of :meth:`ProfilesMixin.customers`."""
+
+_PROFILES = "customer_profiles"
+_HEALTH = "health_scores"
+_CHURN = "churn_scores"
+_MEMBERS = "segment_members"
+_COMPONENTS = ("risk", "usage", "engagement", "support", "sentiment", "billing")
+_ITEM = ibis.schema(
+    {
+        "kind": "string",
+        "at": "timestamp('UTC')",
+        "id": "string",
+        "title": "string",
+        "status": "string",
+        "amount_minor": "int64",
+        "currency": "string",
+        "score": "float64",
+        "detail": "string",
+        "ends_at": "timestamp('UTC')",
+    }
+)
+_MAX_LIMIT = 500
+_CACHE_SIZE = 64
+_PLACEHOLDER = "__tenure_customer_id__"
+_PLACEHOLDER_SQL = f"'{_PLACEHOLDER}'"
+
+
+def _is_customer(t: ir.Table) -> ir.BooleanValue:
+    """``customer_id`` equals the placeholder that :meth:`ProfilesMixin._bind` replaces."""
+    return t.customer_id == ibis.literal(_PLACEHOLDER)
+
+
+def _items(t: ir.Table, kind: str, **cols: Any) -> ir.Table:
+    """Rows of ``t`` as timeline items: the columns of ``_ITEM``, missing ones null."""
+    out: dict[str, ir.Value] = {"kind": ibis.literal(kind)}
+    for name, dtype in _ITEM.items():
+        if name == "kind":
+            continue
+        value = cols.get(name)
+        if value is None:
+            out[name] = ibis.null(dtype)
+        elif isinstance(value, ir.Value):
+            out[name] = value.cast(dtype)
+        else:
+            out[name] = ibis.literal(value, dtype)
+    return t.select(**out)
+
+
+def _json_list(text: str | None) -> list[Any]:
+    return list(json.loads(text)) if text else []
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in row.items() if v is not None}
+
+
+def _encode_cursor(payload: dict[str, Any]) -> str:
+    raw = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> dict[str, Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        payload = json.loads(raw)
+        if not isinstance(payload, dict) or not {"as_of", "sort", "id"} <= payload.keys():
+            raise ValueError("fields missing")
+        dt.date.fromisoformat(payload["as_of"])
+    except (ValueError, binascii.Error, TypeError) as exc:
+        raise ConfigError(
+            f"The 'cursor' parameter of Workspace.customers must be a next_cursor returned by "
+            f"an earlier page. Got {cursor!r} instead ({exc})."
+        ) from None
+    return payload
+
+
+class ProfilesMixin:
+    settings: Settings
+
+    if TYPE_CHECKING:  # what the mixin reads from Workspace, declared for type checkers
+
+        @property
+        def warehouse(self) -> Warehouse: ...
+
+        def _definition(self, name: str) -> Segment: ...
+
+    @property
+    def _wh(self) -> BaseBackend:
+        return self.warehouse.ibis
+
+    def profile_day(self) -> dt.date | None:
+        """The latest day with stored customer profiles (``Workspace.refresh``), or None."""
+        try:
+            rows = self._run(self._compiled("profile_day", self._day_query))
+        except Exception:
+            if _PROFILES not in self._wh.list_tables():
+                return None
+            raise
+        value = rows[0]["day"] if rows else None
+        return value if isinstance(value, dt.date) else None
+
+    def _day_query(self) -> ir.Table:
+        return self._wh.table(_PROFILES).aggregate(day=lambda t: t.as_of.max())
+
+    # -- compiled once, bound per call -----------------------------------------------------
+
+    def _compiled(self, key: Any, build: Callable[[], ir.Table]) -> str:
+        """The SQL of ``build()``, compiled once per ``key`` for this workspace.
+
+        Compiling an Ibis expression costs far more than running it on one customer's
+        rows, so the per-customer queries are compiled with a placeholder id and bound
+        by :meth:`_bind` on every call.
+        """
+        cache: dict[Any, str] | None = getattr(self, "_profile_sql", None)
+        if cache is None:
+            cache = {}
+            self._profile_sql = cache
+        if key not in cache:
+            if len(cache) >= _CACHE_SIZE:
+                cache.pop(next(iter(cache)))
+            cache[key] = str(self._wh.compile(build()))
+        return cache[key]
+
+    @staticmethod
+    def _bind(sql: str, customer_id: str) -> str:
+        return sql.replace(_PLACEHOLDER_SQL, "'" + customer_id.replace("'", "''") + "'")
+
+    def _run(self, sql: str) -> list[dict[str, Any]]:
+        warehouse = self.warehouse
+        try:
+            if warehouse.embedded:
+                table = warehouse.con.execute(sql).to_arrow_table()
+            else:
+                table = self._wh.sql(sql).to_pyarrow()
+        except Exception as exc:
+            raise StoreError(f"reading customers from the warehouse failed: {exc}") from exc
+        rows: list[dict[str, Any]] = table.to_pylist()
+        return rows
+
+    # -- one customer --------------------------------------------------------------------
+
+    def customer_profile(
+        self, customer_id: str, *, as_of: dt.date | None = None, timeline: int = 50
+    ) -> dict[str, Any]:
+        """Everything known about one customer: the customer 360 (``docs/customers.md``).
+
+        Identity, plan, MRR and tenure, health with its components, churn risk with
+        reasons in English and German, segments and lifetime value come from the
+        profiles stored for ``as_of`` (default: the latest day refreshed; all None before
+        any refresh). The ``timeline`` newest events (product events, subscription
+        changes, invoices, payments, support tickets, feedback) come newest first, from
+        the canonical tables; with an explicit ``as_of`` only those before that day.
+
+        Raises
+        ------
+        NotFoundError
+            When no customer has this id.
+        ConfigError
+            When ``timeline`` is negative.
+        """
+        if not isinstance(timeline, int) or timeline < 0:
+            raise ConfigError(
+                "The 'timeline' parameter of Workspace.customer_profile must be an int >= 0. "
+                f"Got {timeline!r} instead."
+            )
+        day = as_of or self.profile_day()
+        before = None if as_of is None else dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
+
+        def run(name: str, build: Callable[[set[str]], ir.Table]) -> list[dict[str, Any]]:
+            def compile_() -> ir.Table:
+                return build(set(self._wh.list_tables()))
+
+            sql = self._compiled((name, day, before, timeline), compile_)
+            return self._run(self._bind(sql, customer_id))
+
+        rows = run("customer", lambda _: self._wh.table("customers").filter(_is_customer))
+        if not rows:
+            raise NotFoundError(f"There is no customer with id {customer_id!r} in this workspace.")
+        customer = rows[0]
+        scores: dict[str, Any] = {}
+        segments: list[str] = []
+        if day is not None:
+            found = run("scores", lambda tables: self._scores(day, tables))
+            scores = found[0] if found else {}
+            segments = sorted(
+                str(r["segment"]) for r in run("segments", lambda t: self._member_of(day, t))
+            )
+        details = self._split(run("details", lambda t: self._details(before, t)))
+        events: list[dict[str, Any]] = []
+        if timeline:
+            events = [
+                _clean(r) for r in run("timeline", lambda t: self._timeline(before, timeline, t))
+            ]
+        health = None
+        if scores.get("health") is not None:
+            health = {
+                "score": scores["health"],
+                "band": scores.get("band") or scores.get("health_band"),
+                "components": {k: scores.get(f"h_{k}") for k in _COMPONENTS},
+                "weakest": scores.get("weakest"),
+            }
+        churn = None
+        if scores.get("churn_probability") is not None:
+            churn = {
+                "probability": scores["churn_probability"],
+                "rank": scores.get("rank"),
+                "drivers": _json_list(scores.get("drivers")),
+                "reasons": {
+                    "en": _json_list(scores.get("reasons_en")),
+                    "de": _json_list(scores.get("reasons_de")),
+                },
+            }
+        value = None
+        if scores.get("ltv") is not None:
+            value = {
+                "ltv": scores["ltv"],
+                "expected_remaining_months": scores.get("expected_remaining_months"),
+                "currency": self.settings.reporting_currency,
+            }
+        return {
+            "customer_id": customer_id,
+            "as_of": day,
+            "name": customer.get("name"),
+            "email": customer.get("email"),
+            "country": customer.get("country"),
+            "locale": customer.get("locale"),
+            "timezone": customer.get("timezone"),
+            "currency": customer.get("currency"),
+            "created_at": customer.get("created_at"),
+            "delinquent": customer.get("delinquent"),
+            "plan": scores.get("plan"),
+            "billing_interval": scores.get("billing_interval"),
+            "mrr": scores.get("mrr"),
+            "mrr_currency": self.settings.reporting_currency,
+            "tenure_days": scores.get("account_age_days"),
+            "paying_days": scores.get("paying_days"),
+            "cancel_pending": scores.get("cancel_pending"),
+            "health": health,
+            "churn": churn,
+            "segments": segments,
+            "lifetime_value": value,
+            "timeline": events,
+            "billing": {
+                "subscriptions": details["subscription"],
+                "open_invoices": details["open_invoice"],
+                "failed_payments": details["failed_payment"],
+            },
+            "feedback": details["feedback"],
+        }
+
+    def _scores(self, day: dt.date, tables: set[str]) -> ir.Table:
+        """The customer's stored profile, health and churn row of ``day``, in one query."""
+        con = self._wh
+        if _PROFILES not in tables:
+            return self._nothing().select("customer_id")
+        p = con.table(_PROFILES)
+        wanted = (
+            "plan",
+            "billing_interval",
+            "mrr",
+            "account_age_days",
+            "paying_days",
+            "cancel_pending",
+            "churn_probability",
+            "health",
+            "health_band",
+            "ltv",
+            "expected_remaining_months",
+        )
+        expr = p.filter((p.as_of == day) & _is_customer(p)).select(
+            "customer_id", *(c for c in wanted if c in p.columns)
+        )
+        if _HEALTH in tables:
+            h = con.table(_HEALTH)
+            h = h.filter((h.as_of == day) & _is_customer(h)).select(
+                h_customer_id=h.customer_id,
+                band=h.band,
+                weakest=h.weakest,
+                **{f"h_{k}": h[k] for k in _COMPONENTS if k in h.columns},
+            )
+            expr = expr.left_join(h, expr.customer_id == h.h_customer_id).drop("h_customer_id")
+        if _CHURN in tables:
+            s = con.table(_CHURN)
+            s = s.filter((s.as_of == day) & _is_customer(s)).select(
+                s_customer_id=s.customer_id,
+                rank=s["rank"],
+                drivers=s.drivers,
+                reasons_en=s.reasons_en,
+                reasons_de=s.reasons_de,
+            )
+            expr = expr.left_join(s, expr.customer_id == s.s_customer_id).drop("s_customer_id")
+        return expr
+
+    def _nothing(self) -> ir.Table:
+        """No rows (as SQL, so a compiled query needs no in-memory table)."""
+        c = self._wh.table("customers")
+        return c.filter(ibis.literal(False))
+
+    def _member_of(self, day: dt.date, tables: set[str]) -> ir.Table:
+        if _MEMBERS not in tables:
+            return self._nothing().select(segment=ibis.null("string"))
+        m = self._wh.table(_MEMBERS)
+        return m.filter((m.as_of == day) & _is_customer(m)).select("segment")
+
+    def _details(self, before: dt.datetime | None, tables: set[str]) -> ir.Table:
+        """Subscriptions, open invoices, the last failed payments and feedback: one query."""
+        con = self._wh
+
+        def upto(t: ir.Table, at: ir.Column) -> ir.Table:
+            t = t.filter(_is_customer(t))
+            return t if before is None else t.filter(at < before)
+
+        s = con.table("subscriptions")
+        s = upto(s, s.created_at)
+        parts = [
+            _items(
+                s,
+                "subscription",
+                at=s.created_at,
+                id=s.subscription_id,
+                title=s.collection_method,
+                status=s.status,
+                currency=s.currency,
+                detail=ibis.coalesce(s.cancellation_reason, s.cancellation_feedback),
+                ends_at=ibis.coalesce(s.ended_at, s.cancel_at, s.current_period_end_at),
+            )
+        ]
+        i = con.table("invoices")
+        i = upto(i, i.created_at)
+        i = i.filter(i.status == "open")
+        parts.append(
+            _items(
+                i,
+                "open_invoice",
+                at=i.created_at,
+                id=i.invoice_id,
+                title=i.number,
+                status=i.status,
+                amount_minor=i.amount_due_minor - ibis.coalesce(i.amount_paid_minor, 0),
+                currency=i.currency,
+            )
+        )
+        pay = con.table("payments")
+        pay = upto(pay, pay.created_at)
+        pay = pay.filter(pay.status == "failed").order_by(ibis.desc("created_at")).limit(10)
+        parts.append(
+            _items(
+                pay,
+                "failed_payment",
+                at=pay.created_at,
+                id=pay.charge_id,
+                title=pay.failure_code,
+                status=pay.status,
+                amount_minor=pay.amount_minor,
+                currency=pay.currency,
+                detail=pay.failure_message,
+            )
+        )
+        f = con.table("feedback")
+        f = upto(f, f.submitted_at).order_by(ibis.desc("submitted_at")).limit(10)
+        parts.append(
+            _items(
+                f,
+                "feedback",
+                at=f.submitted_at,
+                id=f.feedback_id,
+                title=f.kind,
+                status=f.cancel_reason,
+                score=f.score,
+                detail=f.comment,
+            )
+        )
+        return ibis.union(*parts).order_by([ibis.desc("at"), "id"])
+
+    @staticmethod
+    def _split(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {
+            k: [] for k in ("subscription", "open_invoice", "failed_payment", "feedback")
+        }
+        for r in rows:
+            kind = r.pop("kind")
+            out[kind].append(_clean(r))
+        return out
+
+    def _timeline(self, before: dt.datetime | None, limit: int, tables: set[str]) -> ir.Table:
+        """The ``limit`` newest things that happened to the customer, newest first."""
+        con = self._wh
+
+        def mine(t: ir.Table, at: ir.Column) -> ir.Table:
+            t = t.filter(_is_customer(t), at.notnull())
+            if before is not None:
+                t = t.filter(at < before)
+            return t.order_by(ibis.desc(at.get_name())).limit(limit)
+
+        e = con.table("events")
+        e = mine(e.filter(e.type.isin(["track", "page", "screen"])), e.occurred_at)
+        parts = [
+            _items(
+                e,
+                "product",
+                at=e.occurred_at,
+                id=e.message_id,
+                title=ibis.coalesce(e.event, e.name, e.page_path, e.type),
+                status=e.type,
+            )
+        ]
+        sv = con.table("subscriptions_versions")
+        sv = sv.filter(sv._event_id.notnull())
+        se = con.table("stripe_events").select("event_id", "type", "previous_attributes")
+        changes = sv.join(se, sv._event_id == se.event_id)
+        changes = mine(changes, changes._version_at)
+        parts.append(
+            _items(
+                changes,
+                "subscription",
+                at=changes._version_at,
+                id=changes.subscription_id,
+                title=changes.type,
+                status=changes.status,
+                currency=changes.currency,
+                detail=changes.previous_attributes.cast("string"),
+            )
+        )
+        s = con.table("subscriptions")
+        for column, title in (
+            ("canceled_at", "cancellation requested"),
+            ("ended_at", "subscription ended"),
+        ):
+            ss = mine(s, s[column])
+            parts.append(
+                _items(
+                    ss,
+                    "subscription",
+                    at=ss[column],
+                    id=ss.subscription_id,
+                    title=title,
+                    status=ss.status,
+                    detail=ibis.coalesce(ss.cancellation_feedback, ss.cancellation_reason),
+                )
+            )
+        i = con.table("invoices")
+        i = mine(i, i.created_at)
+        parts.append(
+            _items(
+                i,
+                "invoice",
+                at=i.created_at,
+                id=i.invoice_id,
+                title=ibis.coalesce(i.billing_reason, ibis.literal("invoice")),
+                status=i.status,
+                amount_minor=i.total_minor,
+                currency=i.currency,
+                detail=i.number,
+            )
+        )
+        pay = con.table("payments")
+        pay = mine(pay, pay.created_at)
+        parts.append(
+            _items(
+                pay,
+                "payment",
+                at=pay.created_at,
+                id=pay.charge_id,
+                title=ibis.ifelse(pay.status == "failed", "payment failed", "payment"),
+                status=pay.status,
+                amount_minor=pay.amount_minor,
+                currency=pay.currency,
+                detail=pay.failure_message,
+            )
+        )
+        st = con.table("support_tickets")
+        st = mine(st, st.opened_at)
+        parts.append(
+            _items(
+                st,
+                "support",
+                at=st.opened_at,
+                id=st.ticket_id,
+                title=st.subject,
+                status=st.status,
+                detail=st.priority,
+            )
+        )
+        f = con.table("feedback")
+        f = mine(f, f.submitted_at)
+        parts.append(
+            _items(
+                f,
+                "feedback",
+                at=f.submitted_at,
+                id=f.feedback_id,
+                title=f.kind,
+                status=f.cancel_reason,
+                score=f.score,
+                detail=f.comment,
+            )
+        )
+        return ibis.union(*parts).order_by([ibis.desc("at"), "kind", "id"]).limit(limit)
+
+    # -- the list ------------------------------------------------------------------------
+
+    def customers(
+        self,
+        *,
+        segment: str | None = None,
+        risk_min: float | None = None,
+        risk_max: float | None = None,
+        plan: str | None = None,
+        health_band: str | None = None,
+        sort: str = "-churn_probability",
+        limit: int = 50,
+        cursor: str | None = None,
+        as_of: dt.date | None = None,
+    ) -> dict[str, Any]:
+        """One page of customers from the profiles of a day, filtered and sorted.
+
+        Filters combine with *and*: members of ``segment``; churn probability in
+        ``[risk_min, risk_max]``; ``plan``; ``health_band`` (green, yellow, red).
+        ``sort`` is one of :data:`SORT_FIELDS`, ``-`` first for descending; missing values
+        sort last either way, and customer id breaks ties. Pass ``next_cursor`` of a page
+        as ``cursor`` to get the next one (same filters and sort); it pins the day, so
+        paging is stable across a refresh. ``as_of`` defaults to the latest refreshed day.
+
+        Returns ``{"as_of", "sort", "items": [...], "next_cursor"}``; ``next_cursor`` is
+        None on the last page. Each item has the fields of :data:`LIST_FIELDS`.
+
+        Raises
+        ------
+        ConfigError
+            For an unknown sort field, band, a limit outside [1, 500], a risk bound outside
+            [0, 1] or a cursor that was not made by this method for this sort.
+        SegmentError
+            For an unknown segment (with the closest names).
+        """
+        field, descending = self._sort_of(sort)
+        if not 1 <= limit <= _MAX_LIMIT:
+            raise ConfigError(
+                "The 'limit' parameter of Workspace.customers must be an int in the range "
+                f"[1, {_MAX_LIMIT}]. Got {limit!r} instead."
+            )
+        for name, bound in (("risk_min", risk_min), ("risk_max", risk_max)):
+            if bound is not None and not 0 <= bound <= 1:
+                raise ConfigError(
+                    f"The {name!r} parameter of Workspace.customers must be a float in the "
+                    f"range [0, 1]. Got {bound!r} instead."
+                )
+        if health_band is not None and health_band not in HEALTH_BANDS:
+            raise ConfigError(
+                "The 'health_band' parameter of Workspace.customers must be one of "
+                f"{', '.join(HEALTH_BANDS)}. Got {health_band!r} instead."
+            )
+        after = _decode_cursor(cursor) if cursor is not None else None
+        if after is not None:
+            if after["sort"] != sort:
+                raise ConfigError(
+                    f"The 'cursor' parameter of Workspace.customers belongs to a list sorted by "
+                    f"{after['sort']!r}, not {sort!r}; start again without a cursor."
+                )
+            cursor_day = dt.date.fromisoformat(after["as_of"])
+            if as_of is not None and as_of != cursor_day:
+                raise ConfigError(
+                    f"The 'cursor' parameter of Workspace.customers is for {cursor_day}, "
+                    f"not the as_of {as_of}; start again without a cursor."
+                )
+            as_of = cursor_day
+        if segment is not None:
+            self._definition(segment)  # an unknown name raises SegmentError with suggestions
+        day = as_of or self.profile_day()
+        if day is None:
+            return {"as_of": None, "sort": sort, "items": [], "next_cursor": None}
+        con = self._wh
+        p = con.table(_PROFILES)
+        t = p.filter(p.as_of == day)
+        if segment is not None:
+            if _MEMBERS not in con.list_tables():
+                return {"as_of": day, "sort": sort, "items": [], "next_cursor": None}
+            m = con.table(_MEMBERS)
+            m = m.filter((m.as_of == day) & (m.segment == segment))
+            t = t.semi_join(m, t.customer_id == m.customer_id)
+        if risk_min is not None:
+            t = t.filter(t.churn_probability >= risk_min)
+        if risk_max is not None:
+            t = t.filter(t.churn_probability <= risk_max)
+        if plan is not None:
+            t = t.filter(t.plan == plan)
+        if health_band is not None:
+            t = t.filter(t.health_band == health_band)
+        key = t[field]
+        if after is not None:
+            t = t.filter(self._after(t, field, descending, after))
+        order = [
+            key.isnull(),
+            ibis.desc(field) if descending else ibis.asc(field),
+            ibis.asc("customer_id"),
+        ]
+        if field == "customer_id":
+            order = [ibis.asc("customer_id") if not descending else ibis.desc("customer_id")]
+        c = con.table("customers").select("customer_id", "name", "email")
+        page = t.order_by(order).limit(limit + 1)
+        page = page.left_join(c, page.customer_id == c.customer_id)
+        cols = [x for x in LIST_FIELDS if x in page.columns]
+        rows = page.select(*cols).order_by(order).to_pyarrow().to_pylist()
+        next_cursor = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            last = rows[-1]
+            next_cursor = _encode_cursor(
+                {
+                    "as_of": day.isoformat(),
+                    "sort": sort,
+                    "v": last[field],
+                    "id": last["customer_id"],
+                }
+            )
+        return {"as_of": day, "sort": sort, "items": rows, "next_cursor": next_cursor}
+
+    @staticmethod
+    def _sort_of(sort: str) -> tuple[str, bool]:
+        descending = sort.startswith("-")
+        field = sort.lstrip("-+")
+        if field not in SORT_FIELDS:
+            raise ConfigError(
+                "The 'sort' parameter of Workspace.customers must be one of "
+                f"{', '.join(SORT_FIELDS)} (with - for descending). Got {sort!r} instead."
+            )
+        return field, descending
+
+    @staticmethod
+    def _after(t: ir.Table, field: str, descending: bool, after: dict[str, Any]) -> ir.Value:
+        """Rows that come after the cursor's row in the order ``(isnull, field, id)``."""
+        last_id = str(after["id"])
+        if field == "customer_id":
+            return t.customer_id < last_id if descending else t.customer_id > last_id
+        key = t[field]
+        value = after.get("v")
+        if value is None:  # the cursor is among the rows without a value: they sort last
+            return key.isnull() & (t.customer_id > last_id)
+        beyond = key < value if descending else key > value
+        return key.isnull() | beyond | ((key == value) & (t.customer_id > last_id))
