@@ -18,12 +18,15 @@ PACKAGES = [
     "tenure.schema",
     "tenure.ingest",
     "tenure.store",
+    "tenure.store.operational",
     "tenure.demo",
     "tenure.metrics",
     "tenure.features",
     "tenure.models",
     "tenure.decide",
     "tenure.workspace",
+    "tenure.api",
+    "tenure.app",
 ]
 
 

@@ -416,7 +416,7 @@ class OperationalStore:
             insert(StripeEventRow)
             .values(tenant_id=tenant_id, event_id=event_id, received_at=_now())
             .on_conflict_do_nothing(index_elements=["tenant_id", "event_id"])
+            .returning(StripeEventRow.id)
         )
         with self._session("record a Stripe event") as session:
-            result = session.execute(statement)
-            return bool(getattr(result, "rowcount", 0))
+            return session.execute(statement).first() is not None

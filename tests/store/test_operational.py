@@ -1,0 +1,125 @@
+"""The operational store: migrations, hashed keys, the event log and errors at its edge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+from typer.testing import CliRunner
+
+from tenure.cli.main import app
+from tenure.errors import NotFoundError, StoreError
+from tenure.store.operational import OperationalStore, hash_key, sqlalchemy_url
+from tenure.workspace import Deployment
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def folder(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A deployment folder whose [store] is a SQLite file or a fresh PostgreSQL database."""
+    url = "sqlite:///tenure.sqlite"
+    if request.param == "postgres":
+        url = sqlalchemy_url(request.getfixturevalue("postgres_url"))
+    root = tmp_path / "deployment"
+    root.mkdir()
+    (root / "tenure.toml").write_text(f'[store]\nurl = "{url}"\n', encoding="utf-8")
+    return root
+
+
+def test_db_upgrade_is_idempotent_when_run_twice(folder: Path) -> None:
+    runner = CliRunner()
+    for _ in range(2):
+        result = runner.invoke(app, ["db", "upgrade", "-w", str(folder)])
+        assert result.exit_code == 0, result.output
+        assert "revision 0001" in result.output
+    with Deployment.open(folder) as deployment:
+        engine = deployment.store.engine
+        tables = set(inspect(engine).get_table_names())
+        assert {"tenants", "api_keys", "inbound_events", "stripe_events"} <= tables
+        with engine.connect() as con:
+            assert con.execute(text("SELECT version_num FROM alembic_version")).all() == [("0001",)]
+
+
+def test_deployment_refuses_to_open_when_store_is_not_upgraded(folder: Path) -> None:
+    with pytest.raises(StoreError, match="tenure db upgrade"):
+        Deployment.open(folder)
+
+
+def test_store_holds_only_a_hash_when_a_key_is_created(folder: Path) -> None:
+    Deployment.upgrade(folder)
+    runner = CliRunner()
+    assert runner.invoke(app, ["tenants", "create", "acme", "-w", str(folder)]).exit_code == 0
+    result = runner.invoke(
+        app, ["keys", "create", "--tenant", "acme", "--scope", "admin", "-w", str(folder)]
+    )
+    assert result.exit_code == 0, result.output
+    plain = result.output.strip().splitlines()[-1]
+    assert plain.startswith("tn_sk_") and len(plain) > 40
+    with Deployment.open(folder) as deployment:
+        with deployment.store.engine.connect() as con:
+            rows = [tuple(map(str, r)) for r in con.execute(text("SELECT * FROM api_keys"))]
+        assert deployment.store.authenticate(plain) is not None
+    assert len(rows) == 1
+    assert not any(plain in value for value in rows[0])
+    assert hash_key(plain) in rows[0]
+    sqlite = folder / "tenure.sqlite"
+    if sqlite.exists():  # nor anywhere in the SQLite file or its write-ahead log
+        for path in folder.glob("tenure.sqlite*"):
+            assert plain.encode() not in path.read_bytes()
+
+
+def test_revoked_key_lists_as_revoked_when_revoked_by_cli(folder: Path) -> None:
+    Deployment.upgrade(folder)
+    with Deployment.open(folder) as deployment:
+        deployment.create_tenant("acme")
+        key = deployment.create_key("acme", scope="read", publishable=True).key
+    assert key.kind == "publishable" and key.scope == "write"
+    runner = CliRunner()
+    assert runner.invoke(app, ["keys", "revoke", key.id, "-w", str(folder)]).exit_code == 0
+    listed = runner.invoke(app, ["keys", "list", "--tenant", "acme", "-w", str(folder)])
+    assert "revoked" in listed.output
+    assert runner.invoke(app, ["keys", "revoke", "key_nope", "-w", str(folder)]).exit_code == 2
+
+
+def test_event_log_drops_a_message_id_when_it_is_sent_again(folder: Path) -> None:
+    Deployment.upgrade(folder)
+    with Deployment.open(folder) as deployment:
+        a = deployment.create_tenant("a")
+        b = deployment.create_tenant("b")
+        store = deployment.store
+        store.append_events(a.id, [("m1", "track", {"n": 1}), ("m2", "track", {"n": 2})])
+        store.append_events(a.id, [("m1", "track", {"n": 99})])
+        store.append_events(b.id, [("m1", "track", {"n": 3})])  # another tenant's m1
+        assert store.event(a.id, "m1").payload == {"n": 1}
+        assert store.event(b.id, "m1").payload == {"n": 3}
+        assert store.pending_count() == 3
+        with pytest.raises(NotFoundError):
+            store.event(b.id, "m2")
+        assert store.record_stripe_event(a.id, "evt_1") is True
+        assert store.record_stripe_event(a.id, "evt_1") is False
+        assert store.record_stripe_event(b.id, "evt_1") is True
+
+
+def test_duplicate_slug_is_a_store_error_when_created_twice(folder: Path) -> None:
+    Deployment.upgrade(folder)
+    with Deployment.open(folder) as deployment:
+        deployment.create_tenant("acme")
+        with pytest.raises(StoreError, match="exists already"):
+            deployment.create_tenant("acme")
+        assert [t.slug for t in deployment.tenants()] == ["acme"]
+
+
+def test_unreachable_server_is_a_store_error_when_opened() -> None:
+    store = OperationalStore("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    with pytest.raises(StoreError) as info:
+        store.upgrade()
+    assert info.value.__cause__ is not None
+    store.close()
+
+
+def test_postgres_urls_use_psycopg_3_when_given_without_a_driver() -> None:
+    assert sqlalchemy_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert sqlalchemy_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert sqlalchemy_url("sqlite:///x.sqlite") == "sqlite:///x.sqlite"
