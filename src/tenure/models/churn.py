@@ -40,6 +40,9 @@ from tenure.models._validation import check_fitted, encode_labels, validate_X, v
 
 __all__ = ["ChurnModel"]
 
+_PARALLEL_PREDICT_ROWS = 20_000
+"""With ``n_jobs=None``, tables from this many rows are predicted on every core."""
+
 _MIN_VALIDATION_ROWS_PER_CLASS = 10
 """A holdout is drawn only when each class would have at least this many rows in it."""
 
@@ -82,8 +85,9 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     random_state
         Seed of the holdout split and of LightGBM's sampling.
     n_jobs
-        LightGBM threads; ``None`` means 1 and ``-1`` every core. More threads pay off only
-        on large tables and an otherwise idle machine.
+        LightGBM threads; ``None`` means 1 (and every core to predict 20,000 rows or more)
+        and ``-1`` every core. More threads pay off only on large tables and an otherwise
+        idle machine.
 
     Attributes
     ----------
@@ -332,10 +336,23 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         logistic: np.ndarray = 1.0 / (1.0 + np.exp(-margin))
         return logistic
 
+    def _predict_threads(self, rows: int) -> int:
+        """Threads for predicting ``rows`` rows: ``n_jobs``, or every core for large tables.
+
+        Rows are predicted independently, so the result does not depend on it.
+        """
+        if self.n_jobs is None and rows >= _PARALLEL_PREDICT_ROWS:
+            return int(joblib.effective_n_jobs(-1))
+        return int(joblib.effective_n_jobs(self.n_jobs))
+
     def raw_margin(self, X: Any) -> np.ndarray:
         """The booster's log-odds of the second class, before calibration."""
         frame = self._frame(X)
-        margin: np.ndarray = self.booster_.predict(self.encoder_.matrix(frame), raw_score=True)
+        margin: np.ndarray = self.booster_.predict(
+            self.encoder_.matrix(frame),
+            raw_score=True,
+            num_threads=self._predict_threads(len(frame)),
+        )
         return margin
 
     def predict_proba(self, X: Any) -> np.ndarray:
@@ -357,7 +374,11 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         Calibration is left out: it is a monotone map applied afterwards.
         """
         frame = self._frame(X)
-        contrib = self.booster_.predict(self.encoder_.matrix(frame), pred_contrib=True)
+        contrib = self.booster_.predict(
+            self.encoder_.matrix(frame),
+            pred_contrib=True,
+            num_threads=self._predict_threads(len(frame)),
+        )
         out = np.zeros((len(frame), len(self.encoder_.names_)))
         out[:, [spec.position for spec in self.encoder_.columns_]] = contrib[:, :-1]
         return pd.DataFrame(out, columns=self.encoder_.names_, index=frame.index)

@@ -11,15 +11,37 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
-__all__ = ["LANGUAGES", "Language", "family", "phrase", "reasons"]
+__all__ = ["LANGUAGES", "ColumnRow", "Language", "family", "phrase", "ranked_reasons", "reasons"]
 
 Language = Literal["en", "de"]
 LANGUAGES: tuple[Language, ...] = ("en", "de")
 
 Row = Mapping[str, Any]
+
+
+class ColumnRow(Mapping[str, Any]):
+    """Row ``index`` of a table held as columns (name -> list), read without copying it.
+
+    Scoring 100k customers builds no per-row dictionaries.
+    """
+
+    __slots__ = ("columns", "index")
+
+    def __init__(self, columns: Mapping[str, Sequence[Any]], index: int) -> None:
+        self.columns = columns
+        self.index = index
+
+    def __getitem__(self, key: str) -> Any:
+        return self.columns[key][self.index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.columns)
 
 
 def _number(value: Any, lang: Language, digits: int = 0) -> str:
@@ -271,9 +293,16 @@ def reasons(
         ((name, value) for name, value in contributions.items() if value > 0),
         key=lambda item: -item[1],
     )
+    return ranked_reasons(row, [name for name, _ in ranked], lang=lang, top=top)
+
+
+def ranked_reasons(
+    row: Row, ranked: Sequence[str], *, lang: Language = "en", top: int = 3
+) -> list[str]:
+    """Sentences for the features in ``ranked`` (strongest first), one per family."""
     out: list[str] = []
     seen: set[str] = set()
-    for name, _ in ranked:
+    for name in ranked:
         text = phrase(name, row, lang)
         if text and family(name) not in seen:
             seen.add(family(name))

@@ -25,7 +25,7 @@ from tenure.features import feature_frame, feature_names, monthly_origins, stack
 from tenure.models.backtest import BacktestReport, backtest, design_matrix, split_origins
 from tenure.models.baseline import LogisticBaseline
 from tenure.models.churn import ChurnModel
-from tenure.models.explain import LANGUAGES, reasons
+from tenure.models.explain import LANGUAGES, ColumnRow, ranked_reasons
 from tenure.progress import NullProgress, Progress
 
 __all__ = ["TrainResult", "score_churn", "train_churn", "training_origins"]
@@ -154,6 +154,31 @@ def train_churn(
     )
 
 
+def _explain(
+    frame: pl.DataFrame, contrib: Any, pending: np.ndarray, top: int
+) -> tuple[list[list[str]], dict[str, list[list[str]]]]:
+    """Each row's drivers (positive contributions, strongest first) and reasons per language.
+
+    A scheduled cancellation is every such customer's first driver.
+    """
+    names = np.array(list(contrib.columns))
+    values = contrib.to_numpy()
+    order = np.argsort(-values, axis=1, kind="stable")
+    columns = frame.to_dict(as_series=False)
+    drivers: list[list[str]] = []
+    texts: dict[str, list[list[str]]] = {lang: [] for lang in LANGUAGES}
+    for i in range(values.shape[0]):
+        idx = order[i]
+        ranked = list(names[idx[values[i, idx] > 0]])
+        if pending[i]:
+            ranked = ["cancel_pending", *(n for n in ranked if n != "cancel_pending")]
+        drivers.append(ranked[:top])
+        row = ColumnRow(columns, i)
+        for lang in LANGUAGES:
+            texts[lang].append(ranked_reasons(row, ranked, lang=lang, top=top))
+    return drivers, texts
+
+
 def score_churn(
     con: BaseBackend,
     model: Any,
@@ -190,19 +215,7 @@ def score_churn(
         contrib = model.feature_contributions(x)
     pending = frame["cancel_pending"].to_numpy()
     prob = np.where(pending, 1.0, prob)
-    rows = frame.to_dicts()
-    names = list(contrib.columns)
-    values = contrib.to_numpy()
-    drivers: list[list[str]] = []
-    texts: dict[str, list[list[str]]] = {lang: [] for lang in LANGUAGES}
-    for i, row in enumerate(rows):
-        shares = dict(zip(names, values[i], strict=True))
-        if row["cancel_pending"]:
-            shares["cancel_pending"] = float("inf")
-        ranked = [n for n, v in sorted(shares.items(), key=lambda kv: -kv[1]) if v > 0]
-        drivers.append(ranked[:top])
-        for lang in LANGUAGES:
-            texts[lang].append(reasons(row, shares, lang=lang, top=top))
+    drivers, texts = _explain(frame, contrib, pending, top)
     out = frame.with_columns(
         churn_probability=pl.Series(prob, dtype=pl.Float64),
         drivers=pl.Series(drivers, dtype=pl.List(pl.String)),
