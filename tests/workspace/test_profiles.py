@@ -1,0 +1,237 @@
+"""The customer 360 and the customer list on a refreshed demo workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tenure.errors import ConfigError, NotFoundError, SegmentError, TenureError
+from tenure.workspace import Workspace
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def refreshed(
+    trained_workspace: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Workspace]:
+    """A private copy of the trained demo workspace, refreshed once (about 25 s)."""
+    root = tmp_path_factory.mktemp("profiles") / "ws"
+    shutil.copytree(trained_workspace, root)
+    ws = Workspace.open(root)
+    ws.refresh()
+    yield ws
+    ws.close()
+
+
+def _one(ws: Workspace, sql: str) -> Any:
+    row = ws.warehouse.con.execute(sql).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def _scored_member(ws: Workspace) -> str:
+    """A customer with a churn score, a lifetime value, segments, invoices and events."""
+    return str(
+        _one(
+            ws,
+            """SELECT p.customer_id FROM customer_profiles p
+            WHERE p.as_of = (SELECT max(as_of) FROM customer_profiles)
+              AND p.churn_probability IS NOT NULL AND p.ltv IS NOT NULL
+              AND p.customer_id IN (SELECT customer_id FROM segment_members)
+              AND p.customer_id IN (SELECT customer_id FROM invoices)
+              AND p.customer_id IN (SELECT customer_id FROM events WHERE type = 'track')
+            ORDER BY p.customer_id LIMIT 1""",
+        )
+    )
+
+
+def test_profile_has_identity_scores_segments_and_value_when_customer_is_scored(
+    refreshed: Workspace,
+) -> None:
+    ws = refreshed
+    cid = _scored_member(ws)
+    profile = ws.customer_profile(cid)
+    day = ws.profile_day()
+    assert profile["as_of"] == day
+    name, email, country = ws.warehouse.con.execute(
+        "SELECT name, email, country FROM customers WHERE customer_id = ?", [cid]
+    ).fetchone() or (None, None, None)
+    assert (profile["name"], profile["email"], profile["country"]) == (name, email, country)
+    stored = ws.warehouse.con.execute(
+        "SELECT plan, mrr, health, health_band, churn_probability, ltv, account_age_days "
+        "FROM customer_profiles WHERE customer_id = ? AND as_of = ?",
+        [cid, day],
+    ).fetchone()
+    assert stored is not None
+    plan, mrr, health, band, probability, ltv, age = stored
+    assert (profile["plan"], profile["mrr"], profile["tenure_days"]) == (plan, mrr, age)
+    assert profile["health"]["score"] == health and profile["health"]["band"] == band
+    assert set(profile["health"]["components"]) == {
+        "risk",
+        "usage",
+        "engagement",
+        "support",
+        "sentiment",
+        "billing",
+    }
+    assert profile["health"]["weakest"] in profile["health"]["components"]
+    churn = profile["churn"]
+    assert churn["probability"] == probability and churn["rank"] >= 1
+    assert len(churn["reasons"]["en"]) == len(churn["reasons"]["de"]) >= 1
+    assert profile["lifetime_value"]["ltv"] == ltv
+    members = ws.warehouse.con.execute(
+        "SELECT segment FROM segment_members WHERE customer_id = ? AND as_of = ? ORDER BY 1",
+        [cid, day],
+    ).fetchall()
+    assert profile["segments"] == [m[0] for m in members] != []
+    assert profile["billing"]["subscriptions"]
+    assert {s["status"] for s in profile["billing"]["subscriptions"]} <= {
+        "active",
+        "trialing",
+        "past_due",
+        "canceled",
+        "paused",
+        "unpaid",
+        "incomplete",
+        "incomplete_expired",
+    }
+
+
+def test_timeline_is_newest_first_with_invoice_and_product_event_when_customer_is_active(
+    refreshed: Workspace,
+) -> None:
+    ws = refreshed
+    cid = _scored_member(ws)
+    timeline = ws.customer_profile(cid, timeline=500)["timeline"]
+    times = [item["at"] for item in timeline]
+    assert times == sorted(times, reverse=True)
+    kinds = {item["kind"] for item in timeline}
+    assert {"invoice", "product"} <= kinds
+    invoices = _one(ws, f"SELECT count(*) FROM invoices WHERE customer_id = '{cid}'")
+    assert sum(item["kind"] == "invoice" for item in timeline) == invoices
+    assert len(ws.customer_profile(cid, timeline=5)["timeline"]) == 5
+    assert ws.customer_profile(cid, timeline=0)["timeline"] == []
+
+
+def test_timeline_stops_before_as_of_when_an_earlier_day_is_asked(refreshed: Workspace) -> None:
+    ws = refreshed
+    cid = _scored_member(ws)
+    day = ws.profile_day()
+    assert day is not None
+    earlier = day - dt.timedelta(days=60)
+    profile = ws.customer_profile(cid, as_of=earlier, timeline=100)
+    cutoff = dt.datetime.combine(earlier, dt.time(), tzinfo=dt.UTC)
+    assert profile["timeline"] and all(item["at"] < cutoff for item in profile["timeline"])
+    assert profile["health"] is None  # that day was not refreshed
+
+
+def test_not_found_error_when_customer_id_is_unknown(refreshed: Workspace) -> None:
+    for unknown in ("cus_nobody", "x' OR '1'='1"):
+        with pytest.raises(NotFoundError, match="no customer with id") as info:
+            refreshed.customer_profile(unknown)
+        assert isinstance(info.value, TenureError) and isinstance(info.value, LookupError)
+
+
+def _all(ws: Workspace, **kwargs: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = ws.customers(cursor=cursor, **kwargs)
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return items
+
+
+@pytest.mark.parametrize("sort", ["-churn_probability", "health", "-mrr", "customer_id"])
+def test_cursor_paging_visits_every_row_once_when_pages_are_followed(
+    refreshed: Workspace, sort: str
+) -> None:
+    ws = refreshed
+    day = ws.profile_day()
+    everyone = {
+        r[0]
+        for r in ws.warehouse.con.execute(
+            "SELECT customer_id FROM customer_profiles WHERE as_of = ?", [day]
+        ).fetchall()
+    }
+    items = _all(ws, sort=sort, limit=97)
+    ids = [i["customer_id"] for i in items]
+    assert len(ids) == len(set(ids)) == len(everyone)
+    assert set(ids) == everyone
+
+
+def test_list_is_sorted_with_missing_values_last_when_sort_is_descending(
+    refreshed: Workspace,
+) -> None:
+    items = _all(refreshed, sort="-churn_probability", limit=500)
+    values = [i["churn_probability"] for i in items]
+    known = [v for v in values if v is not None]
+    assert known == sorted(known, reverse=True)
+    assert values[: len(known)] == known and values[len(known) :] == [None] * (
+        len(values) - len(known)
+    )
+    first = refreshed.customers(sort="mrr", limit=20)["items"]
+    mrr = [i["mrr"] for i in first]
+    assert mrr == sorted(mrr)
+
+
+def test_list_filters_combine_when_segment_plan_risk_and_band_are_given(
+    refreshed: Workspace,
+) -> None:
+    ws = refreshed
+    day = ws.profile_day()
+    members = {
+        r[0]
+        for r in ws.warehouse.con.execute(
+            "SELECT customer_id FROM segment_members WHERE segment = 'high_ltv' AND as_of = ?",
+            [day],
+        ).fetchall()
+    }
+    in_segment = _all(ws, segment="high_ltv", limit=50)
+    assert {i["customer_id"] for i in in_segment} == members
+    risky = _all(ws, risk_min=0.2, risk_max=0.6, limit=200)
+    assert risky and all(0.2 <= i["churn_probability"] <= 0.6 for i in risky)
+    pro_red = _all(ws, plan="pro", health_band="red", limit=200)
+    assert pro_red and all(i["plan"] == "pro" and i["health_band"] == "red" for i in pro_red)
+    expected = _one(
+        ws,
+        "SELECT count(*) FROM customer_profiles WHERE as_of = "
+        "(SELECT max(as_of) FROM customer_profiles) AND plan = 'pro' AND health_band = 'red'",
+    )
+    assert len(pro_red) == expected
+
+
+def test_config_error_names_the_fields_when_sort_is_unknown(refreshed: Workspace) -> None:
+    with pytest.raises(ConfigError, match=r"'sort' parameter .* must be one of churn_probability"):
+        refreshed.customers(sort="-helth")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"health_band": "blue"}, ConfigError, "'health_band' parameter"),
+        ({"limit": 0}, ConfigError, r"'limit' parameter .* \[1, 500\]"),
+        ({"risk_min": 2.0}, ConfigError, "'risk_min' parameter"),
+        ({"cursor": "not-a-cursor"}, ConfigError, "next_cursor returned by an earlier page"),
+        ({"segment": "high_ltw"}, SegmentError, "Did you mean 'high_ltv'"),
+    ],
+)
+def test_error_says_what_to_fix_when_list_arguments_are_wrong(
+    refreshed: Workspace, kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        refreshed.customers(**kwargs)
+
+
+def test_config_error_when_cursor_is_reused_with_another_sort(refreshed: Workspace) -> None:
+    cursor = refreshed.customers(sort="health", limit=5)["next_cursor"]
+    assert cursor is not None
+    with pytest.raises(ConfigError, match="sorted by 'health'"):
+        refreshed.customers(sort="-health", cursor=cursor)
