@@ -49,7 +49,6 @@ ITEM = ibis.schema(
     }
 )
 _PLACEHOLDER = "__tenure_customer_id__"
-_PLACEHOLDER_SQL = f"'{_PLACEHOLDER}'"
 
 
 def _is_customer(t: ir.Table) -> ir.BooleanValue:
@@ -78,9 +77,12 @@ def customer_query(con: BaseBackend) -> ir.Table:
     return con.table("customers").filter(_is_customer)
 
 
-def bind(sql: str, customer_id: str) -> str:
-    """``sql`` with the placeholder replaced by ``customer_id`` as a quoted SQL literal."""
-    return sql.replace(_PLACEHOLDER_SQL, "'" + customer_id.replace("'", "''") + "'")
+def bind(sql: str, value: str, *, placeholder: str = _PLACEHOLDER) -> str:
+    """``sql`` with the string literal ``placeholder`` replaced by ``value``, quoted.
+
+    Standard SQL quoting (a quote doubled), which DuckDB and PostgreSQL share.
+    """
+    return sql.replace(f"'{placeholder}'", "'" + value.replace("'", "''") + "'")
 
 
 def clean(row: dict[str, Any]) -> dict[str, Any]:

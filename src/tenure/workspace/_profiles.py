@@ -21,6 +21,7 @@ import base64
 import binascii
 import datetime as dt
 import json
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +81,9 @@ _PROFILES = "customer_profiles"
 _MEMBERS = "segment_members"
 _MAX_LIMIT = 500
 _CACHE_SIZE = 64
+_CACHE_SECONDS = 300.0
+_CURSOR_ID = "__tenure_cursor_id__"
+_CURSOR_VALUE = "__tenure_cursor_value__"
 
 
 def _json_list(text: str | None) -> list[Any]:
@@ -141,17 +145,22 @@ class ProfilesMixin:
 
         Compiling an Ibis expression costs far more than running it on one customer's
         rows, so the per-customer queries are compiled with a placeholder id and bound
-        by :meth:`_bind` on every call.
+        by :func:`~tenure.workspace._profile_queries.bind` on every call. An entry is
+        compiled again after ``_CACHE_SECONDS``, so result tables that another process
+        adds later (a first churn scoring, say) are picked up.
         """
-        cache: dict[Any, str] | None = getattr(self, "_profile_sql", None)
+        cache: dict[Any, tuple[float, str]] | None = getattr(self, "_profile_sql", None)
         if cache is None:
             cache = {}
             self._profile_sql = cache
-        if key not in cache:
-            if len(cache) >= _CACHE_SIZE:
+        tick = time.monotonic()
+        hit = cache.get(key)
+        if hit is None or tick - hit[0] > _CACHE_SECONDS:
+            if hit is None and len(cache) >= _CACHE_SIZE:
                 cache.pop(next(iter(cache)))
-            cache[key] = str(self._wh.compile(build()))
-        return cache[key]
+            hit = (tick, str(self._wh.compile(build())))
+            cache[key] = hit
+        return hit[1]
 
     def _run(self, sql: str) -> list[dict[str, Any]]:
         warehouse = self.warehouse
@@ -349,38 +358,51 @@ class ProfilesMixin:
         day = as_of or self.profile_day()
         if day is None:
             return {"as_of": None, "sort": sort, "items": [], "next_cursor": None}
-        con = self._wh
-        p = con.table(_PROFILES)
-        t = p.filter(p.as_of == day)
-        if segment is not None:
-            if _MEMBERS not in con.list_tables():
-                return {"as_of": day, "sort": sort, "items": [], "next_cursor": None}
-            m = con.table(_MEMBERS)
-            m = m.filter((m.as_of == day) & (m.segment == segment))
-            t = t.semi_join(m, t.customer_id == m.customer_id)
-        if risk_min is not None:
-            t = t.filter(t.churn_probability >= risk_min)
-        if risk_max is not None:
-            t = t.filter(t.churn_probability <= risk_max)
-        if plan is not None:
-            t = t.filter(t.plan == plan)
-        if health_band is not None:
-            t = t.filter(t.health_band == health_band)
-        key = t[field]
+        mode = None
         if after is not None:
-            t = t.filter(self._after(t, field, descending, after))
-        order = [
-            key.isnull(),
-            ibis.desc(field) if descending else ibis.asc(field),
-            ibis.asc("customer_id"),
-        ]
-        if field == "customer_id":
-            order = [ibis.asc("customer_id") if not descending else ibis.desc("customer_id")]
-        c = con.table("customers").select("customer_id", "name", "email")
-        page = t.order_by(order).limit(limit + 1)
-        page = page.left_join(c, page.customer_id == c.customer_id)
-        cols = [x for x in LIST_FIELDS if x in page.columns]
-        rows = page.select(*cols).order_by(order).to_pyarrow().to_pylist()
+            mode = "value" if field != "customer_id" and after.get("v") is not None else "null"
+
+        def build() -> ir.Table:
+            con = self._wh
+            p = con.table(_PROFILES)
+            t = p.filter(p.as_of == day)
+            if segment is not None:
+                if _MEMBERS in con.list_tables():
+                    m = con.table(_MEMBERS)
+                    m = m.filter((m.as_of == day) & (m.segment == segment))
+                    t = t.semi_join(m, t.customer_id == m.customer_id)
+                else:
+                    t = t.filter(ibis.literal(False))
+            if risk_min is not None:
+                t = t.filter(t.churn_probability >= risk_min)
+            if risk_max is not None:
+                t = t.filter(t.churn_probability <= risk_max)
+            if plan is not None:
+                t = t.filter(t.plan == plan)
+            if health_band is not None:
+                t = t.filter(t.health_band == health_band)
+            if mode is not None:
+                t = t.filter(self._after(t, field, descending, with_value=mode == "value"))
+            order = [
+                t[field].isnull(),
+                ibis.desc(field) if descending else ibis.asc(field),
+                ibis.asc("customer_id"),
+            ]
+            if field == "customer_id":
+                order = [ibis.desc("customer_id") if descending else ibis.asc("customer_id")]
+            c = con.table("customers").select("customer_id", "name", "email")
+            page = t.order_by(order).limit(limit + 1)
+            page = page.left_join(c, page.customer_id == c.customer_id)
+            cols = [x for x in LIST_FIELDS if x in page.columns]
+            return page.select(*cols).order_by(order)
+
+        filters = (segment, risk_min, risk_max, plan, health_band)
+        sql = self._compiled(("list", day, sort, limit, filters, mode), build)
+        if after is not None:
+            sql = bind(sql, str(after["id"]), placeholder=_CURSOR_ID)
+            if mode == "value":
+                sql = bind(sql, repr(float(after["v"])), placeholder=_CURSOR_VALUE)
+        rows = self._run(sql)
         next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]
@@ -407,14 +429,17 @@ class ProfilesMixin:
         return field, descending
 
     @staticmethod
-    def _after(t: ir.Table, field: str, descending: bool, after: dict[str, Any]) -> ir.Value:
-        """Rows that come after the cursor's row in the order ``(isnull, field, id)``."""
-        last_id = str(after["id"])
+    def _after(t: ir.Table, field: str, descending: bool, *, with_value: bool) -> ir.Value:
+        """Rows after the cursor's row in the order ``(isnull, field, id)``.
+
+        The cursor's id and value are placeholders, bound when the query runs.
+        """
+        last_id = ibis.literal(_CURSOR_ID)
         if field == "customer_id":
             return t.customer_id < last_id if descending else t.customer_id > last_id
         key = t[field]
-        value = after.get("v")
-        if value is None:  # the cursor is among the rows without a value: they sort last
+        if not with_value:  # the cursor is among the rows without a value: they sort last
             return key.isnull() & (t.customer_id > last_id)
+        value = ibis.literal(_CURSOR_VALUE).cast(key.type())
         beyond = key < value if descending else key > value
         return key.isnull() | beyond | ((key == value) & (t.customer_id > last_id))
