@@ -113,6 +113,44 @@ def tenants_list(folder: DeploymentOpt = Path(), as_json: JsonOpt = False) -> No
         console.print(f"{t.slug}\t{t.id}\t{t.name}\t{t.folder}")
 
 
+@tenants_app.command("stripe-secret")
+def tenants_stripe_secret(
+    slug: Annotated[str, typer.Argument(help="The tenant's slug.")],
+    secret: Annotated[
+        Optional[str],  # noqa: UP045 (typer needs Optional)
+        typer.Argument(help="The endpoint's signing secret (whsec_...); '-' reads stdin."),
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the secret.")] = False,
+    folder: DeploymentOpt = Path(),
+) -> None:
+    """Set the Stripe webhook signing secret of a tenant (shown masked, never in full).
+
+    Stripe then posts to /v1/stripe/webhook/SLUG (docs/api.md).
+    """
+    import sys
+
+    if secret == "-":
+        secret = sys.stdin.readline().strip()
+    if (secret is None) == (not clear):
+        err_console.print(
+            "[bold red]error:[/] give the secret (whsec_..., or '-' to read it from stdin) "
+            "or --clear, not both"
+        )
+        raise typer.Exit(code=2)
+    try:
+        with _open(folder) as deployment:
+            masked = deployment.set_stripe_secret(slug, None if clear else secret)
+    except TenureError as exc:
+        raise _fail(exc) from exc
+    if masked is None:
+        console.print(f"{slug}: Stripe webhook secret removed; its endpoint answers 404")
+    else:
+        console.print(
+            f"{slug}: Stripe webhook secret set ({masked}); endpoint /v1/stripe/webhook/{slug}",
+            highlight=False,
+        )
+
+
 def _key_line(key: ApiKey) -> str:
     state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
     return f"{key.id}\t{key.prefix}...\t{key.kind}\t{key.scope}\t{state}"

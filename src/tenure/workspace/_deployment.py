@@ -11,7 +11,7 @@ Examples
 >>> from tenure.workspace import Deployment
 >>> folder = tempfile.mkdtemp()
 >>> Deployment.upgrade(folder)
-'0001'
+'0002'
 >>> with Deployment.open(folder) as deployment:
 ...     tenant = deployment.create_tenant("acme", name="Acme Inc.")
 ...     key = deployment.create_key("acme", scope="read")
@@ -31,18 +31,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tenure.clock import Clock
+from tenure.clock import Clock, SystemClock
 from tenure.config import Settings
-from tenure.errors import ConfigError, Location
+from tenure.errors import ConfigError, DataError, Location, NotFoundError
 from tenure.progress import Progress
 from tenure.store.operational import ApiKey, KeyKind, NewKey, OperationalStore, Scope, Tenant
 
 if TYPE_CHECKING:
     from tenure.workspace import Workspace
 
-__all__ = ["Deployment", "MoveResult"]
+__all__ = ["Deployment", "MoveResult", "StripeDelivery", "mask_secret"]
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_WHSEC = re.compile(r"^whsec_[A-Za-z0-9+/=_-]{8,240}$")
 WORKSPACES = "workspaces"
 INBOX = ".inbox"
 
@@ -56,6 +57,24 @@ class MoveResult:
     inserted: int = 0
     duplicates: int = 0
     rejected: int = 0
+
+
+@dataclass(frozen=True)
+class StripeDelivery:
+    """What :meth:`Deployment.receive_stripe_webhook` did with one delivery."""
+
+    event_id: str
+    type: str
+    duplicate: bool
+    inserted: int = 0
+    rejected: int = 0
+    skipped: int = 0
+
+
+def mask_secret(secret: str) -> str:
+    """A secret as it may be shown: its kind and last four characters (``whsec_...x9Zq``)."""
+    kind = secret.split("_", 1)[0] + "_" if "_" in secret else ""
+    return f"{kind}...{secret[-4:]}"
 
 
 class Deployment:
@@ -105,6 +124,11 @@ class Deployment:
     @property
     def root(self) -> Path:
         return self.settings.root
+
+    @property
+    def clock(self) -> Clock:
+        """The clock given to the deployment (the system clock by default)."""
+        return self._clock or SystemClock()
 
     def close(self) -> None:
         """Close every tenant's workspace and the store's connections."""
@@ -157,6 +181,74 @@ class Deployment:
     def revoke_key(self, key_id: str, *, tenant_id: str | None = None) -> ApiKey:
         """Revoke a key; with ``tenant_id`` only a key of that tenant is found."""
         return self.store.revoke_key(key_id, tenant_id=tenant_id)
+
+    # -- Stripe webhooks ---------------------------------------------------------------------
+
+    def set_stripe_secret(self, slug: str, secret: str | None) -> str | None:
+        """Set (None: remove) the tenant's Stripe webhook endpoint secret.
+
+        Returns the secret masked (:func:`mask_secret`), the only form ever shown again.
+        """
+        if secret is not None and not _WHSEC.match(secret):
+            raise ConfigError(
+                "The 'secret' of a Stripe webhook endpoint must be the signing secret Stripe "
+                "shows for the endpoint, 'whsec_' followed by letters and digits. Got "
+                f"{mask_secret(secret) if secret else repr(secret)} instead.",
+                location=Location(field="secret"),
+            )
+        tenant = self.store.tenant(slug)
+        self.store.set_stripe_secret(tenant.id, secret)
+        return mask_secret(secret) if secret is not None else None
+
+    def receive_stripe_webhook(
+        self, slug: str, payload: bytes, header: str | None, *, tolerance_seconds: int = 300
+    ) -> StripeDelivery:
+        """Verify one Stripe webhook delivery for a tenant and ingest its event once.
+
+        The signature is checked against the tenant's secret at the deployment's clock
+        (:func:`tenure.ingest.verify_stripe_signature`). An event id recorded before is a
+        duplicate and not read again. Otherwise the event goes through
+        :meth:`Workspace.ingest_stripe_events` (itself idempotent by event id) and only
+        then is its id recorded, so a crash in between is repaired by Stripe's retry.
+
+        Raises
+        ------
+        NotFoundError
+            When no tenant has this slug, or it has no webhook secret (the same answer).
+        SignatureError
+            When the delivery is not signed with the tenant's secret, or is too old.
+        """
+        from tenure.ingest import verify_stripe_signature
+
+        try:
+            tenant, secret = self.store.stripe_endpoint(slug)
+        except NotFoundError:
+            secret = None
+        if secret is None:
+            raise NotFoundError(
+                f"there is no Stripe webhook endpoint for {slug!r}; 'tenure tenants "
+                "stripe-secret SLUG whsec_...' sets one"
+            )
+        event = verify_stripe_signature(
+            payload, header, secret, tolerance_seconds=tolerance_seconds, now=self.clock.now()
+        )
+        event_id, kind = event.get("id"), event.get("type")
+        if not isinstance(event_id, str) or not event_id:
+            raise DataError("the signed Stripe event has no 'id'; is it a Stripe event?")
+        kind = kind if isinstance(kind, str) else ""
+        if self.store.stripe_event_seen(tenant.id, event_id):
+            return StripeDelivery(event_id, kind, duplicate=True)
+        with self.workspace(tenant) as ws:
+            result = ws.ingest_stripe_events([event])
+        self.store.record_stripe_event(tenant.id, event_id)
+        return StripeDelivery(
+            event_id,
+            kind,
+            duplicate=result.duplicates > 0,
+            inserted=result.inserted,
+            rejected=result.rejects,
+            skipped=result.skipped,
+        )
 
     # -- workspaces --------------------------------------------------------------------------
 

@@ -420,3 +420,29 @@ class OperationalStore:
         )
         with self._session("record a Stripe event") as session:
             return session.execute(statement).first() is not None
+
+    def stripe_event_seen(self, tenant_id: str, event_id: str) -> bool:
+        """Whether :meth:`record_stripe_event` stored this event id for the tenant."""
+        with self._session("read a Stripe event") as session:
+            found = session.scalar(
+                select(StripeEventRow.id).where(
+                    StripeEventRow.tenant_id == tenant_id, StripeEventRow.event_id == event_id
+                )
+            )
+            return found is not None
+
+    def set_stripe_secret(self, tenant_id: str, secret: str | None) -> None:
+        """Store (or with None, remove) the tenant's Stripe webhook endpoint secret."""
+        with self._session("store the Stripe webhook secret") as session:
+            row = session.get(TenantRow, tenant_id)
+            if row is None:
+                raise NotFoundError(f"there is no tenant with the id {tenant_id!r}")
+            row.stripe_webhook_secret = secret
+
+    def stripe_endpoint(self, slug: str) -> tuple[Tenant, str | None]:
+        """The tenant with this slug and its Stripe webhook secret (None when not set)."""
+        with self._session("read a tenant") as session:
+            row = session.scalars(select(TenantRow).where(TenantRow.slug == slug)).first()
+            if row is None:
+                raise NotFoundError(f"there is no tenant {slug!r}")
+            return _tenant(row), row.stripe_webhook_secret

@@ -48,6 +48,9 @@ class TenantRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     folder: Mapped[str] = mapped_column(String(1000))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # The Stripe webhook endpoint secret (whsec_...). Kept in plain text: verifying an
+    # HMAC needs the secret itself, so it cannot be hashed like an API key (0002).
+    stripe_webhook_secret: Mapped[str | None] = mapped_column(String(255))
 
 
 class ApiKeyRow(Base):
