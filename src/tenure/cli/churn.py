@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -10,11 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from tenure.cli.console import RichProgress, console, err_console
+from tenure.cli._common import AsOfOpt, JsonOpt, WorkspaceOpt, as_day, fail, open_workspace
+from tenure.cli.console import RichProgress, console
 from tenure.errors import TenureError
 
 if TYPE_CHECKING:
-    from tenure.workspace import Workspace
+    pass
 
 churn_app = typer.Typer(
     help="Churn risk: fit, evaluate and apply churn models.", no_args_is_help=True
@@ -23,12 +23,6 @@ churn_app = typer.Typer(
 TableOpt = Annotated[
     Path, typer.Option("--table", help="A CSV or Parquet file, one row per customer.")
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a report.")]
-
-
-def _fail(exc: TenureError) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {exc}")
-    return typer.Exit(code=2)
 
 
 def _score(value: Any, std: Any = None) -> str:
@@ -115,7 +109,7 @@ def fit(
             progress=RichProgress(),
         ).to_dict()
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         if save is not None:
             report["saved_to"] = str(save)
@@ -139,7 +133,7 @@ def predict(
     try:
         scored = predict_churn_table(model, table, out, progress=RichProgress())
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     key = str(scored.columns[0])
     summary = {
         "out": str(out),
@@ -158,26 +152,11 @@ def predict(
 
 # -- churn risk on the workspace's own data ----------------------------------------------------
 
-WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")]
-AsOfOpt = Annotated[
-    Optional[dt.datetime],  # noqa: UP045 (typer needs Optional)
-    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Score as of this day."),
-]
 LangOpt = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option("--lang", help="Reasons in en or de (default: each customer's locale)."),
 ]
 TopOpt = Annotated[int, typer.Option("--top", min=1, help="Customers to show.")]
-
-
-def _open(workspace: Path) -> Workspace:
-    from tenure.workspace import Workspace
-
-    return Workspace.open(workspace, progress=RichProgress())
-
-
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value is not None else None
 
 
 def _lang(lang: str | None) -> str | None:
@@ -279,10 +258,10 @@ def train(
 ) -> None:
     """Backtest the churn model on rolling monthly origins, fit it and save it."""
     try:
-        with _open(workspace) as ws:
+        with open_workspace(workspace) as ws:
             artifact = ws.churn_train(horizon_days=horizon)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     meta = artifact.metadata
     if as_json:
         sys.stdout.write(json.dumps(meta, default=str) + "\n")
@@ -311,14 +290,14 @@ def score(
     """Score every paying customer, store the scores, and show the riskiest."""
     lang = _lang(lang)
     try:
-        with _open(workspace) as ws:
-            scores = ws.churn_score(as_of=_day(as_of))
+        with open_workspace(workspace) as ws:
+            scores = ws.churn_score(as_of=as_day(as_of))
             locales = ws.warehouse.table("customers").select("customer_id", "locale")
             import polars as pl
 
             loc = pl.from_arrow(locales.to_pyarrow())
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     assert isinstance(loc, pl.DataFrame)
     scores = scores.join(loc, on="customer_id", how="left").sort("rank")
     if out is not None:
@@ -356,10 +335,10 @@ def report(
     """Whom to call first, and why; with how well the model did in its backtest."""
     lang = _lang(lang)
     try:
-        with _open(workspace) as ws:
-            result = ws.churn_report(as_of=_day(as_of), top=top)
+        with open_workspace(workspace) as ws:
+            result = ws.churn_report(as_of=as_day(as_of), top=top)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         sys.stdout.write(json.dumps(result, default=str) + "\n")
         return

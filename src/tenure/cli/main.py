@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from tenure.cli._common import WorkspaceOpt, fail, open_workspace
 from tenure.cli.churn import churn_app, print_riskiest
-from tenure.cli.console import RichProgress, console, err_console
+from tenure.cli.console import RichProgress, console
 from tenure.cli.health import health_app, refresh
 from tenure.cli.metrics import metrics_app, render
 from tenure.cli.segments import segments_app
@@ -25,7 +26,6 @@ from tenure.errors import ModelError, TenureError
 
 if TYPE_CHECKING:
     from tenure.store import IngestResult
-    from tenure.workspace import Workspace
 
 
 class StripeShape(StrEnum):
@@ -50,21 +50,6 @@ app.add_typer(value_app)  # tenure survival, tenure ltv
 app.add_typer(health_app, name="health")
 app.add_typer(serve_app)  # tenure serve, tenure db, tenure tenants, tenure keys
 
-WorkspaceOpt = Annotated[
-    Path, typer.Option("--workspace", "-w", help="Workspace folder.", show_default=True)
-]
-
-
-def _open(workspace: Path) -> Workspace:
-    from tenure.workspace import Workspace
-
-    return Workspace.open(workspace, progress=RichProgress())
-
-
-def _fail(exc: TenureError) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {exc}")
-    return typer.Exit(code=2)
-
 
 @app.command()
 def init(
@@ -79,7 +64,7 @@ def init(
                 f"Workspace ready in [bold]{ws.root}[/] (warehouse: {ws.settings.warehouse_url()})"
             )
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
 
 
 def _print_results(results: list[IngestResult]) -> None:
@@ -122,10 +107,10 @@ def ingest(
 ) -> None:
     """Ingest Stripe objects, Segment events and Tenure tables (CSV, Parquet, JSON Lines)."""
     try:
-        with _open(workspace) as ws:
+        with open_workspace(workspace) as ws:
             results = ws.ingest(paths, format=format, table=table)  # type: ignore[arg-type]
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     _print_results(results)
 
 
@@ -140,10 +125,10 @@ def rejects(
     from rich.table import Table
 
     try:
-        with _open(workspace) as ws:
+        with open_workspace(workspace) as ws:
             rows = ws.rejects(limit=limit, source=source)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         for row in rows:
             typer.echo(json.dumps(row, default=str))
@@ -166,10 +151,10 @@ def status(workspace: WorkspaceOpt = Path()) -> None:
     from rich.table import Table
 
     try:
-        with _open(workspace) as ws:
+        with open_workspace(workspace) as ws:
             counts = ws.counts()
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     table = Table(title="Warehouse")
     table.add_column("table")
     table.add_column("rows", justify="right")
@@ -211,7 +196,7 @@ def demo(
             daily = ws.refresh()[-1]  # health, lifetime values, profiles and segments
             segments = [s for s in ws.segments() if s["members"]]
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     _print_results(results)
     console.print(
         f"Demo workspace [bold]{directory}[/]: {counts['customers']:,} customers, "

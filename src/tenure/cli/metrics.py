@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from tenure.cli.console import RichProgress, console, err_console
+from tenure.cli._common import AsOfOpt, JsonOpt, WorkspaceOpt, as_day, fail, open_workspace
+from tenure.cli.console import console
 from tenure.errors import TenureError
 
 if TYPE_CHECKING:
     import polars as pl
 
-    from tenure.workspace import Workspace
 
 metrics_app = typer.Typer(help="Subscription metrics: MRR movements, churn, NRR, cohorts.")
 
@@ -29,13 +29,7 @@ class IntervalOpt(StrEnum):
     quarter = "quarter"
 
 
-WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")]
-AsOfOpt = Annotated[
-    Optional[dt.datetime],  # noqa: UP045 (typer needs Optional)
-    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Compute as of this day."),
-]
 ByOpt = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option("--by", help="Break down by plan, product, interval, currency, country, channel…"),
@@ -56,21 +50,6 @@ _SHOWN = {
 }
 _COHORT_MONTHS_SHOWN = 12
 _RATES = ("rate", "nrr", "grr", "retention", "stickiness")
-
-
-def _open(workspace: Path) -> Workspace:
-    from tenure.workspace import Workspace
-
-    return Workspace.open(workspace, progress=RichProgress())
-
-
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value is not None else None
-
-
-def _fail(exc: TenureError) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {exc}")
-    return typer.Exit(code=2)
 
 
 def _records(df: pl.DataFrame) -> list[dict[str, Any]]:
@@ -147,17 +126,17 @@ def metrics(
     if ctx.invoked_subcommand is not None:
         return
     try:
-        with _open(workspace) as ws:
-            mctx = ws.metrics_context(as_of=_day(as_of))
+        with open_workspace(workspace) as ws:
+            mctx = ws.metrics_context(as_of=as_day(as_of))
             df = ws.metrics(
                 interval=interval.value,
-                start=_day(start),
-                end=_day(end),
+                start=as_day(start),
+                end=as_day(end),
                 by=by,
                 as_of=mctx.as_of,
             )
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if by is None:
         df = df.drop("group")
     if as_json:
@@ -188,10 +167,10 @@ def cohorts(
     import polars as pl
 
     try:
-        with _open(workspace) as ws:
-            df = ws.cohorts(by=by, as_of=_day(as_of))
+        with open_workspace(workspace) as ws:
+            df = ws.cohorts(by=by, as_of=as_day(as_of))
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         sys.stdout.write(json.dumps({"cohorts": _records(df)}, indent=2) + "\n")
         return
@@ -226,10 +205,10 @@ def _table_command(name: str, doc: str) -> None:
         workspace: WorkspaceOpt = Path(),
     ) -> None:
         try:
-            with _open(workspace) as ws:
-                df = ws.metric_table(name, interval=interval.value, as_of=_day(as_of))  # type: ignore[arg-type]
+            with open_workspace(workspace) as ws:
+                df = ws.metric_table(name, interval=interval.value, as_of=as_day(as_of))  # type: ignore[arg-type]
         except TenureError as exc:
-            raise _fail(exc) from exc
+            raise fail(exc) from exc
         if as_json:
             sys.stdout.write(json.dumps({name: _records(df)}, indent=2) + "\n")
         elif as_csv:

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from tenure.cli.console import RichProgress, console, err_console
+from tenure.cli._common import JsonOpt, WorkspaceOpt, fail, open_workspace
+from tenure.cli.console import console
 from tenure.errors import TenureError
 
 if TYPE_CHECKING:
-    from tenure.workspace import Workspace
+    pass
 
 __all__ = ["segments_app"]
 
@@ -23,20 +24,7 @@ segments_app = typer.Typer(
     no_args_is_help=True,
 )
 
-WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 NameArg = Annotated[str, typer.Argument(help="The segment's name.")]
-
-
-def _open(workspace: Path) -> Workspace:
-    from tenure.workspace import Workspace
-
-    return Workspace.open(workspace, progress=RichProgress())
-
-
-def _fail(exc: TenureError) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {exc}")
-    return typer.Exit(code=2)
 
 
 def _json(payload: Any) -> None:
@@ -51,10 +39,10 @@ def _num(value: Any, digits: int = 1) -> str:
 def list_segments(workspace: WorkspaceOpt = Path(), as_json: JsonOpt = False) -> None:
     """Every segment with its rule and member count at the latest evaluated day."""
     try:
-        with _open(workspace) as ws:
+        with open_workspace(workspace) as ws:
             rows = ws.segments()
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         _json(rows)
         return
@@ -83,11 +71,11 @@ def create(
 ) -> None:
     """Define a rule segment (checked against the profile columns) and evaluate it."""
     try:
-        with _open(workspace) as ws:
+        with open_workspace(workspace) as ws:
             ws.segment_create(name, rule, description=description, replace=replace)
             shown = ws.segment(name)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         _json(shown)
         return
@@ -99,10 +87,10 @@ def create(
 def show(name: NameArg, workspace: WorkspaceOpt = Path(), as_json: JsonOpt = False) -> None:
     """A segment's definition, size now and per stored day, and its members' health and MRR."""
     try:
-        with _open(workspace) as ws:
+        with open_workspace(workspace) as ws:
             seg = ws.segment(name)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         _json(seg)
         return
@@ -139,10 +127,10 @@ def members(
 ) -> None:
     """The members of a segment on a day, largest MRR first."""
     try:
-        with _open(workspace) as ws:
+        with open_workspace(workspace) as ws:
             frame = ws.segment_members(name, as_of=as_of.date() if as_of else None)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     rows = frame.head(limit).to_dicts()
     if as_json:
         _json({"segment": name, "members": frame.height, "rows": rows})
@@ -167,10 +155,10 @@ def history(
 ) -> None:
     """Who entered and left a segment, and when (each day against the previous one)."""
     try:
-        with _open(workspace) as ws:
+        with open_workspace(workspace) as ws:
             frame = ws.segment_history(name)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     rows = frame.tail(limit).to_dicts()
     if as_json:
         _json({"segment": name, "changes": frame.height, "rows": rows})
@@ -190,10 +178,10 @@ def history(
 def delete(name: NameArg, workspace: WorkspaceOpt = Path(), as_json: JsonOpt = False) -> None:
     """Remove a rule segment and its stored memberships."""
     try:
-        with _open(workspace) as ws:
+        with open_workspace(workspace) as ws:
             ws.segment_delete(name)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         _json({"deleted": name})
         return

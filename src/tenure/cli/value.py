@@ -7,46 +7,23 @@ and renders the result.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tenure.cli.console import RichProgress, console, err_console
+from tenure.cli._common import AsOfOpt, JsonOpt, WorkspaceOpt, as_day, fail, open_workspace
+from tenure.cli.console import console
 from tenure.errors import TenureError
 
 if TYPE_CHECKING:
-    from tenure.workspace import Workspace
+    pass
 
 value_app = typer.Typer(help="Survival curves and lifetime value.")
 
-WorkspaceOpt = Annotated[Path, typer.Option("--workspace", "-w", help="Workspace folder.")]
-AsOfOpt = Annotated[
-    Optional[dt.datetime],  # noqa: UP045 (typer needs Optional)
-    typer.Option(
-        "--as-of", formats=["%Y-%m-%d"], help="Use only data known before this day (default: now)."
-    ),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
 MONTHS = (1, 3, 6, 12, 24)
-
-
-def _open(workspace: Path) -> Workspace:
-    from tenure.workspace import Workspace
-
-    return Workspace.open(workspace, progress=RichProgress())
-
-
-def _fail(exc: TenureError) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {exc}")
-    return typer.Exit(code=2)
-
-
-def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value is not None else None
 
 
 def _pct(value: Any) -> str:
@@ -76,13 +53,13 @@ def survival(
 ) -> None:
     """Kaplan-Meier retention of paying customers per group: share still paying after N months."""
     try:
-        with _open(workspace) as ws:
+        with open_workspace(workspace) as ws:
             summary = ws.survival_summary(
-                by=by, as_of=_day(as_of), at=MONTHS, first_only=first_only
+                by=by, as_of=as_day(as_of), at=MONTHS, first_only=first_only
             )
-            day = _day(as_of) or ws.scoring_day()
+            day = as_day(as_of) or ws.scoring_day()
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         payload = {"as_of": day.isoformat(), "by": by, "groups": summary.to_dicts()}
         sys.stdout.write(json.dumps(payload, default=str) + "\n")
@@ -122,10 +99,10 @@ def ltv(
 ) -> None:
     """Lifetime value per group and the most valuable customers (stored in customer_values)."""
     try:
-        with _open(workspace) as ws:
-            report = ws.ltv_report(by=by, as_of=_day(as_of), top=top)
+        with open_workspace(workspace) as ws:
+            report = ws.ltv_report(by=by, as_of=as_day(as_of), top=top)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         sys.stdout.write(json.dumps(report, default=str) + "\n")
         return
