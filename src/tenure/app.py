@@ -19,6 +19,7 @@ from tenure.api import (
     RateLimiter,
     install_error_handlers,
 )
+from tenure.clock import Clock
 from tenure.config import Settings
 from tenure.workspace import Deployment
 
@@ -32,18 +33,20 @@ def _version() -> str:
         return "0.0.0"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     """The Tenure service for the deployment folder of ``settings``.
 
     The operational store must be up to date (``tenure db upgrade``); the event mover
-    runs while the application does and moves what is left when it stops.
+    runs while the application does and moves what is left when it stops. ``clock``
+    (default: the system clock) is the deployment's and every tenant workspace's "now",
+    e.g. for the Stripe signature's timestamp tolerance.
     """
     settings = settings or Settings.load()
     server = settings.server
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        deployment = Deployment.open(settings.root)
+        deployment = Deployment.open(settings.root, clock=clock)
         mover = EventMover(
             deployment,
             interval_s=server.flush_interval_ms / 1000,

@@ -15,6 +15,7 @@ import pytest
 import uvicorn
 
 from tenure.app import create_app
+from tenure.clock import Clock
 from tenure.config import Settings
 from tenure.workspace import Deployment
 
@@ -94,12 +95,12 @@ def make_site(folder: Path, store_url: str, **server: Any) -> Site:
 
 
 @pytest.fixture
-def start_server() -> Iterator[Callable[[Site], Site]]:
-    """Run a site's app under uvicorn in a thread on a free port."""
+def start_server() -> Iterator[Callable[..., Site]]:
+    """Run a site's app under uvicorn in a thread on a free port (``clock``: the app's)."""
     running: list[tuple[uvicorn.Server, threading.Thread]] = []
 
-    def start(site: Site) -> Site:
-        app = create_app(Settings.load(site.folder))
+    def start(site: Site, *, clock: Clock | None = None) -> Site:
+        app = create_app(Settings.load(site.folder), clock=clock)
         port = free_port()
         server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
@@ -122,6 +123,6 @@ def start_server() -> Iterator[Callable[[Site], Site]]:
 
 
 @pytest.fixture
-def site(tmp_path: Path, store_url: str, start_server: Callable[[Site], Site]) -> Site:
+def site(tmp_path: Path, store_url: str, start_server: Callable[..., Site]) -> Site:
     """A running server over tenants a and b (SQLite or PostgreSQL store)."""
     return start_server(make_site(tmp_path / "deployment", store_url))

@@ -6,6 +6,7 @@ is scoped to the key's tenant: a route never sees a tenant id from the request.
 - ``EventsKeyDep``: a publishable key, or a secret key with ``write`` or ``admin``.
 - ``ReadKeyDep`` / ``WriteKeyDep`` / ``AdminKeyDep``: a secret key with that scope.
 - ``WorkspaceDep``: the workspace of a ``read`` key's tenant.
+- ``WriteWorkspaceDep``: the workspace of a ``write`` key's tenant (to change definitions).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ __all__ = [
     "ReadKeyDep",
     "WorkspaceDep",
     "WriteKeyDep",
+    "WriteWorkspaceDep",
 ]
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="tenure", Basic realm="tenure"'}
@@ -159,3 +161,12 @@ def get_workspace(principal: ReadKeyDep, deployment: DeploymentDep) -> Iterator[
 
 
 WorkspaceDep = Annotated[Workspace, Depends(get_workspace)]
+
+
+def get_write_workspace(principal: WriteKeyDep, deployment: DeploymentDep) -> Iterator[Workspace]:
+    """The workspace of a ``write`` (or ``admin``) key's tenant, held for the request."""
+    with deployment.workspace(principal.tenant) as ws:
+        yield ws
+
+
+WriteWorkspaceDep = Annotated[Workspace, Depends(get_write_workspace)]

@@ -9,6 +9,7 @@ problem document. A 422 names the field (``errors[].field``, dotted as in the bo
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
@@ -18,7 +19,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tenure.errors import ConfigError, DataError, NotFoundError, StoreError, TenureError
+from tenure.errors import (
+    ConfigError,
+    DataError,
+    NotFoundError,
+    SegmentError,
+    SignatureError,
+    StoreError,
+    TenureError,
+)
 
 __all__ = ["PROBLEM_JSON", "ProblemError", "install_error_handlers", "problem_response"]
 
@@ -124,17 +133,36 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, detail, instance=request.url.path, headers=exc.headers)
 
 
+_PARAMETER = re.compile(r"^The '(\w+)' parameter")
+
+
+def _config_errors(exc: ConfigError) -> list[dict[str, Any]]:
+    """``errors[]`` for a library ``ConfigError``: the field from its location or wording."""
+    message = str(exc)
+    if isinstance(exc, SegmentError) and exc.column is not None:
+        return [{"field": "rule", "message": message, "column": exc.column}]
+    field = exc.location.field if exc.location is not None else None
+    if field is None and (match := _PARAMETER.match(message)):
+        field = match.group(1)
+    return [{"field": field, "message": message}] if field else []
+
+
 async def _on_tenure(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, TenureError)
     status = 400
+    errors: list[dict[str, Any]] = []
     if isinstance(exc, NotFoundError):
         status = 404
+    elif isinstance(exc, SignatureError):
+        status = 400  # Stripe's own answer to a delivery that is not signed right
     elif isinstance(exc, ConfigError | DataError):
         status = 422
+        if isinstance(exc, ConfigError):
+            errors = _config_errors(exc)
     elif isinstance(exc, StoreError):
         status = 503
         _log.error("store error on %s: %s", request.url.path, exc, exc_info=exc)
-    return problem_response(status, str(exc), instance=request.url.path)
+    return problem_response(status, str(exc), instance=request.url.path, errors=errors)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:

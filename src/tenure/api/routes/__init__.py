@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tenure.api.routes import events, keys, status, tracking
+from tenure.api.routes import customers, events, keys, metrics, segments, status, stripe, tracking
 
 __all__ = ["ROUTERS"]
 
@@ -13,4 +13,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     tracking.router,
     events.router,
     keys.router,
+    stripe.router,
+    customers.router,
+    metrics.router,
+    segments.router,
 )

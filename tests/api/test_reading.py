@@ -1,0 +1,179 @@
+"""Reading through HTTP: customer profiles and lists, metrics, segments, tenant by tenant.
+
+Tenant ``a`` holds a small refreshed demo world (made once per session), tenant ``b`` one
+customer that came in through a Stripe event, so every id of one is unknown to the other.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tenure.cli.main import app
+from tenure.metrics import SERIES_COLUMNS
+from tenure.workspace import Workspace
+from tests.api.conftest import Site, make_site
+
+pytestmark = pytest.mark.slow
+
+ONLY_B = "cus_only_in_b"
+
+
+@pytest.fixture(scope="session")
+def demo_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 customers over 12 months, refreshed (profiles, health, values, segments)."""
+    root = tmp_path_factory.mktemp("api-world") / "ws"
+    with Workspace.init(root) as ws:
+        ws.create_demo(customers=300, months=12, seed=3)
+        ws.refresh()
+    return root
+
+
+@pytest.fixture
+def world(
+    tmp_path: Path, store_url: str, demo_world: Path, start_server: Callable[..., Site]
+) -> Site:
+    site = make_site(tmp_path / "deployment", store_url)
+    a = site.folder / "workspaces" / "a"
+    shutil.rmtree(a)
+    shutil.copytree(demo_world, a)
+    with Workspace.open(site.folder / "workspaces" / "b") as ws:
+        created = {"id": ONLY_B, "object": "customer", "name": "B Corp", "created": 1735689600}
+        event = {"id": "evt_b1", "object": "event", "type": "customer.created"}
+        ws.ingest_stripe_events([event | {"created": 1735689700, "data": {"object": created}}])
+    return start_server(site)
+
+
+def get(site: Site, key: str, path: str, **params: Any) -> Any:
+    with site.client(key) as c:
+        return c.get(path, params=params)
+
+
+def assert_problem(r: Any, status: int, field: str | None = None) -> dict[str, Any]:
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/problem+json")
+    problem: dict[str, Any] = r.json()
+    if field is not None:
+        assert problem["errors"][0]["field"] == field, problem
+    return problem
+
+
+def test_profile_has_health_segments_timeline_and_billing_when_read(world: Site) -> None:
+    page = get(world, "a_read", "/v1/customers", sort="-health", limit=5).json()
+    customer_id = page["items"][0]["customer_id"]
+    r = get(world, "a_read", f"/v1/customers/{customer_id}", timeline=5)
+    assert r.status_code == 200, r.text
+    profile = r.json()
+    assert profile["customer_id"] == customer_id
+    assert profile["as_of"] == page["as_of"]
+    assert 0 <= profile["health"]["score"] <= 100
+    assert profile["health"]["band"] in ("green", "yellow", "red")
+    assert set(profile["health"]["components"]) == {
+        "risk", "usage", "engagement", "support", "sentiment", "billing"
+    }  # fmt: skip
+    assert isinstance(profile["segments"], list)
+    assert 1 <= len(profile["timeline"]) <= 5
+    assert {"subscriptions", "open_invoices", "failed_payments"} == set(profile["billing"])
+    assert profile["billing"]["subscriptions"]
+    assert_problem(get(world, "a_read", "/v1/customers/cus_never_seen"), 404)
+    assert_problem(
+        get(world, "a_read", f"/v1/customers/{customer_id}", timeline=-1), 422, "timeline"
+    )
+
+
+def test_list_pages_filters_and_refuses_bad_values_naming_the_field(world: Site) -> None:
+    first = get(world, "a_read", "/v1/customers", sort="-mrr", limit=20).json()
+    second = get(
+        world, "a_read", "/v1/customers", sort="-mrr", limit=20, cursor=first["next_cursor"]
+    ).json()
+    ids = [c["customer_id"] for c in first["items"] + second["items"]]
+    assert len(ids) == len(set(ids)) == 40
+    mrr = [c["mrr"] for c in first["items"] + second["items"]]
+    assert mrr == sorted(mrr, reverse=True)
+    red = get(world, "a_read", "/v1/customers", health_band="red", limit=500).json()["items"]
+    assert red and {c["health_band"] for c in red} == {"red"}
+    members = get(world, "a_read", "/v1/segments/high_ltv/members", limit=1000).json()
+    listed = get(world, "a_read", "/v1/customers", segment="high_ltv", limit=500).json()
+    assert {m["customer_id"] for m in members["items"]} == {
+        c["customer_id"] for c in listed["items"]
+    }
+    for params, field in [
+        ({"limit": 0}, "limit"),
+        ({"limit": 501}, "limit"),
+        ({"risk_min": 2}, "risk_min"),
+        ({"risk_max": "high"}, "risk_max"),
+        ({"sort": "-helth"}, "sort"),
+        ({"health_band": "blue"}, "health_band"),
+        ({"segment": "no_such_segment"}, "segment"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
+    ]:
+        problem = assert_problem(get(world, "a_read", "/v1/customers", **params), 422, field)
+        assert repr(field) in problem["detail"] or "segment" in problem["detail"]
+
+
+def test_metrics_have_the_keys_of_the_cli_json_when_read(world: Site, demo_world: Path) -> None:
+    r = get(world, "a_read", "/v1/metrics", interval="quarter")
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    cli = CliRunner().invoke(
+        app, ["metrics", "--json", "--interval", "quarter", "-w", str(demo_world)]
+    )
+    assert cli.exit_code == 0, cli.output
+    expected = json.loads(cli.stdout)
+    assert doc == expected
+    assert list(doc["series"][0]) == [c for c in SERIES_COLUMNS if c != "group"]
+    by_plan = get(world, "a_read", "/v1/metrics", by="plan", **{"from": "2026-01-01"}).json()
+    assert by_plan["by"] == "plan" and all("group" in row for row in by_plan["series"])
+    assert_problem(get(world, "a_read", "/v1/metrics", interval="fortnight"), 422, "interval")
+    assert_problem(get(world, "a_read", "/v1/metrics", **{"from": "yesterday"}), 422, "from")
+    assert_problem(get(world, "a_read", "/v1/metrics", by="bogus"), 422, "by")
+
+
+def test_segments_are_listed_created_with_write_scope_and_checked(world: Site) -> None:
+    names = {s["name"] for s in get(world, "a_read", "/v1/segments").json()}
+    assert {"high_ltv", "at_risk", "rfm_champions"} <= names
+    body = {"name": "pro_unhealthy", "rule": 'plan == "pro" and health < 60'}
+    with world.client("a_read") as c:
+        assert_problem(c.post("/v1/segments", json=body), 403)
+    with world.client("a_write") as c:
+        created = c.post("/v1/segments", json=body | {"description": "Pro, health under 60"})
+        assert created.status_code == 201, created.text
+        assert created.json()["kind"] == "rule" and created.json()["members"] > 0
+        assert_problem(c.post("/v1/segments", json=body), 409)
+        bad = assert_problem(
+            c.post("/v1/segments", json={"name": "typo", "rule": "plan == 'pro' and helth < 3"}),
+            422,
+            "rule",
+        )
+        assert bad["errors"][0]["column"] == 19 and "'health'" in bad["detail"]
+        assert_problem(c.post("/v1/segments", json={"name": "Bad Name", "rule": "mrr > 0"}), 422)
+    detail = get(world, "a_read", "/v1/segments/pro_unhealthy").json()
+    assert detail["members"] == created.json()["members"] and detail["trend"]
+    members = get(world, "a_read", "/v1/segments/pro_unhealthy/members", limit=3).json()
+    assert members["total"] == detail["members"] and len(members["items"]) == 3
+    assert all(m["plan"] == "pro" and m["health"] < 60 for m in members["items"])
+    assert_problem(get(world, "a_read", "/v1/segments/nope"), 404)
+    assert_problem(get(world, "a_read", "/v1/segments/nope/members"), 404)
+
+
+def test_key_of_a_reads_nothing_of_b_when_it_guesses_ids_and_names(world: Site) -> None:
+    assert get(world, "b_read", f"/v1/customers/{ONLY_B}").status_code == 200
+    assert_problem(get(world, "a_read", f"/v1/customers/{ONLY_B}"), 404)
+    a_id = get(world, "a_read", "/v1/customers", limit=1).json()["items"][0]["customer_id"]
+    assert_problem(get(world, "b_admin", f"/v1/customers/{a_id}"), 404)
+    assert get(world, "b_read", "/v1/customers").json()["items"] == []  # b never refreshed
+    with world.client("b_write") as c:
+        r = c.post("/v1/segments", json={"name": "b_secret", "rule": "mrr > 0"})
+        assert r.status_code == 201, r.text
+    assert "b_secret" in {s["name"] for s in get(world, "b_read", "/v1/segments").json()}
+    assert "b_secret" not in {s["name"] for s in get(world, "a_read", "/v1/segments").json()}
+    assert_problem(get(world, "a_admin", "/v1/segments/b_secret"), 404)
+    assert_problem(get(world, "a_admin", "/v1/segments/b_secret/members"), 404)
+    with world.client("a_pk") as c:  # a publishable key reads nothing at all
+        assert_problem(c.get(f"/v1/customers/{a_id}"), 403)
