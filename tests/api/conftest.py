@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -17,7 +18,7 @@ import uvicorn
 from tenure.app import create_app
 from tenure.clock import Clock
 from tenure.config import Settings
-from tenure.workspace import Deployment
+from tenure.workspace import Deployment, Workspace
 
 
 def free_port() -> int:
@@ -126,3 +127,37 @@ def start_server() -> Iterator[Callable[..., Site]]:
 def site(tmp_path: Path, store_url: str, start_server: Callable[..., Site]) -> Site:
     """A running server over tenants a and b (SQLite or PostgreSQL store)."""
     return start_server(make_site(tmp_path / "deployment", store_url))
+
+
+ONLY_B = "cus_only_in_b"
+
+
+@pytest.fixture(scope="session")
+def demo_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 customers over 12 months, refreshed (profiles, health, values, segments)."""
+    root = tmp_path_factory.mktemp("api-world") / "ws"
+    with Workspace.init(root) as ws:
+        ws.create_demo(customers=300, months=12, seed=3)
+        ws.refresh()
+    return root
+
+
+def make_world(folder: Path, store_url: str, demo_world: Path, **server: Any) -> Site:
+    """Tenants a (a copy of ``demo_world``) and b (one customer, ``ONLY_B``)."""
+    site = make_site(folder, store_url, **server)
+    a = site.folder / "workspaces" / "a"
+    shutil.rmtree(a)
+    shutil.copytree(demo_world, a)
+    with Workspace.open(site.folder / "workspaces" / "b") as ws:
+        created = {"id": ONLY_B, "object": "customer", "name": "B Corp", "created": 1735689600}
+        event = {"id": "evt_b1", "object": "event", "type": "customer.created"}
+        ws.ingest_stripe_events([event | {"created": 1735689700, "data": {"object": created}}])
+    return site
+
+
+@pytest.fixture
+def world(
+    tmp_path: Path, store_url: str, demo_world: Path, start_server: Callable[..., Site]
+) -> Site:
+    """A running server over :func:`make_world` (SQLite or PostgreSQL store)."""
+    return start_server(make_world(tmp_path / "deployment", store_url, demo_world))

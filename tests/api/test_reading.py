@@ -1,14 +1,12 @@
 """Reading through HTTP: customer profiles and lists, metrics, segments, tenant by tenant.
 
-Tenant ``a`` holds a small refreshed demo world (made once per session), tenant ``b`` one
-customer that came in through a Stripe event, so every id of one is unknown to the other.
+The ``world`` site (tests/api/conftest.py): tenant ``a`` holds a small refreshed demo
+world, tenant ``b`` one customer, so every id of one is unknown to the other.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,37 +15,9 @@ from typer.testing import CliRunner
 
 from tenure.cli.main import app
 from tenure.metrics import SERIES_COLUMNS
-from tenure.workspace import Workspace
-from tests.api.conftest import Site, make_site
+from tests.api.conftest import ONLY_B, Site
 
 pytestmark = pytest.mark.slow
-
-ONLY_B = "cus_only_in_b"
-
-
-@pytest.fixture(scope="session")
-def demo_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """300 customers over 12 months, refreshed (profiles, health, values, segments)."""
-    root = tmp_path_factory.mktemp("api-world") / "ws"
-    with Workspace.init(root) as ws:
-        ws.create_demo(customers=300, months=12, seed=3)
-        ws.refresh()
-    return root
-
-
-@pytest.fixture
-def world(
-    tmp_path: Path, store_url: str, demo_world: Path, start_server: Callable[..., Site]
-) -> Site:
-    site = make_site(tmp_path / "deployment", store_url)
-    a = site.folder / "workspaces" / "a"
-    shutil.rmtree(a)
-    shutil.copytree(demo_world, a)
-    with Workspace.open(site.folder / "workspaces" / "b") as ws:
-        created = {"id": ONLY_B, "object": "customer", "name": "B Corp", "created": 1735689600}
-        event = {"id": "evt_b1", "object": "event", "type": "customer.created"}
-        ws.ingest_stripe_events([event | {"created": 1735689700, "data": {"object": created}}])
-    return start_server(site)
 
 
 def get(site: Site, key: str, path: str, **params: Any) -> Any:
