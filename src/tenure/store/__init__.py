@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tenure.store._maintain import LoadedRows, Maintainer
 from tenure.store.warehouse import IngestResult, Warehouse
 
-__all__ = ["IngestResult", "Warehouse"]
+__all__ = ["IngestResult", "LoadedRows", "Maintainer", "Warehouse"]

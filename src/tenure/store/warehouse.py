@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,9 @@ from tenure.store._loader import (
     IngestResult,
     Loader,
 )
+from tenure.store._maintain import LoadedRows, Maintainer
 
-__all__ = ["IngestResult", "Warehouse"]
+__all__ = ["IngestResult", "LoadedRows", "Maintainer", "Warehouse"]
 
 _IBIS_TYPES: dict[str, dt_ibis.DataType] = {
     "VARCHAR": dt_ibis.string,
@@ -106,6 +108,8 @@ class Warehouse:
         self.embedded = url.startswith("duckdb://")
         self._pending: dict[str, str] = {}  # server warehouses: new rows held until the end
         self._retired: dict[str, str] = {}  # and the keys whose stored versions they replace
+        self.maintainers: list[Maintainer] = []
+        """Called inside each load's transaction (see :meth:`maintain`)."""
         try:
             if self.embedded:
                 self.ibis = ibis.duckdb.connect(url.removeprefix("duckdb://") or ":memory:")
@@ -259,6 +263,32 @@ class Warehouse:
 
     # -- writing ---------------------------------------------------------------------------
 
+    def maintain(self, maintainer: Maintainer) -> None:
+        """Call ``maintainer`` inside the transaction of every later load.
+
+        It runs after the new rows are written and before the commit, on DuckDB and on
+        PostgreSQL; an error it raises rolls the load back. Other server backends load
+        table by table, without a transaction, and do not call maintainers.
+        """
+        self.maintainers.append(maintainer)
+
+    def _execute(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def _fetchall(self, sql: str) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql).fetchall()
+
+    def _run_maintainers(
+        self,
+        result: IngestResult,
+        ingest_id: str,
+        execute: Callable[[str], None],
+        fetch: Callable[[str], list[tuple[Any, ...]]],
+    ) -> None:
+        loaded = LoadedRows(ingest_id, dict(result.rows), execute, fetch)
+        for maintainer in self.maintainers:
+            maintainer(loaded)
+
     def write_batch(self, batch: Batch, *, now: dt.datetime) -> IngestResult:
         """Load ``batch`` atomically and idempotently; return what it added.
 
@@ -299,6 +329,7 @@ class Warehouse:
             for storage in ("rejects", "ingests"):
                 self.con.execute(f"INSERT INTO {storage} BY NAME SELECT * FROM _new__{storage}")
                 self.con.execute(f"DROP TABLE _new__{storage}")
+            self._run_maintainers(result, ingest_id, self._execute, self._fetchall)
             self.con.execute("COMMIT")
         except duckdb.Error as exc:
             self.con.execute("ROLLBACK")
@@ -332,7 +363,7 @@ class Warehouse:
         except duckdb.Error as exc:
             raise StoreError(f"loading {batch.source} failed; nothing was written: {exc}") from exc
         tables = {**self._pending, "rejects": "_new__rejects", "ingests": "_new__ingests"}
-        self._push(tables, self._retired)
+        self._push(tables, self._retired, result, ingest_id)
         for new in [*tables.values(), *self._retired.values()]:
             self.con.execute(f"DROP TABLE IF EXISTS {new}")
         return result
@@ -395,19 +426,24 @@ class Warehouse:
             if hasattr(cur, "close"):
                 cur.close()
 
-    def _push(self, tables: dict[str, str], retired: dict[str, str]) -> None:
+    def _push(
+        self, tables: dict[str, str], retired: dict[str, str], result: IngestResult, ingest_id: str
+    ) -> None:
         """Append local temp tables to the server: one transaction on PostgreSQL.
 
         ``retired`` names, per storage table, the keys whose stored versions are no
-        longer current; they are retired before the new rows go in.
+        longer current; they are retired before the new rows go in. On PostgreSQL the
+        maintainers run last in the same transaction.
         """
         if self.ibis.name == "postgres":
-            self._push_postgres(tables, retired)
+            self._push_postgres(tables, retired, result, ingest_id)
             return
         for storage, new in tables.items():
             self.ibis.insert(storage, self.con.execute(f"SELECT * FROM {new}").to_arrow_table())
 
-    def _push_postgres(self, tables: dict[str, str], retired: dict[str, str]) -> None:
+    def _push_postgres(
+        self, tables: dict[str, str], retired: dict[str, str], result: IngestResult, ingest_id: str
+    ) -> None:
         pg = self.ibis.con
         with tempfile.TemporaryDirectory(prefix="tenure-") as tmp:
 
@@ -438,6 +474,12 @@ class Warehouse:
                         cur.execute("DROP TABLE _tenure_retire")
                     for storage, new in tables.items():
                         copy_in(cur, new, storage)
+
+                    def fetch(sql: str) -> list[tuple[Any, ...]]:
+                        cur.execute(sql)
+                        return list(cur.fetchall())
+
+                    self._run_maintainers(result, ingest_id, cur.execute, fetch)
             except Exception as exc:
                 raise StoreError(
                     f"copying the new rows to {self.url} failed and was rolled back: {exc}"
