@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import ibis
 import ibis.expr.types as ir
@@ -173,7 +174,10 @@ class PointInTimeContext(MetricsContext):
     """A :class:`MetricsContext` whose tables hold only what was known by the end of ``as_of``.
 
     Any metric run on it (MRR segments and changes, for instance) is point-in-time correct.
+    It never reads the stored ``mrr_changes``, which hold current knowledge.
     """
+
+    current_knowledge: ClassVar[bool] = False
 
     @property
     def cutoff(self) -> dt.datetime:

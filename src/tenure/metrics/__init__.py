@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from tenure.metrics._attributes import BREAKDOWNS, breakdowns
 from tenure.metrics._base import INTERVALS, Interval, MetricsContext, period_label
+from tenure.metrics._changes_table import ChangesTable
 from tenure.metrics.cohorts import COHORT_COLUMNS, CohortQuery, cohort_tables, month_end_mrr
 from tenure.metrics.conversion import activation, freemium_conversion, trial_conversion
 from tenure.metrics.engagement import ACTIVE_TYPES, engagement
 from tenure.metrics.feedback import nps
 from tenure.metrics.mrr import (
+    CHANGES_TABLE,
     MOVEMENTS,
     check_currencies,
     fx_windows,
@@ -25,10 +27,12 @@ from tenure.metrics.series import SERIES_COLUMNS, SeriesQuery, mrr_series
 __all__ = [
     "ACTIVE_TYPES",
     "BREAKDOWNS",
+    "CHANGES_TABLE",
     "COHORT_COLUMNS",
     "INTERVALS",
     "MOVEMENTS",
     "SERIES_COLUMNS",
+    "ChangesTable",
     "CohortQuery",
     "Interval",
     "MetricsContext",

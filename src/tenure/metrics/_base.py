@@ -13,7 +13,7 @@ import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 import ibis
 import ibis.expr.datatypes as dt_ibis
@@ -77,16 +77,26 @@ class MetricsContext:
         context, into a temporary table of the backend, so that a series and the cohort
         tables from one context do it once. Data ingested later is not seen: make a new
         context.
+    stored
+        Read each customer's MRR changes from the warehouse table ``mrr_changes``, which
+        ingestion keeps (docs/metrics.md, "The stored changes"), when it was computed for
+        this currency and these rules; otherwise compute them. The numbers are the same.
     """
+
+    current_knowledge: ClassVar[bool] = True
+    """Whether :meth:`table` reads the tables as stored now (not as known at a past day)."""
 
     con: BaseBackend
     as_of: dt.date
     currency: str = "USD"
     rules: MetricsSettings = field(default_factory=MetricsSettings)
     cache: bool = False
+    stored: bool = True
     _cached: dict[tuple[str, ...], ir.Table] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """What this context found out once (whether the stored changes serve it)."""
 
     def table(self, name: str) -> ir.Table:
         return self.con.table(name)

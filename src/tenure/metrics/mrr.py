@@ -20,6 +20,8 @@ See ``docs/metrics.md`` for the definitions and worked examples.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from pathlib import Path
 
 import ibis
 import ibis.expr.types as ir
@@ -35,18 +37,32 @@ from tenure.metrics._base import (
 )
 
 __all__ = [
+    "CHANGES_RULES",
+    "CHANGES_TABLE",
+    "CHANGES_TABLE_STATE",
     "MOVEMENTS",
+    "changes_fingerprint",
+    "changes_table_expr",
     "changes_until",
     "check_currencies",
     "first_billed_on",
     "fx_windows",
     "mrr_changes",
     "mrr_segments",
+    "stored_changes",
 ]
 
 MOVEMENTS = ("new", "expansion", "contraction", "churn", "reactivation")
 """The five MRR movement types, in ChartMogul's meaning (docs/glossary.md)."""
 
+CHANGES_TABLE = "mrr_changes"
+"""The warehouse table of every customer's MRR changes, kept by ingestion (decision 0007)."""
+CHANGES_TABLE_STATE = "mrr_changes_state"
+"""One row: the fingerprint of the definition :data:`CHANGES_TABLE` was computed with."""
+CHANGES_RULES = ("churn_recognition", "past_due", "discounts")
+"""The ``[metrics]`` rules the changes depend on (the others apply to series and rates)."""
+_SOURCES = (Path(__file__), Path(__file__).with_name("_base.py"))
+_STORED = ("customer_id", "day", "delta", "after", "first_on", "until", "movement")
 _MONTHS_PER_INTERVAL = {"day": 12 / 365, "week": 12 / 52, "month": 1.0, "year": 12.0}
 _EPOCH = ibis.date(1900, 1, 1)
 
@@ -312,16 +328,31 @@ def changes_until(
     """:func:`mrr_changes` plus ``until``, the day of the group's next change.
 
     ``after`` holds over ``[day, until)``; ``until`` is null after the last change. It
-    comes from the same window as the running MRR, so it costs no extra sort. Computed
-    once per context with ``ctx.cache`` (unless ``segments`` are given).
+    comes from the same window as the running MRR, so it costs no extra sort.
+
+    Without a breakdown, the rows come from the warehouse's ``mrr_changes`` table when
+    it holds them for this context's currency and rules (see :func:`stored_changes`);
+    otherwise they are computed, once per context with ``ctx.cache`` (unless
+    ``segments`` are given).
     """
     if segments is None:
+        if by is None:
+            stored = stored_changes(ctx)
+            if stored is not None:
+                return stored
         key = ("changes", by or "")
         return ctx.cached(key, lambda: _changes_until(ctx, mrr_segments(ctx), by))
     return _changes_until(ctx, segments, by)
 
 
-def _changes_until(ctx: MetricsContext, segs: ir.Table, by: str | None) -> ir.Table:
+def _changes_until(
+    ctx: MetricsContext, segs: ir.Table, by: str | None, *, every_day: bool = False
+) -> ir.Table:
+    """The changes of ``segs`` up to ``ctx.as_of``, or on every day with ``every_day``.
+
+    ``every_day`` is what the stored table holds: rows after ``as_of`` are kept, so
+    ``until`` and ``first_on`` may lie after it (:func:`stored_changes` cuts them).
+    """
     # Without a breakdown the group is one constant: it is added at the end, and the
     # customer's total is the group's own MRR.
     keys = ["customer_id"] if by is None else ["customer_id", "group"]
@@ -331,7 +362,8 @@ def _changes_until(ctx: MetricsContext, segs: ir.Table, by: str | None) -> ir.Ta
     starts = live.select(*keys, day=live.start_on, delta=live.units)
     ends = live.select(*keys, day=live.end_on, delta=-live.units)
     d = starts.union(ends, distinct=False)
-    d = d.filter(d.day <= ctx.as_of)
+    if not every_day:
+        d = d.filter(d.day <= ctx.as_of)
     d = d.group_by(*keys, "day").agg(delta=d.delta.sum())
     d = d.filter(d.delta != 0)
 
@@ -376,4 +408,67 @@ def _changes_until(ctx: MetricsContext, segs: ir.Table, by: str | None) -> ir.Ta
         "first_on",
         "until",
         movement=movement,
+    )
+
+
+def changes_table_expr(ctx: MetricsContext) -> ir.Table:
+    """What :data:`CHANGES_TABLE` holds: :func:`changes_until` on every day, no breakdown.
+
+    The rows do not depend on ``as_of`` (only which of them a context reads does), so
+    one table serves every ``as_of``; ``before`` and the customer totals follow from
+    ``delta`` and ``after`` without a breakdown.
+    """
+    return _changes_until(ctx, mrr_segments(ctx), None, every_day=True).select(*_STORED)
+
+
+def changes_fingerprint(ctx: MetricsContext) -> str:
+    """What the stored changes of ``ctx`` depend on, hashed: equal fingerprints, equal rows.
+
+    The backend's dialect, the reporting currency, the rules in :data:`CHANGES_RULES`
+    and the source code of this module and of ``_base.py`` (so a new Tenure, or any edit
+    to the definition, gives another fingerprint and the table is recomputed). Cheap:
+    nothing is compiled or read from the warehouse.
+    """
+    h = hashlib.sha256()
+    rules = {k: getattr(ctx.rules, k) for k in CHANGES_RULES}
+    h.update(repr((ctx.con.name, ctx.currency.upper(), sorted(rules.items()))).encode())
+    for source in _SOURCES:
+        h.update(source.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def stored_changes(ctx: MetricsContext) -> ir.Table | None:
+    """:func:`changes_until` (no breakdown) read from :data:`CHANGES_TABLE`, or ``None``.
+
+    ``None`` unless ``ctx.stored`` is on, the context reads current knowledge (not a
+    point-in-time one), and the table was computed with this context's fingerprint
+    (:func:`changes_fingerprint`). The answer is the computed one exactly: rows after
+    ``as_of`` are left out, and a next-change day or first paying day after ``as_of``
+    becomes null, as if those rows had never been seen.
+    """
+    if not (ctx.stored and ctx.current_knowledge):
+        return None
+    if "stored" not in ctx.memo:
+        ok = False
+        if CHANGES_TABLE_STATE in ctx.con.list_tables():
+            state = ctx.con.table(CHANGES_TABLE_STATE).fingerprint.to_pyarrow().to_pylist()
+            ok = state == [changes_fingerprint(ctx)]
+        ctx.memo["stored"] = ok
+    if not ctx.memo["stored"]:
+        return None
+    t = ctx.con.table(CHANGES_TABLE)
+    t = t.filter(t.day <= ctx.as_of)
+    before = t.after - t.delta
+    return t.select(
+        "customer_id",
+        group=ibis.literal("all"),
+        day=t.day,
+        delta=t.delta,
+        before=before,
+        after=t.after,
+        total_before=before,
+        total_after=t.after,
+        first_on=ibis.ifelse(t.first_on <= ctx.as_of, t.first_on, None),
+        until=ibis.ifelse(t.until <= ctx.as_of, t.until, None),
+        movement=t.movement,
     )

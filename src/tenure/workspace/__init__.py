@@ -148,14 +148,24 @@ class Workspace(RiskMixin, DailyMixin, SegmentsMixin, ValueMixin, ProfilesMixin,
 
     @property
     def warehouse(self) -> Warehouse:
-        """The warehouse connection, opened on first use."""
+        """The warehouse connection, opened on first use.
+
+        On DuckDB and PostgreSQL its loads keep the stored MRR changes (``mrr_changes``,
+        docs/metrics.md) for the workspace's currency and ``[metrics]`` rules.
+        """
         if self._warehouse is None:
-            self._warehouse = Warehouse(
+            wh = Warehouse(
                 self.settings.warehouse_url(),
                 memory_limit=self.settings.warehouse.memory_limit,
                 query_memory_limit=self.settings.warehouse.query_memory_limit,
                 threads=self.settings.warehouse.threads,
             )
+            if wh.ibis.name in ("duckdb", "postgres"):  # loads keep the MRR changes stored
+                from tenure.metrics import ChangesTable
+
+                currency, rules = self.settings.reporting_currency, self.settings.metrics
+                ChangesTable(wh.ibis, currency, rules).attach(wh)
+            self._warehouse = wh
         return self._warehouse
 
     def close(self) -> None:
