@@ -84,20 +84,32 @@ def cohort_tables(ctx: MetricsContext, query: CohortQuery | None = None) -> ir.T
     """
     q = query or CohortQuery()
     ch = changes_until(ctx)
-    # A customer belongs to one cohort and one group for life: the month and the value
-    # of ``by`` at their first payment (the largest first-day group if several).
-    starts = mrr_changes(ctx, by=q.by) if q.by is not None else ch
-    starts = starts.filter(starts.movement == "new")
-    pick = ibis.row_number().over(group_by="customer_id", order_by=[ibis.desc("delta"), "group"])
-    firsts = starts.mutate(_pick=pick).filter(ibis._._pick == 0)
-    firsts = firsts.select("customer_id", "group", cohort_on=truncate(firsts.day, "month"))
+    grid = month_end_mrr(ctx, changes=ch)
+    if q.by is None:
+        # One group, and each customer's one "new" change is on their first MRR day, which
+        # every month-end row carries: the cohort needs no join.
+        firsts = ch.filter(ch.movement == "new")
+        firsts = firsts.select("customer_id", "group", cohort_on=truncate(firsts.day, "month"))
+        grid = grid.mutate(cohort_on=truncate(grid.first_on, "month")).drop("first_on")
+    else:
+        # A customer belongs to one cohort and one group for life: the month and the value
+        # of ``by`` at their first payment (the largest first-day group if several).
+        starts = mrr_changes(ctx, by=q.by)
+        starts = starts.filter(starts.movement == "new")
+        pick = ibis.row_number().over(
+            group_by="customer_id", order_by=[ibis.desc("delta"), "group"]
+        )
+        firsts = starts.mutate(_pick=pick).filter(ibis._._pick == 0)
+        firsts = firsts.select("customer_id", "group", cohort_on=truncate(firsts.day, "month"))
+        grid = grid.drop("group", "first_on").join(firsts, "customer_id")
     if q.start is not None:
-        firsts = firsts.filter(firsts.cohort_on >= truncate(ibis.literal(q.start), "month"))
+        first = truncate(ibis.literal(q.start), "month")
+        firsts = firsts.filter(firsts.cohort_on >= first)
+        grid = grid.filter(grid.cohort_on >= first)
     if q.end is not None:
         firsts = firsts.filter(firsts.cohort_on <= q.end)
+        grid = grid.filter(grid.cohort_on <= q.end)
     sizes = firsts.group_by("cohort_on", "group").agg(cohort_customers=firsts.customer_id.nunique())
-    grid = month_end_mrr(ctx, changes=ch).drop("group", "first_on")
-    grid = grid.join(firsts, "customer_id")
     # One row per customer and month (month_end_mrr's grain, one group): count the rows.
     cells = grid.group_by("cohort_on", "group", "month").agg(
         customers=grid.count(), mrr_u=grid.mrr.sum()

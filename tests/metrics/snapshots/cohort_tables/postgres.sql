@@ -839,98 +839,28 @@ WITH "t10" AS (
       ) AS "t61"
     ) AS "t62"
   ) AS "t63"
-), "t74" AS (
+), "t76" AS (
   SELECT
-    "t73"."customer_id",
+    "t73"."cohort_on",
     "t73"."group",
-    DATE_TRUNC('MONTH', "t73"."day") AS "cohort_on"
-  FROM (
-    SELECT
-      "t70"."customer_id",
-      "t70"."group",
-      "t70"."day",
-      "t70"."delta",
-      "t70"."before",
-      "t70"."after",
-      "t70"."total_before",
-      "t70"."total_after",
-      "t70"."first_on",
-      "t70"."until",
-      "t70"."movement",
-      ROW_NUMBER() OVER (
-        PARTITION BY "t70"."customer_id"
-        ORDER BY "t70"."delta" DESC NULLS LAST, "t70"."group" ASC
-        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-      ) - 1 AS "_pick"
-    FROM (
-      SELECT
-        *
-      FROM (
-        SELECT
-          "t65"."customer_id",
-          'all' AS "group",
-          "t65"."day",
-          "t65"."delta",
-          "t65"."before",
-          "t65"."after",
-          "t65"."total_before",
-          "t65"."total_after",
-          "t65"."first_on",
-          "t65"."until",
-          CASE
-            WHEN (
-              "t65"."delta" > 0
-            )
-            AND (
-              "t65"."total_before" <= 0
-            )
-            AND (
-              "t65"."day" = "t65"."first_on"
-            )
-            THEN 'new'
-            WHEN (
-              "t65"."delta" > 0
-            ) AND (
-              "t65"."total_before" <= 0
-            )
-            THEN 'reactivation'
-            WHEN "t65"."delta" > 0
-            THEN 'expansion'
-            WHEN (
-              "t65"."delta" < 0
-            ) AND (
-              "t65"."total_after" <= 0
-            )
-            THEN 'churn'
-            ELSE 'contraction'
-          END AS "movement"
-        FROM "t64" AS "t65"
-      ) AS "t68"
-      WHERE
-        "t68"."movement" = 'new'
-    ) AS "t70"
-  ) AS "t73"
-  WHERE
-    "t73"."_pick" = 0
-), "t81" AS (
-  SELECT
-    "t79"."cohort_on",
-    "t79"."group",
-    "t79"."month",
+    "t73"."month",
     COUNT(*) AS "customers",
-    SUM("t79"."mrr") AS "mrr_u"
+    SUM("t73"."mrr") AS "mrr_u"
   FROM (
     SELECT
-      "t72"."customer_id",
-      "t72"."month",
-      "t72"."mrr",
-      "t76"."group",
-      "t76"."cohort_on"
+      "t71"."customer_id",
+      "t71"."group",
+      "t71"."month",
+      "t71"."mrr",
+      "t71"."cohort_on"
     FROM (
       SELECT
         "t69"."customer_id",
+        "t69"."group",
+        "t69"."first_on",
         "t69"."month",
-        "t69"."mrr"
+        "t69"."mrr",
+        DATE_TRUNC('MONTH', "t69"."first_on") AS "cohort_on"
       FROM (
         SELECT
           "t67"."customer_id",
@@ -960,10 +890,8 @@ WITH "t10" AS (
             )
           )
       ) AS "t69"
-    ) AS "t72"
-    INNER JOIN "t74" AS "t76"
-      ON "t72"."customer_id" = "t76"."customer_id"
-  ) AS "t79"
+    ) AS "t71"
+  ) AS "t73"
   GROUP BY
     1,
     2,
@@ -973,113 +901,161 @@ SELECT
   *
 FROM (
   SELECT
-    TO_CHAR("t92"."cohort_on", 'YYYY-MM') AS "cohort",
-    "t92"."group",
+    TO_CHAR("t87"."cohort_on", 'YYYY-MM') AS "cohort",
+    "t87"."group",
     (
       (
         (
-          EXTRACT(year FROM "t92"."month") - EXTRACT(year FROM "t92"."cohort_on")
+          EXTRACT(year FROM "t87"."month") - EXTRACT(year FROM "t87"."cohort_on")
         ) * 12
-      ) + EXTRACT(month FROM "t92"."month")
-    ) - EXTRACT(month FROM "t92"."cohort_on") AS "period_index",
-    TO_CHAR("t92"."month", 'YYYY-MM') AS "period",
-    "t92"."cohort_customers",
-    COALESCE("t92"."customers", 0) AS "customers",
-    CAST(COALESCE("t92"."customers", 0) AS DOUBLE PRECISION) / CAST("t92"."cohort_customers" AS DOUBLE PRECISION) AS "logo_retention",
-    CAST(COALESCE("t92"."cohort_mrr_u", 0) AS DOUBLE PRECISION) / 10000 AS "cohort_mrr",
-    CAST(COALESCE("t92"."mrr_u", 0) AS DOUBLE PRECISION) / 10000 AS "mrr",
+      ) + EXTRACT(month FROM "t87"."month")
+    ) - EXTRACT(month FROM "t87"."cohort_on") AS "period_index",
+    TO_CHAR("t87"."month", 'YYYY-MM') AS "period",
+    "t87"."cohort_customers",
+    COALESCE("t87"."customers", 0) AS "customers",
+    CAST(COALESCE("t87"."customers", 0) AS DOUBLE PRECISION) / CAST("t87"."cohort_customers" AS DOUBLE PRECISION) AS "logo_retention",
+    CAST(COALESCE("t87"."cohort_mrr_u", 0) AS DOUBLE PRECISION) / 10000 AS "cohort_mrr",
+    CAST(COALESCE("t87"."mrr_u", 0) AS DOUBLE PRECISION) / 10000 AS "mrr",
     CASE
-      WHEN COALESCE("t92"."cohort_mrr_u", 0) > 0
-      THEN CAST(COALESCE("t92"."mrr_u", 0) AS DOUBLE PRECISION) / CAST(COALESCE("t92"."cohort_mrr_u", 0) AS DOUBLE PRECISION)
+      WHEN COALESCE("t87"."cohort_mrr_u", 0) > 0
+      THEN CAST(COALESCE("t87"."mrr_u", 0) AS DOUBLE PRECISION) / CAST(COALESCE("t87"."cohort_mrr_u", 0) AS DOUBLE PRECISION)
       ELSE NULL
     END AS "mrr_retention"
   FROM (
     SELECT
-      "t91"."cohort_on",
-      "t91"."group",
-      "t91"."cohort_customers",
-      "t91"."month",
-      "t91"."customers",
-      "t91"."mrr_u",
-      "t91"."cohort_mrr_u"
+      "t86"."cohort_on",
+      "t86"."group",
+      "t86"."cohort_customers",
+      "t86"."month",
+      "t86"."customers",
+      "t86"."mrr_u",
+      "t86"."cohort_mrr_u"
     FROM (
       SELECT
-        "t90"."cohort_on",
-        "t90"."group",
-        "t90"."cohort_customers",
-        "t90"."month",
-        "t90"."customers",
-        "t90"."mrr_u",
-        "t87"."cohort_on" AS "cohort_on_right",
-        "t87"."group" AS "group_right",
-        "t87"."cohort_mrr_u"
+        "t85"."cohort_on",
+        "t85"."group",
+        "t85"."cohort_customers",
+        "t85"."month",
+        "t85"."customers",
+        "t85"."mrr_u",
+        "t82"."cohort_on" AS "cohort_on_right",
+        "t82"."group" AS "group_right",
+        "t82"."cohort_mrr_u"
       FROM (
         SELECT
-          "t88"."cohort_on",
-          "t88"."group",
-          "t88"."cohort_customers",
-          "t88"."month",
-          "t88"."customers",
-          "t88"."mrr_u"
+          "t83"."cohort_on",
+          "t83"."group",
+          "t83"."cohort_customers",
+          "t83"."month",
+          "t83"."customers",
+          "t83"."mrr_u"
         FROM (
           SELECT
-            "t85"."cohort_on",
-            "t85"."group",
-            "t85"."cohort_customers",
-            "t85"."month",
-            "t84"."cohort_on" AS "cohort_on_right",
-            "t84"."group" AS "group_right",
-            "t84"."month" AS "month_right",
-            "t84"."customers",
-            "t84"."mrr_u"
+            "t80"."cohort_on",
+            "t80"."group",
+            "t80"."cohort_customers",
+            "t80"."month",
+            "t78"."cohort_on" AS "cohort_on_right",
+            "t78"."group" AS "group_right",
+            "t78"."month" AS "month_right",
+            "t78"."customers",
+            "t78"."mrr_u"
           FROM (
             SELECT
               *
             FROM (
               SELECT
-                "t78"."cohort_on",
-                "t78"."group",
-                "t78"."cohort_customers",
+                "t74"."cohort_on",
+                "t74"."group",
+                "t74"."cohort_customers",
                 "t11"."month"
               FROM (
                 SELECT
-                  "t75"."cohort_on",
-                  "t75"."group",
-                  COUNT(DISTINCT "t75"."customer_id") AS "cohort_customers"
-                FROM "t74" AS "t75"
+                  "t70"."cohort_on",
+                  "t70"."group",
+                  COUNT(DISTINCT "t70"."customer_id") AS "cohort_customers"
+                FROM (
+                  SELECT
+                    "t68"."customer_id",
+                    "t68"."group",
+                    DATE_TRUNC('MONTH', "t68"."day") AS "cohort_on"
+                  FROM (
+                    SELECT
+                      "t65"."customer_id",
+                      'all' AS "group",
+                      "t65"."day",
+                      "t65"."delta",
+                      "t65"."before",
+                      "t65"."after",
+                      "t65"."total_before",
+                      "t65"."total_after",
+                      "t65"."first_on",
+                      "t65"."until",
+                      CASE
+                        WHEN (
+                          "t65"."delta" > 0
+                        )
+                        AND (
+                          "t65"."total_before" <= 0
+                        )
+                        AND (
+                          "t65"."day" = "t65"."first_on"
+                        )
+                        THEN 'new'
+                        WHEN (
+                          "t65"."delta" > 0
+                        ) AND (
+                          "t65"."total_before" <= 0
+                        )
+                        THEN 'reactivation'
+                        WHEN "t65"."delta" > 0
+                        THEN 'expansion'
+                        WHEN (
+                          "t65"."delta" < 0
+                        ) AND (
+                          "t65"."total_after" <= 0
+                        )
+                        THEN 'churn'
+                        ELSE 'contraction'
+                      END AS "movement"
+                    FROM "t64" AS "t65"
+                  ) AS "t68"
+                  WHERE
+                    "t68"."movement" = 'new'
+                ) AS "t70"
                 GROUP BY
                   1,
                   2
-              ) AS "t78"
+              ) AS "t74"
               CROSS JOIN (
                 SELECT
                   "t0"."period" AS "month"
                 FROM "ibis_memtable_1" AS "t0"
               ) AS "t11"
-            ) AS "t80"
+            ) AS "t75"
             WHERE
-              "t80"."month" >= "t80"."cohort_on"
-          ) AS "t85"
-          LEFT OUTER JOIN "t81" AS "t84"
-            ON "t85"."cohort_on" = "t84"."cohort_on"
-            AND "t85"."group" = "t84"."group"
-            AND "t85"."month" = "t84"."month"
-        ) AS "t88"
-      ) AS "t90"
+              "t75"."month" >= "t75"."cohort_on"
+          ) AS "t80"
+          LEFT OUTER JOIN "t76" AS "t78"
+            ON "t80"."cohort_on" = "t78"."cohort_on"
+            AND "t80"."group" = "t78"."group"
+            AND "t80"."month" = "t78"."month"
+        ) AS "t83"
+      ) AS "t85"
       LEFT OUTER JOIN (
         SELECT
-          "t82"."cohort_on",
-          "t82"."group",
-          "t82"."mrr_u" AS "cohort_mrr_u"
-        FROM "t81" AS "t82"
+          "t77"."cohort_on",
+          "t77"."group",
+          "t77"."mrr_u" AS "cohort_mrr_u"
+        FROM "t76" AS "t77"
         WHERE
-          "t82"."month" = "t82"."cohort_on"
-      ) AS "t87"
-        ON "t90"."cohort_on" = "t87"."cohort_on" AND "t90"."group" = "t87"."group"
-    ) AS "t91"
-  ) AS "t92"
-) AS "t93"
+          "t77"."month" = "t77"."cohort_on"
+      ) AS "t82"
+        ON "t85"."cohort_on" = "t82"."cohort_on" AND "t85"."group" = "t82"."group"
+    ) AS "t86"
+  ) AS "t87"
+) AS "t88"
 ORDER BY
-  "t93"."group" ASC,
-  "t93"."cohort" ASC,
-  "t93"."period_index" ASC
+  "t88"."group" ASC,
+  "t88"."cohort" ASC,
+  "t88"."period_index" ASC
