@@ -13,15 +13,25 @@ Two worlds, both cached in the work folder:
   which no MRR metric reads, are not ingested).
 
 For each world it times, each in a fresh subprocess (so peak RSS is that run's own):
-``mrr_series(ctx, SeriesQuery(interval="month"))`` and ``cohort_tables(ctx,
-CohortQuery())`` executed to Arrow, each from scratch; both from one
-``MetricsContext(cache=True)``, which computes the MRR changes once ("shared"); Tenure's
-movements alone (``mrr_changes`` summed by month, the same scope as the pandas code); and
-``bench/pandas_movements.py`` (reading the tables into pandas, then the movements, then
-the cohorts, each timed). It checks that
-pandas and Tenure agree (max absolute difference), prints the command, machine facts
-and a table, and writes the table as Markdown to ``<workdir>/metrics.md``. See
-``bench/README.md``.
+
+- ``build``: the full computation of the stored MRR changes (``ChangesTable.build()``,
+  the table ``mrr_changes`` that ingestion keeps; decision 0007), into the world itself;
+- ``mrr_series(ctx, SeriesQuery(interval="month"))`` and ``cohort_tables(ctx,
+  CohortQuery())`` executed to Arrow, each in its own process, reading that table;
+- both computed without it, from one ``MetricsContext(cache=True, stored=False)``, which
+  computes the MRR changes once ("computed"): the best before the table;
+- Tenure's movements alone (``mrr_changes`` summed by month, the same scope as the
+  pandas code), from the table;
+- ``incremental`` (the synthetic world only): a load of a new invoice and its lines for
+  1% of the customers (two Parquet files in Tenure's table format), through
+  ``Warehouse.write_batch`` on a copy of the world, once without the table kept and
+  once with it, so the difference is the cost of keeping it;
+- ``bench/pandas_movements.py`` (reading the tables into pandas, then the movements,
+  then the cohorts, each timed).
+
+It checks that the computed results equal those read from the table, and that pandas and
+Tenure agree (max absolute difference), prints the command, machine facts and a table,
+and writes the table as Markdown to ``<workdir>/metrics.md``. See ``bench/README.md``.
 """
 
 from __future__ import annotations
@@ -45,9 +55,20 @@ import pyarrow.parquet as pq
 from rich.console import Console
 from rich.table import Table
 
-RUNS = ("tenure-series", "tenure-cohorts", "tenure-shared", "tenure-movements", "pandas")
+RUNS = (
+    "tenure-build",
+    "tenure-series",
+    "tenure-cohorts",
+    "tenure-shared",
+    "tenure-movements",
+    "tenure-incremental",
+    "pandas",
+)
 HEADERS = ["world", "data", "what", "seconds", "peak RSS MB", "pandas / Tenure"]
-TARGET = "Target (issue 3): Tenure's series + cohorts under 10 s for 1M subscriptions on DuckDB."
+TARGET = (
+    "Target (issue 3): Tenure's series + cohorts under 10 s for 1M subscriptions on DuckDB. "
+    "The stored changes are built once (whole table) and kept by each load (incremental)."
+)
 SERIES_MONEY = ["mrr", "mrr_start", "new", "expansion", "contraction", "churn", "reactivation"]
 SERIES_COUNTS = ["customers", "new_customers", "reactivated_customers", "churned_customers"]
 
@@ -149,8 +170,11 @@ def child(kind: str, db: str, as_of: str, out: str, memory_limit: str, query_lim
         seconds["cohorts"] = time.perf_counter() - started
         series.to_parquet(f"{out}-series.parquet")
         cohorts.to_parquet(f"{out}-cohorts.parquet")
+    elif kind == "tenure-incremental":
+        seconds = incremental(Path(db), Path(out), memory_limit, query_limit)
     else:
         from tenure.metrics import (
+            ChangesTable,
             CohortQuery,
             MetricsContext,
             SeriesQuery,
@@ -161,9 +185,13 @@ def child(kind: str, db: str, as_of: str, out: str, memory_limit: str, query_lim
 
         wh = Warehouse(f"duckdb://{db}", memory_limit=memory_limit, query_memory_limit=query_limit)
         wh.con.execute("SET enable_progress_bar = false")
-        ctx = MetricsContext(wh.ibis, day, cache=kind == "tenure-shared")
+        shared = kind == "tenure-shared"  # computed once in one context, without the table
+        ctx = MetricsContext(wh.ibis, day, cache=shared, stored=not shared)
         started = time.perf_counter()
-        if kind == "tenure-shared":
+        if kind == "tenure-build":
+            ChangesTable(wh.ibis).build()
+            seconds["build"] = time.perf_counter() - started
+        elif kind == "tenure-shared":
             series = mrr_series(ctx, SeriesQuery(interval="month")).to_pyarrow()
             seconds["series"] = time.perf_counter() - started
             started = time.perf_counter()
@@ -180,10 +208,82 @@ def child(kind: str, db: str, as_of: str, out: str, memory_limit: str, query_lim
                 result = _tenure_movements(ctx).to_pyarrow()
             seconds[kind] = time.perf_counter() - started
             pq.write_table(result, f"{out}.parquet")
+            if ctx.memo.get("stored") is not True:
+                raise RuntimeError(f"{kind} did not read the stored changes")
         del ctx  # drops its temporary tables while the connection is open
         wh.close()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # ru_maxrss is KiB
     print(json.dumps({"seconds": seconds, "rss_mb": rss_mb}))
+
+
+INCREMENT_SHARE = 100
+"""One customer in this many gets a new invoice in the incremental load (1%)."""
+
+
+def _increment_files(db: Path, folder: Path) -> dict[str, int]:
+    """Parquet files (Tenure's table format) billing 1% of the customers one more period.
+
+    The customers are those whose customer id hashes to 0 modulo 100 and whose latest
+    invoice of a subscription ends by the world's end; each gets a copy of that invoice and
+    its regular lines, one billing period later.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute(f"""CREATE TEMP TABLE picked AS
+            SELECT * FROM invoices WHERE hash(customer_id) % {INCREMENT_SHARE} = 0
+                AND period_end_at <= TIMESTAMPTZ '{_synthetic.END.isoformat()}'
+            QUALIFY row_number() OVER (
+                PARTITION BY subscription_id ORDER BY period_end_at DESC, invoice_id) = 1""")
+        shift = "period_end_at + (period_end_at - period_start_at)"
+        con.execute(f"""COPY (SELECT * REPLACE (
+                invoice_id || '-next' AS invoice_id, period_end_at AS period_start_at,
+                {shift} AS period_end_at, period_end_at AS created_at, period_end_at AS paid_at,
+                'paid' AS status)
+            FROM picked) TO '{folder / "invoices.parquet"}' (FORMAT parquet)""")
+        con.execute(f"""COPY (SELECT l.* REPLACE (
+                l.line_id || '-next' AS line_id, l.invoice_id || '-next' AS invoice_id,
+                l.period_end_at AS period_start_at,
+                l.period_end_at + (l.period_end_at - l.period_start_at) AS period_end_at)
+            FROM invoice_lines l JOIN picked USING (invoice_id)
+            WHERE NOT coalesce(l.proration, FALSE)) TO '{folder / "invoice_lines.parquet"}'
+            (FORMAT parquet)""")
+        row = con.execute("SELECT count(*), count(DISTINCT customer_id) FROM picked").fetchone()
+    return {"invoices": int(row[0]), "customers": int(row[1])} if row else {}
+
+
+def incremental(db: Path, out: Path, memory_limit: str, query_limit: str) -> dict[str, float]:
+    """Load the 1% increment into two copies of the world: without and with the table kept."""
+    from tenure.ingest import plan_file
+    from tenure.metrics import ChangesTable
+    from tenure.store import Warehouse
+
+    folder = out.parent / f"{db.stem}-increment"
+    facts = _increment_files(db, folder)
+    seconds: dict[str, float] = {}
+    now = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
+    for kept in (False, True):
+        copy = out.parent / f"{db.stem}-scratch.duckdb"
+        shutil.copyfile(db, copy)
+        wh = Warehouse(
+            f"duckdb://{copy}", memory_limit=memory_limit, query_memory_limit=query_limit
+        )
+        wh.con.execute("SET enable_progress_bar = false")
+        if kept:
+            ChangesTable(wh.ibis).attach(wh)
+        for name in ("invoices", "invoice_lines"):
+            path = folder / f"{name}.parquet"
+            started = time.perf_counter()
+            result = wh.write_batch(plan_file(path, now=now, format="table", table=name), now=now)
+            label = f"{name} {'with' if kept else 'without'} the table"
+            seconds[label] = time.perf_counter() - started
+            if result.rejects:
+                raise RuntimeError(f"{result.rejects} rejects in {path}: {result.reasons}")
+        wh.close()
+        copy.unlink()
+    seconds["_customers"] = float(facts.get("customers", 0))
+    seconds["_invoices"] = float(facts.get("invoices", 0))
+    return seconds
 
 
 def measure(
@@ -218,7 +318,9 @@ def same_as_shared(out: Path) -> str:
         )
         for what in ("series", "cohorts")
     )
-    return "one context: identical to the separate runs" if same else "one context: DIFFERS"
+    if same:
+        return "computed without the table: identical to the results read from it"
+    return "computed without the table: DIFFERS from the results read from it"
 
 
 def compare(out: Path) -> str:
@@ -262,21 +364,32 @@ def world_rows(world: str, data: str, r: dict[str, dict[str, Any]]) -> list[list
     def add(what: str, secs: str, rss: str, ratio: str = "") -> None:
         rows.append([world if not rows else "", data if not rows else "", what, secs, rss, ratio])
 
+    add("Tenure: build the stored changes (mrr_changes), whole table", *fmt(r["tenure-build"]))
     series, cohorts = r["tenure-series"], r["tenure-cohorts"]
-    add("Tenure mrr_series(month)", *fmt(series))
-    add("Tenure cohort_tables", *fmt(cohorts))
+    add("Tenure mrr_series(month), from the table", *fmt(series))
+    add("Tenure cohort_tables, from the table", *fmt(cohorts))
     both = None
     if "error" not in series and "error" not in cohorts:
         both = sum(series["seconds"].values()) + sum(cohorts["seconds"].values())
         add(
-            "Tenure series + cohorts",
+            "Tenure series + cohorts, from the table",
             f"{both:.2f}",
             f"{max(series['rss_mb'], cohorts['rss_mb']):,.0f}",
         )
     shared = r["tenure-shared"]
-    add("Tenure series + cohorts, one context (changes once)", *fmt(shared))
+    add("Tenure series + cohorts computed, one context (before the table)", *fmt(shared))
     movements = r["tenure-movements"]
-    add("Tenure movements only (mrr_changes by month)", *fmt(movements))
+    add("Tenure movements only (mrr_changes by month), from the table", *fmt(movements))
+    inc = r.get("tenure-incremental")
+    if inc is not None and "error" in inc:
+        add("Tenure incremental load", "FAILED", inc["error"])
+    elif inc is not None:
+        s = inc["seconds"]
+        who = f"{s['_customers']:,.0f} customers, {s['_invoices']:,.0f} invoices"
+        for kept in ("without", "with"):
+            total = sum(v for k, v in s.items() if k.endswith(f" {kept} the table"))
+            parts = " + ".join(f"{v:.2f}" for k, v in s.items() if k.endswith(f" {kept} the table"))
+            add(f"load 1% ({who}), {kept} the table kept: {parts} s", f"{total:.2f}", "")
     if "pandas" not in r:
         return rows
     p = r["pandas"]
@@ -393,9 +506,10 @@ def main() -> None:
         print(f"{name}: {db.name}, as_of {as_of}")
         warm(db)
         out = workdir / f"result-{db.parent.name if db.name == 'warehouse.duckdb' else db.stem}"
-        runs: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
+        here = [k for k in kinds if k != "tenure-incremental" or name.startswith("synthetic")]
+        runs: dict[str, list[dict[str, Any]]] = {k: [] for k in here}
         for _ in range(args.repeat):
-            for kind in kinds:
+            for kind in here:
                 runs[kind].append(
                     measure(kind, db, as_of, Path(f"{out}-{kind}"), args.memory_limit, query_limit)
                 )
