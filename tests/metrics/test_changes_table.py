@@ -223,3 +223,13 @@ def test_point_in_time_context_never_reads_the_stored_changes(
         _ingest(wh, w, tmp_path / "first", NOW)
         assert stored_changes(MetricsContext(wh.ibis, dt.date(2026, 5, 31))) is not None
         assert stored_changes(PointInTimeContext(wh.ibis, dt.date(2026, 5, 31))) is None
+
+
+def test_fingerprint_covers_every_rule_when_the_changes_read_one() -> None:
+    """Each ``ctx.rules.<name>`` read by the MRR code is in the fingerprint's rules."""
+    import re
+
+    import tenure.metrics.mrr as mrr
+
+    read = set(re.findall(r"ctx\.rules\.(\w+)", Path(mrr.__file__).read_text(encoding="utf-8")))
+    assert read and read <= set(mrr.CHANGES_RULES)
