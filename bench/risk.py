@@ -78,7 +78,9 @@ def main() -> None:
                 frame.filter(pl.col("as_of") < origins[-1]),
                 frame.filter(pl.col("as_of") == origins[-1]),
             )
-            model = ChurnModel().fit(
+            model = ChurnModel(  # the workspace model's settings ([churn] defaults)
+                learning_rate=s.churn.learning_rate, num_leaves=s.churn.num_leaves
+            ).fit(
                 design_matrix(train),
                 train["churned"].to_numpy().astype(int),
                 eval_set=(design_matrix(valid), valid["churned"].to_numpy().astype(int)),

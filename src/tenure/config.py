@@ -229,6 +229,18 @@ class ChurnSettings(_Section):
         default=4, ge=1, le=36, description="Monthly as_of dates a backtest scores."
     )
     reasons: int = Field(default=3, ge=1, le=10, description="Reasons shown per customer.")
+    learning_rate: float = Field(
+        default=0.1,
+        gt=0,
+        le=1,
+        description="LightGBM learning rate of the workspace model (tabular mode: 0.03).",
+    )
+    num_leaves: int = Field(
+        default=7,
+        ge=2,
+        le=256,
+        description="Leaves per tree of the workspace model (tabular mode: 15).",
+    )
 
 
 LTV_COVARIATES = (
@@ -317,10 +329,7 @@ def _default_measures() -> tuple[HealthMeasure, ...]:
         ("billing", "card_expiring_soon", 1, 0),
         ("billing", "open_invoices", 2, 0),
     ]
-    return tuple(
-        HealthMeasure(component=c, feature=f, bad=b, good=g)
-        for c, f, b, g in rows
-    )
+    return tuple(HealthMeasure(component=c, feature=f, bad=b, good=g) for c, f, b, g in rows)
 
 
 class HealthWeights(_Section):

@@ -108,7 +108,11 @@ def train_churn(
         )
 
     def make_model() -> ChurnModel:
-        return ChurnModel(random_state=random_state)
+        return ChurnModel(
+            learning_rate=churn.learning_rate,
+            num_leaves=churn.num_leaves,
+            random_state=random_state,
+        )
 
     def make_baseline() -> LogisticBaseline:
         return LogisticBaseline()
