@@ -15,6 +15,7 @@ from fastapi import APIRouter, FastAPI
 from tenure.api import (
     ROUTERS,
     BodyLimitMiddleware,
+    EventAppender,
     EventMover,
     RateLimiter,
     install_error_handlers,
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             threshold=server.flush_events,
         )
         app.state.deployment = deployment
+        app.state.appender = EventAppender(deployment.store)
         app.state.mover = mover
         app.state.tenants = {}
         mover.start()

@@ -7,6 +7,7 @@ and render the answer. Errors are RFC 9457 problem documents (:mod:`tenure.api.e
 
 from __future__ import annotations
 
+from tenure.api.appender import EventAppender
 from tenure.api.errors import ProblemError, install_error_handlers
 from tenure.api.limits import BodyLimitMiddleware, RateLimiter
 from tenure.api.mover import EventMover
@@ -15,6 +16,7 @@ from tenure.api.routes import ROUTERS
 __all__ = [
     "ROUTERS",
     "BodyLimitMiddleware",
+    "EventAppender",
     "EventMover",
     "ProblemError",
     "RateLimiter",

@@ -1,7 +1,11 @@
 """The event mover: an asyncio task that moves logged events into the warehouses.
 
 It wakes every ``[server] flush_interval_ms``, or as soon as ``flush_events`` events
-were received, and runs :meth:`Deployment.move_events` in a thread. Events are durable
+were received, and runs :meth:`Deployment.move_events` in a thread. A move has a fixed
+cost (one warehouse transaction: about 0.3 CPU-seconds on a 10k-customer warehouse), so
+after each move the mover rests at least ``REST_FACTOR`` times as long as the move took:
+while events stream in, moves become fewer and larger and take at most a quarter of the
+time, instead of eating the CPU the requests need. Events are durable
 in the operational store before the API answers, so the mover may die at any point:
 the next run (after a restart too) moves what is left, exactly once.
 """
@@ -11,12 +15,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 from tenure.workspace import Deployment, MoveResult
 
 __all__ = ["EventMover"]
 
 _log = logging.getLogger("tenure.api.mover")
+
+REST_FACTOR = 3.0
+"""After a move, wait at least this many times its duration (a duty cycle of 1/4)."""
 
 
 class EventMover:
@@ -55,10 +63,17 @@ class EventMover:
 
     async def _run(self) -> None:
         assert self._wake is not None
+        rest_until = 0.0
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.interval_s)
+            # the rest after a long move is not cut short by the threshold, only by stop()
+            while not self._stopping and (left := rest_until - time.monotonic()) > 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=left)
             self._wake.clear()
+            started = time.monotonic()
             try:
                 result = await self.move_once()
                 while result.events >= self.deployment.settings.server.flush_events:
@@ -67,6 +82,8 @@ class EventMover:
                 raise
             except Exception:  # the events stay in the log; try again next time
                 _log.exception("moving events failed; retrying in %.1f s", self.interval_s)
+            ended = time.monotonic()
+            rest_until = ended + REST_FACTOR * (ended - started)
 
     async def stop(self) -> None:
         """Stop the task, then move what is left."""

@@ -53,7 +53,7 @@ def _stored(
 def _accept(
     request: Request, deployment: DeploymentDep, tenant_id: str, rows: list[Any]
 ) -> AcceptedPublic:
-    deployment.store.append_events(tenant_id, rows)
+    request.app.state.appender.append(tenant_id, rows)  # group commit: durable on return
     request.app.state.mover.notify(len(rows))
     return AcceptedPublic()
 

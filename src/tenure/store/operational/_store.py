@@ -16,7 +16,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -34,6 +43,7 @@ KeyKind = Literal["publishable", "secret"]
 Scope = Literal["read", "write", "admin"]
 KEY_PREFIXES: dict[str, str] = {"publishable": "tn_pk_", "secret": "tn_sk_"}
 _TOUCH_EVERY = dt.timedelta(seconds=60)
+_INBOUND: Table = InboundEventRow.__table__  # type: ignore[assignment]
 
 
 def _now() -> dt.datetime:
@@ -209,6 +219,15 @@ class OperationalStore:
         except SQLAlchemyError as exc:
             raise StoreError(f"the operational store failed to {action}: {exc}") from exc
 
+    @contextmanager
+    def _connection(self, action: str) -> Iterator[Connection]:
+        """A connection in one transaction, for Core statements on hot paths."""
+        try:
+            with self.engine.begin() as connection:
+                yield connection
+        except SQLAlchemyError as exc:
+            raise StoreError(f"the operational store failed to {action}: {exc}") from exc
+
     # -- schema ------------------------------------------------------------------------------
 
     def upgrade(self) -> str:
@@ -346,8 +365,18 @@ class OperationalStore:
 
         When this returns, the messages are durable.
         """
-        if not events:
-            return
+        self.append_event_groups([(tenant_id, events)], received_at=received_at)
+
+    def append_event_groups(
+        self,
+        groups: Sequence[tuple[str, Sequence[tuple[str, str, dict[str, Any]]]]],
+        *,
+        received_at: dt.datetime | None = None,
+    ) -> None:
+        """Commit several requests' messages, ``(tenant_id, messages)`` each, in one transaction.
+
+        One commit (one fsync) for many requests: the API's group commit calls this.
+        """
         at = received_at or _now()
         rows = [
             {
@@ -357,25 +386,39 @@ class OperationalStore:
                 "payload": payload,
                 "received_at": at,
             }
+            for tenant_id, events in groups
             for message_id, type_, payload in events
         ]
+        if not rows:
+            return
         insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(InboundEventRow).on_conflict_do_nothing(
+        # Core, not the ORM's bulk insert: one executemany, no unit of work (a hot path)
+        statement = insert(_INBOUND).on_conflict_do_nothing(
             index_elements=["tenant_id", "message_id"]
         )
-        with self._session("record events") as session:
-            session.execute(statement, rows)
+        with self._connection("record events") as connection:
+            connection.execute(statement, rows)
 
     def pending_events(self, *, limit: int) -> list[InboundEvent]:
         """Up to ``limit`` events not yet moved to a warehouse, oldest first."""
-        with self._session("read pending events") as session:
-            rows = session.scalars(
-                select(InboundEventRow)
-                .where(InboundEventRow.moved_at.is_(None))
-                .order_by(InboundEventRow.id)
-                .limit(limit)
+        table = _INBOUND
+        with self._connection("read pending events") as connection:
+            rows = connection.execute(
+                select(table).where(table.c.moved_at.is_(None)).order_by(table.c.id).limit(limit)
             ).all()
-            return [_event(r) for r in rows]
+        return [
+            InboundEvent(
+                id=r.id,
+                tenant_id=r.tenant_id,
+                message_id=r.message_id,
+                type=r.type,
+                payload=r.payload,
+                received_at=_utc(r.received_at) or _now(),
+                moved_at=None,
+                batch_id=r.batch_id,
+            )
+            for r in rows
+        ]
 
     def pending_count(self) -> int:
         """How many events wait to be moved."""
