@@ -10,6 +10,8 @@ the columns of ``ITEM``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import ibis
@@ -18,14 +20,24 @@ from ibis.backends import BaseBackend
 
 __all__ = [
     "COMPONENTS",
+    "DETAIL_LIMITS",
+    "DETAIL_PARTS",
     "ITEM",
+    "PLACEHOLDER",
+    "TIMELINE",
+    "TIMELINE_PARTS",
+    "Part",
     "bind",
     "clean",
     "customer_query",
+    "details_parts",
     "details_query",
+    "is_customer",
+    "item_order",
     "scores_query",
     "segments_query",
     "split_details",
+    "timeline_parts",
     "timeline_query",
 ]
 
@@ -48,17 +60,19 @@ ITEM = ibis.schema(
         "ends_at": "timestamp('UTC')",
     }
 )
-_PLACEHOLDER = "__tenure_customer_id__"
+PLACEHOLDER = "__tenure_customer_id__"
 
 
-def _is_customer(t: ir.Table) -> ir.BooleanValue:
+def is_customer(t: ir.Table) -> ir.BooleanValue:
     """``customer_id`` equals the placeholder that :meth:`ProfilesMixin._bind` replaces."""
-    return t.customer_id == ibis.literal(_PLACEHOLDER)
+    return t.customer_id == ibis.literal(PLACEHOLDER)
 
 
-def _items(t: ir.Table, kind: str, **cols: Any) -> ir.Table:
+def _items(
+    t: ir.Table, kind: str, *, extra: dict[str, ir.Value] | None = None, **cols: Any
+) -> ir.Table:
     """Rows of ``t`` as timeline items: the columns of ``ITEM``, missing ones null."""
-    out: dict[str, ir.Value] = {"kind": ibis.literal(kind)}
+    out: dict[str, ir.Value] = {**(extra or {}), "kind": ibis.literal(kind)}
     for name, dtype in ITEM.items():
         if name == "kind":
             continue
@@ -72,12 +86,20 @@ def _items(t: ir.Table, kind: str, **cols: Any) -> ir.Table:
     return t.select(**out)
 
 
+def item_order() -> list[Any]:
+    """The order of items: newest first, then kind, id, title, status and detail.
+
+    Total up to identical items, so a part's newest ``limit`` items are always the same.
+    """
+    return [ibis.desc("at"), "kind", "id", "title", "status", "detail"]
+
+
 def customer_query(con: BaseBackend) -> ir.Table:
     """The customer's current row of ``customers``."""
-    return con.table("customers").filter(_is_customer)
+    return con.table("customers").filter(is_customer)
 
 
-def bind(sql: str, value: str, *, placeholder: str = _PLACEHOLDER) -> str:
+def bind(sql: str, value: str, *, placeholder: str = PLACEHOLDER) -> str:
     """``sql`` with the string literal ``placeholder`` replaced by ``value``, quoted.
 
     Standard SQL quoting (a quote doubled), which DuckDB and PostgreSQL share.
@@ -108,12 +130,12 @@ def scores_query(con: BaseBackend, day: dt.date, tables: set[str]) -> ir.Table:
         "ltv",
         "expected_remaining_months",
     )
-    expr = p.filter((p.as_of == day) & _is_customer(p)).select(
+    expr = p.filter((p.as_of == day) & is_customer(p)).select(
         "customer_id", *(c for c in wanted if c in p.columns)
     )
     if _HEALTH in tables:
         h = con.table(_HEALTH)
-        h = h.filter((h.as_of == day) & _is_customer(h)).select(
+        h = h.filter((h.as_of == day) & is_customer(h)).select(
             h_customer_id=h.customer_id,
             band=h.band,
             weakest=h.weakest,
@@ -122,7 +144,7 @@ def scores_query(con: BaseBackend, day: dt.date, tables: set[str]) -> ir.Table:
         expr = expr.left_join(h, expr.customer_id == h.h_customer_id).drop("h_customer_id")
     if _CHURN in tables:
         s = con.table(_CHURN)
-        s = s.filter((s.as_of == day) & _is_customer(s)).select(
+        s = s.filter((s.as_of == day) & is_customer(s)).select(
             s_customer_id=s.customer_id,
             rank=s["rank"],
             drivers=s.drivers,
@@ -143,77 +165,160 @@ def segments_query(con: BaseBackend, day: dt.date, tables: set[str]) -> ir.Table
     if _MEMBERS not in tables:
         return _nothing(con).select(segment=ibis.null("string"))
     m = con.table(_MEMBERS)
-    return m.filter((m.as_of == day) & _is_customer(m)).select("segment")
+    return m.filter((m.as_of == day) & is_customer(m)).select("segment")
+
+
+Source = Callable[[str], ir.Table]
+"""Gives the table (or view) of a source by name: the canonical table itself, or its tail."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One selection of customer items from one source, before any customer filter.
+
+    ``table`` holds the part's own row filters; ``at`` names its time column; ``source``
+    and ``key`` name a current-view source and its key (None for rows that are never
+    replaced: events and subscription versions); ``limit`` is the part's own top-N
+    (``TIMELINE`` for the timeline's, None for all rows).
+    """
+
+    name: str
+    kind: str
+    table: ir.Table
+    at: str
+    source: str | None
+    key: str | None
+    limit: int | None
+    cols: dict[str, Any]
+
+    @property
+    def timeline(self) -> bool:
+        return self.name in TIMELINE_PARTS
+
+    def items(self, t: ir.Table, **extra: ir.Value) -> ir.Table:
+        """Rows of ``t`` (this part's table, filtered) as items, with ``extra`` columns."""
+        cols = {k: (t[v] if isinstance(v, str) else v(t)) for k, v in self.cols.items()}
+        cols["at"] = t[self.at]
+        return _items(t, self.kind, extra=extra, **cols)
+
+
+TIMELINE = -1
+"""A :attr:`Part.limit` meaning the timeline's length."""
+TIMELINE_PARTS = (
+    "product",
+    "change",
+    "canceled",
+    "ended",
+    "invoice",
+    "payment",
+    "support",
+    "feedback",
+)
+DETAIL_LIMITS: dict[str, int | None] = {
+    "d_subscription": None,
+    "d_open_invoice": None,
+    "d_failed_payment": 10,
+    "d_feedback": 10,
+}
+"""The billing section's parts and how many of the newest items each keeps (None: all)."""
+DETAIL_PARTS = tuple(DETAIL_LIMITS)
+
+
+def details_parts(source: Source) -> list[Part]:
+    """Subscriptions, open invoices, failed payments and feedback of the billing section."""
+    s = source("subscriptions")
+    i = source("invoices")
+    pay = source("payments")
+    f = source("feedback")
+    return [
+        Part(
+            "d_subscription",
+            "subscription",
+            s,
+            "created_at",
+            "subscriptions",
+            "subscription_id",
+            None,
+            {
+                "id": "subscription_id",
+                "title": "collection_method",
+                "status": "status",
+                "currency": "currency",
+                "detail": lambda t: ibis.coalesce(t.cancellation_reason, t.cancellation_feedback),
+                "ends_at": lambda t: ibis.coalesce(
+                    t.ended_at, t.cancel_at, t.current_period_end_at
+                ),
+            },
+        ),
+        Part(
+            "d_open_invoice",
+            "open_invoice",
+            i.filter(i.status == "open"),
+            "created_at",
+            "invoices",
+            "invoice_id",
+            None,
+            {
+                "id": "invoice_id",
+                "title": "number",
+                "status": "status",
+                "amount_minor": lambda t: (
+                    t.amount_due_minor - ibis.coalesce(t.amount_paid_minor, 0)
+                ),
+                "currency": "currency",
+            },
+        ),
+        Part(
+            "d_failed_payment",
+            "failed_payment",
+            pay.filter(pay.status == "failed"),
+            "created_at",
+            "payments",
+            "charge_id",
+            DETAIL_LIMITS["d_failed_payment"],
+            {
+                "id": "charge_id",
+                "title": "failure_code",
+                "status": "status",
+                "amount_minor": "amount_minor",
+                "currency": "currency",
+                "detail": "failure_message",
+            },
+        ),
+        Part(
+            "d_feedback",
+            "feedback",
+            f,
+            "submitted_at",
+            "feedback",
+            "feedback_id",
+            DETAIL_LIMITS["d_feedback"],
+            _FEEDBACK,
+        ),
+    ]
+
+
+_FEEDBACK: dict[str, Any] = {
+    "id": "feedback_id",
+    "title": "kind",
+    "status": "cancel_reason",
+    "score": "score",
+    "detail": "comment",
+}
 
 
 def details_query(con: BaseBackend, before: dt.datetime | None, tables: set[str]) -> ir.Table:
     """Subscriptions, open invoices, the last failed payments and feedback: one query."""
-
-    def upto(t: ir.Table, at: ir.Column) -> ir.Table:
-        t = t.filter(_is_customer(t))
-        return t if before is None else t.filter(at < before)
-
-    s = con.table("subscriptions")
-    s = upto(s, s.created_at)
-    parts = [
-        _items(
-            s,
-            "subscription",
-            at=s.created_at,
-            id=s.subscription_id,
-            title=s.collection_method,
-            status=s.status,
-            currency=s.currency,
-            detail=ibis.coalesce(s.cancellation_reason, s.cancellation_feedback),
-            ends_at=ibis.coalesce(s.ended_at, s.cancel_at, s.current_period_end_at),
+    parts = []
+    for part in details_parts(con.table):
+        t = part.table.filter(is_customer(part.table))
+        if before is not None:
+            t = t.filter(t[part.at] < before)
+        items = part.items(t)
+        parts.append(
+            items if part.limit is None else items.order_by(item_order()).limit(part.limit)
         )
-    ]
-    i = con.table("invoices")
-    i = upto(i, i.created_at)
-    i = i.filter(i.status == "open")
-    parts.append(
-        _items(
-            i,
-            "open_invoice",
-            at=i.created_at,
-            id=i.invoice_id,
-            title=i.number,
-            status=i.status,
-            amount_minor=i.amount_due_minor - ibis.coalesce(i.amount_paid_minor, 0),
-            currency=i.currency,
-        )
-    )
-    pay = con.table("payments")
-    pay = upto(pay, pay.created_at)
-    pay = pay.filter(pay.status == "failed").order_by(ibis.desc("created_at")).limit(10)
-    parts.append(
-        _items(
-            pay,
-            "failed_payment",
-            at=pay.created_at,
-            id=pay.charge_id,
-            title=pay.failure_code,
-            status=pay.status,
-            amount_minor=pay.amount_minor,
-            currency=pay.currency,
-            detail=pay.failure_message,
-        )
-    )
-    f = con.table("feedback")
-    f = upto(f, f.submitted_at).order_by(ibis.desc("submitted_at")).limit(10)
-    parts.append(
-        _items(
-            f,
-            "feedback",
-            at=f.submitted_at,
-            id=f.feedback_id,
-            title=f.kind,
-            status=f.cancel_reason,
-            score=f.score,
-            detail=f.comment,
-        )
-    )
-    return ibis.union(*parts).order_by([ibis.desc("at"), "id"])
+    return ibis.union(*parts).order_by(item_order())
 
 
 def split_details(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -226,118 +331,135 @@ def split_details(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]
     return out
 
 
+def timeline_parts(source: Source) -> list[Part]:
+    """The timeline's selections: product events, subscription changes, billing, support."""
+    e = source("events")
+    sv = source("subscriptions_versions")
+    sv = sv.filter(sv._event_id.notnull())
+    se = source("stripe_events").select("event_id", "type", "previous_attributes")
+    changes = sv.join(se, sv._event_id == se.event_id)
+    s = source("subscriptions")
+    sub_end = {
+        "id": "subscription_id",
+        "status": "status",
+        "detail": lambda t: ibis.coalesce(t.cancellation_feedback, t.cancellation_reason),
+    }
+    return [
+        Part(
+            "product",
+            "product",
+            e.filter(e.type.isin(["track", "page", "screen"])),
+            "occurred_at",
+            None,
+            None,
+            TIMELINE,
+            {
+                "id": "message_id",
+                "title": lambda t: ibis.coalesce(t.event, t.name, t.page_path, t.type),
+                "status": "type",
+            },
+        ),
+        Part(
+            "change",
+            "subscription",
+            changes,
+            "_version_at",
+            None,
+            None,
+            TIMELINE,
+            {
+                "id": "subscription_id",
+                "title": "type",
+                "status": "status",
+                "currency": "currency",
+                "detail": lambda t: t.previous_attributes.cast("string"),
+            },
+        ),
+        Part(
+            "canceled",
+            "subscription",
+            s,
+            "canceled_at",
+            "subscriptions",
+            "subscription_id",
+            TIMELINE,
+            {**sub_end, "title": lambda t: ibis.literal("cancellation requested")},
+        ),
+        Part(
+            "ended",
+            "subscription",
+            s,
+            "ended_at",
+            "subscriptions",
+            "subscription_id",
+            TIMELINE,
+            {**sub_end, "title": lambda t: ibis.literal("subscription ended")},
+        ),
+        Part(
+            "invoice",
+            "invoice",
+            source("invoices"),
+            "created_at",
+            "invoices",
+            "invoice_id",
+            TIMELINE,
+            {
+                "id": "invoice_id",
+                "title": lambda t: ibis.coalesce(t.billing_reason, ibis.literal("invoice")),
+                "status": "status",
+                "amount_minor": "total_minor",
+                "currency": "currency",
+                "detail": "number",
+            },
+        ),
+        Part(
+            "payment",
+            "payment",
+            source("payments"),
+            "created_at",
+            "payments",
+            "charge_id",
+            TIMELINE,
+            {
+                "id": "charge_id",
+                "title": lambda t: ibis.ifelse(t.status == "failed", "payment failed", "payment"),
+                "status": "status",
+                "amount_minor": "amount_minor",
+                "currency": "currency",
+                "detail": "failure_message",
+            },
+        ),
+        Part(
+            "support",
+            "support",
+            source("support_tickets"),
+            "opened_at",
+            "support_tickets",
+            "ticket_id",
+            TIMELINE,
+            {"id": "ticket_id", "title": "subject", "status": "status", "detail": "priority"},
+        ),
+        Part(
+            "feedback",
+            "feedback",
+            source("feedback"),
+            "submitted_at",
+            "feedback",
+            "feedback_id",
+            TIMELINE,
+            _FEEDBACK,
+        ),
+    ]
+
+
 def timeline_query(
     con: BaseBackend, before: dt.datetime | None, limit: int, tables: set[str]
 ) -> ir.Table:
     """The ``limit`` newest things that happened to the customer, newest first."""
-
-    def mine(t: ir.Table, at: ir.Column) -> ir.Table:
-        t = t.filter(_is_customer(t), at.notnull())
+    parts = []
+    for part in timeline_parts(con.table):
+        t = part.table.filter(is_customer(part.table), part.table[part.at].notnull())
         if before is not None:
-            t = t.filter(at < before)
-        return t.order_by(ibis.desc(at.get_name())).limit(limit)
-
-    e = con.table("events")
-    e = mine(e.filter(e.type.isin(["track", "page", "screen"])), e.occurred_at)
-    parts = [
-        _items(
-            e,
-            "product",
-            at=e.occurred_at,
-            id=e.message_id,
-            title=ibis.coalesce(e.event, e.name, e.page_path, e.type),
-            status=e.type,
-        )
-    ]
-    sv = con.table("subscriptions_versions")
-    sv = sv.filter(sv._event_id.notnull())
-    se = con.table("stripe_events").select("event_id", "type", "previous_attributes")
-    changes = sv.join(se, sv._event_id == se.event_id)
-    changes = mine(changes, changes._version_at)
-    parts.append(
-        _items(
-            changes,
-            "subscription",
-            at=changes._version_at,
-            id=changes.subscription_id,
-            title=changes.type,
-            status=changes.status,
-            currency=changes.currency,
-            detail=changes.previous_attributes.cast("string"),
-        )
-    )
-    s = con.table("subscriptions")
-    for column, title in (
-        ("canceled_at", "cancellation requested"),
-        ("ended_at", "subscription ended"),
-    ):
-        ss = mine(s, s[column])
-        parts.append(
-            _items(
-                ss,
-                "subscription",
-                at=ss[column],
-                id=ss.subscription_id,
-                title=title,
-                status=ss.status,
-                detail=ibis.coalesce(ss.cancellation_feedback, ss.cancellation_reason),
-            )
-        )
-    i = con.table("invoices")
-    i = mine(i, i.created_at)
-    parts.append(
-        _items(
-            i,
-            "invoice",
-            at=i.created_at,
-            id=i.invoice_id,
-            title=ibis.coalesce(i.billing_reason, ibis.literal("invoice")),
-            status=i.status,
-            amount_minor=i.total_minor,
-            currency=i.currency,
-            detail=i.number,
-        )
-    )
-    pay = con.table("payments")
-    pay = mine(pay, pay.created_at)
-    parts.append(
-        _items(
-            pay,
-            "payment",
-            at=pay.created_at,
-            id=pay.charge_id,
-            title=ibis.ifelse(pay.status == "failed", "payment failed", "payment"),
-            status=pay.status,
-            amount_minor=pay.amount_minor,
-            currency=pay.currency,
-            detail=pay.failure_message,
-        )
-    )
-    st = con.table("support_tickets")
-    st = mine(st, st.opened_at)
-    parts.append(
-        _items(
-            st,
-            "support",
-            at=st.opened_at,
-            id=st.ticket_id,
-            title=st.subject,
-            status=st.status,
-            detail=st.priority,
-        )
-    )
-    f = con.table("feedback")
-    f = mine(f, f.submitted_at)
-    parts.append(
-        _items(
-            f,
-            "feedback",
-            at=f.submitted_at,
-            id=f.feedback_id,
-            title=f.kind,
-            status=f.cancel_reason,
-            score=f.score,
-            detail=f.comment,
-        )
-    )
-    return ibis.union(*parts).order_by([ibis.desc("at"), "kind", "id"]).limit(limit)
+            t = t.filter(t[part.at] < before)
+        parts.append(part.items(t).order_by(item_order()).limit(limit))
+    return ibis.union(*parts).order_by(item_order()).limit(limit)
