@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,15 @@ from typing import Any
 import pytest
 
 from tenure.errors import ConfigError, NotFoundError, SegmentError, TenureError
-from tenure.workspace import Workspace
+from tenure.workspace import Workspace, _timeline_copy
+from tenure.workspace._profile_queries import (
+    bind,
+    clean,
+    details_query,
+    split_details,
+    timeline_query,
+)
+from tenure.workspace._timeline_copy import COPY, tail_name
 
 pytestmark = pytest.mark.slow
 
@@ -235,3 +244,128 @@ def test_config_error_when_cursor_is_reused_with_another_sort(refreshed: Workspa
     assert cursor is not None
     with pytest.raises(ConfigError, match="sorted by 'health'"):
         refreshed.customers(sort="-health", cursor=cursor)
+
+
+# -- the customer-clustered copy (docs/customers.md, "Speed") --------------------------------
+
+
+def _live(ws: Workspace, cid: str, *, as_of: dt.date | None, timeline: int) -> dict[str, Any]:
+    """Timeline and billing read from the canonical tables, as before the copy existed."""
+    con = ws.warehouse.ibis
+    tables = set(con.list_tables())
+    before = None if as_of is None else dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
+
+    def rows(expr: Any) -> list[dict[str, Any]]:
+        return ws._run(bind(str(con.compile(expr)), cid))
+
+    events = [clean(r) for r in rows(timeline_query(con, before, timeline, tables))]
+    details = split_details(rows(details_query(con, before, tables)))
+    return {"timeline": events if timeline else [], **details}
+
+
+def _read(ws: Workspace, cid: str, *, as_of: dt.date | None, timeline: int) -> dict[str, Any]:
+    profile = ws.customer_profile(cid, as_of=as_of, timeline=timeline)
+    billing = profile["billing"]
+    return {
+        "timeline": profile["timeline"],
+        "subscription": billing["subscriptions"],
+        "open_invoice": billing["open_invoices"],
+        "failed_payment": billing["failed_payments"],
+        "feedback": profile["feedback"],
+    }
+
+
+def _assert_same(ws: Workspace, ids: list[str]) -> None:
+    assert ws._copied_items(ids[0], None, 5) is not None  # the copy is what is read
+    for cid in ids:
+        for as_of, timeline in ((None, 50), (None, 500), (dt.date(2026, 1, 1), 20), (None, 0)):
+            assert _read(ws, cid, as_of=as_of, timeline=timeline) == _live(
+                ws, cid, as_of=as_of, timeline=timeline
+            ), (cid, as_of, timeline)
+
+
+def _tickets(ws: Workspace) -> list[tuple[str, str]]:
+    """(customer, ticket) of two customers with tickets and product events."""
+    rows = ws.warehouse.con.execute(
+        """SELECT customer_id, min(ticket_id) FROM support_tickets
+        WHERE customer_id IN (SELECT customer_id FROM events WHERE type = 'track')
+        GROUP BY 1 ORDER BY 1 LIMIT 2"""
+    ).fetchall()
+    assert len(rows) == 2
+    return [(str(c), str(t)) for c, t in rows]
+
+
+def _ingest_after_refresh(ws: Workspace, folder: Path, cid: str, other_ticket: str) -> None:
+    """A product event and a new ticket for ``cid``; another customer's ticket moves to it."""
+    folder.mkdir()
+    track = {
+        "type": "track",
+        "event": "Clustered Copy Checked",
+        "userId": "u-copy",
+        "context": {"groupId": cid},
+        "messageId": "msg-clustered-copy-1",
+        "timestamp": "2026-11-20T10:00:00Z",
+    }
+    (folder / "events.jsonl").write_text(json.dumps(track) + "\n")
+    [result] = ws.ingest([folder / "events.jsonl"], format="segment")
+    assert result.rejects == 0, ws.rejects()
+    (folder / "support_tickets.csv").write_text(
+        "ticket_id,customer_id,status,priority,subject,opened_at\n"
+        f"tkt_after_refresh,{cid},open,high,Export is slow,2026-11-21T09:00:00Z\n"
+        f"{other_ticket},{cid},solved,low,Moved over,2026-10-02T09:00:00Z\n"
+    )
+    [result] = ws.ingest([folder / "support_tickets.csv"], format="table")
+    assert result.rejects == 0, ws.rejects()
+
+
+def test_timeline_from_the_copy_equals_the_live_one_when_rows_arrive_after_the_refresh(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    with Workspace.open(demo_copy) as ws:
+        ws._refresh_customer_items()
+        con = ws.warehouse.con
+        ids = [
+            r[0]
+            for r in con.execute(
+                "SELECT customer_id FROM customers USING SAMPLE 25 ROWS (reservoir, 1)"
+            ).fetchall()
+        ]
+        (cid, _), (other, other_ticket) = _tickets(ws)
+        _assert_same(ws, [cid, other, *ids])
+
+        _ingest_after_refresh(ws, tmp_path / "later", cid, other_ticket)
+        _assert_same(ws, [cid, other, *ids])
+        mine = ws.customer_profile(cid, timeline=500)["timeline"]
+        assert any(i.get("title") == "Clustered Copy Checked" for i in mine)
+        assert {"tkt_after_refresh", other_ticket} <= {i.get("id") for i in mine}
+        theirs = ws.customer_profile(other, timeline=500)["timeline"]
+        assert other_ticket not in {i.get("id") for i in theirs}  # its copied item is stale
+
+        ws._refresh_customer_items()  # the next refresh folds the tail into the copy
+        assert con.execute(f"SELECT count(*) FROM {tail_name('events')}").fetchone() == (0,)
+        _assert_same(ws, [cid, other, *ids])
+
+
+def test_previous_copy_stays_when_the_rewrite_fails_midway(
+    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Workspace.open(demo_copy) as ws:
+        ws._refresh_customer_items()
+        con = ws.warehouse.con
+        before = con.execute(f"SELECT count(*) FROM {COPY}").fetchone()
+        (cid, _), (other, other_ticket) = _tickets(ws)
+        _ingest_after_refresh(ws, tmp_path / "later", cid, other_ticket)
+        real_swap = _timeline_copy._swap
+
+        def crash(*args: Any) -> None:
+            real_swap(*args)  # old copy dropped, new one renamed, views replaced ...
+            raise RuntimeError("killed before the commit")
+
+        monkeypatch.setattr(_timeline_copy, "_swap", crash)
+        with pytest.raises(RuntimeError, match="killed"):
+            ws._refresh_customer_items()
+        assert con.execute(f"SELECT count(*) FROM {COPY}").fetchone() == before
+        assert COPY + "__new" not in ws.warehouse.ibis.list_tables()
+        tail = con.execute(f"SELECT count(*) FROM {tail_name('events')}").fetchone()
+        assert tail == (1,)  # the views still start where the previous copy ends
+        _assert_same(ws, [cid, other])

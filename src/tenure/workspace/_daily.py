@@ -234,7 +234,22 @@ class DailyMixin:
             for day in days:
                 results.append(self._refresh_day(day, lifetimes))
                 task.advance(1)
+        self._refresh_customer_items()
         return results
+
+    def _refresh_customer_items(self) -> None:
+        """Rewrite the customer-clustered copy of the profile items (DuckDB only).
+
+        ``customer_profile`` reads it with the rows ingested since (docs/customers.md).
+        """
+        from tenure.workspace._timeline_copy import rebuild
+
+        if not self.warehouse.embedded:
+            return
+        with self.progress.task("Clustering customer timelines", total=None):
+            rebuild(self.warehouse.con, self.warehouse.ibis)
+        for cached in ("_profile_sql", "_tail_token"):  # profile reads see the new copy now
+            vars(self).pop(cached, None)
 
     def _refresh_day(
         self, day: dt.date, lifetimes: list[LifetimeValueModel | None]

@@ -31,6 +31,7 @@ import ibis.expr.types as ir
 from tenure.errors import ConfigError, NotFoundError, StoreError
 from tenure.workspace._profile_queries import (
     COMPONENTS,
+    DETAIL_PARTS,
     bind,
     clean,
     customer_query,
@@ -39,6 +40,14 @@ from tenure.workspace._profile_queries import (
     segments_query,
     split_details,
     timeline_query,
+)
+from tenure.workspace._timeline_copy import (
+    has_copy,
+    items_sql,
+    replaced_expr,
+    sync_tail,
+    tail_expr,
+    token,
 )
 
 if TYPE_CHECKING:
@@ -140,8 +149,10 @@ class ProfilesMixin:
 
     # -- compiled once, bound per call -----------------------------------------------------
 
-    def _compiled(self, key: Any, build: Callable[[], ir.Table]) -> str:
+    def _compiled(self, key: Any, build: Callable[[], ir.Table | None]) -> str:
         """The SQL of ``build()``, compiled once per ``key`` for this workspace.
+
+        ``""`` when ``build`` returns None (a query that does not apply here).
 
         Compiling an Ibis expression costs far more than running it on one customer's
         rows, so the per-customer queries are compiled with a placeholder id and bound
@@ -158,7 +169,8 @@ class ProfilesMixin:
         if hit is None or tick - hit[0] > _CACHE_SECONDS:
             if hit is None and len(cache) >= _CACHE_SIZE:
                 cache.pop(next(iter(cache)))
-            hit = (tick, str(self._wh.compile(build())))
+            expr = build()
+            hit = (tick, "" if expr is None else str(self._wh.compile(expr)))
             cache[key] = hit
         return hit[1]
 
@@ -203,12 +215,14 @@ class ProfilesMixin:
         day = as_of or self.profile_day()
         before = None if as_of is None else dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
 
-        def run(name: str, build: Callable[[set[str]], ir.Table]) -> list[dict[str, Any]]:
-            def compile_() -> ir.Table:
+        def run(
+            name: str, build: Callable[[set[str]], ir.Table | None]
+        ) -> list[dict[str, Any]] | None:
+            def compile_() -> ir.Table | None:
                 return build(set(self._wh.list_tables()))
 
             sql = self._compiled((name, day, before, timeline), compile_)
-            return self._run(bind(sql, customer_id))
+            return self._run(bind(sql, customer_id)) if sql else None
 
         rows = run("customer", lambda _: customer_query(self._wh))
         if not rows:
@@ -217,19 +231,13 @@ class ProfilesMixin:
         scores: dict[str, Any] = {}
         segments: list[str] = []
         if day is not None:
-            found = run("scores", lambda tables: scores_query(self._wh, day, tables))
+            found = run("scores", lambda tables: scores_query(self._wh, day, tables)) or []
             scores = found[0] if found else {}
             segments = sorted(
                 str(r["segment"])
-                for r in run("segments", lambda t: segments_query(self._wh, day, t))
+                for r in run("segments", lambda t: segments_query(self._wh, day, t)) or []
             )
-        details = split_details(run("details", lambda t: details_query(self._wh, before, t)))
-        events: list[dict[str, Any]] = []
-        if timeline:
-            events = [
-                clean(r)
-                for r in run("timeline", lambda t: timeline_query(self._wh, before, timeline, t))
-            ]
+        details, events = self._items(customer_id, run, before, timeline)
         health = None
         if scores.get("health") is not None:
             health = {
@@ -286,6 +294,62 @@ class ProfilesMixin:
             },
             "feedback": details["feedback"],
         }
+
+    def _items(
+        self,
+        customer_id: str,
+        run: Callable[[str, Callable[[set[str]], ir.Table | None]], list[dict[str, Any]] | None],
+        before: dt.datetime | None,
+        timeline: int,
+    ) -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+        """Billing and feedback details, and the timeline.
+
+        From the clustered copy and its tails in one query when the daily refresh made
+        them (``_timeline_copy.py``), else from the canonical tables in two queries.
+        """
+        rows = self._copied_items(customer_id, before, timeline)
+        if rows is not None:
+            detail_rows: list[dict[str, Any]] = []
+            events: list[dict[str, Any]] = []
+            for r in rows:
+                if r.pop("_part") in DETAIL_PARTS:
+                    detail_rows.append(r)
+                elif len(events) < timeline:
+                    events.append(clean(r))
+            return split_details(detail_rows), events
+        details = split_details(run("details", lambda t: details_query(self._wh, before, t)) or [])
+        events = []
+        if timeline:
+            live = run("timeline", lambda t: timeline_query(self._wh, before, timeline, t))
+            events = [clean(r) for r in live or []]
+        return details, events
+
+    def _copied_items(
+        self, customer_id: str, before: dt.datetime | None, timeline: int
+    ) -> list[dict[str, Any]] | None:
+        """The rows of :func:`~tenure.workspace._timeline_copy.items_sql`, or None.
+
+        None when the warehouse is not DuckDB or has no clustered copy yet. The tails'
+        items are kept in temporary tables of the connection, made again when a count of
+        the sources changed (a load) since they were made.
+        """
+        if not self.warehouse.embedded:
+            return None
+        con = self._wh
+
+        def tail() -> ir.Table | None:
+            return tail_expr(con) if has_copy(set(con.list_tables())) else None
+
+        tail_sql = self._compiled("customer-items-tail", tail)
+        if not tail_sql:
+            return None
+        raw = self.warehouse.con
+        seen = token(raw)
+        if getattr(self, "_tail_token", None) != seen:
+            replaced_sql = self._compiled("customer-items-replaced", lambda: replaced_expr(con))
+            sync_tail(raw, tail_sql, replaced_sql)
+            self._tail_token = seen
+        return self._run(bind(items_sql(before, timeline), customer_id))
 
     # -- the list ------------------------------------------------------------------------
 

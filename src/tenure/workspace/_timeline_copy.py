@@ -1,0 +1,246 @@
+"""A copy of every customer's timeline and billing items, clustered by customer.
+
+DuckDB has no index on ``customer_id`` that its plans use, and the canonical tables are
+stored in arrival order, so one customer's rows are spread over every row group and a
+profile scans the whole ``events`` table. :func:`rebuild` (called by the daily refresh)
+writes the items of :func:`~tenure.workspace._profile_queries.timeline_parts` and
+:func:`~tenure.workspace._profile_queries.details_parts` of all customers into
+``customer_items``, sorted by ``customer_id``, so that DuckDB's zone maps skip all but
+one or two row groups. Rows ingested since are read from the *tails*: a view per source
+over the rows of its table whose ``rowid`` is at or above the table's row count when the
+copy was made (rows are only appended, and ``_current`` flags are updated in place, so
+row ids stay put); zone maps skip the row groups below.
+
+:func:`items_sql` merges the two: the copy's items of the customer, without those of keys
+that have a newer current version in a tail, plus the tails' items, which
+:func:`sync_tail` keeps in temporary tables of the connection until a load changes a
+source's row count (:func:`token`). It is hand-written and reads two tables, because
+planning the compiled union of every part over the tails cost more than running it. The
+result is the same as the live queries' (``tests/workspace/test_profiles.py`` compares
+them).
+
+Every step of :func:`rebuild` runs in one transaction: the new copy is built beside the
+old one and swapped in with the tail views, so a crash leaves the previous copy and its
+views, which stay correct.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import ibis
+import ibis.expr.types as ir
+
+from tenure.schema import table_spec
+from tenure.workspace._profile_queries import (
+    DETAIL_LIMITS,
+    DETAIL_PARTS,
+    PLACEHOLDER,
+    TIMELINE_PARTS,
+    Part,
+    details_parts,
+    timeline_parts,
+)
+
+if TYPE_CHECKING:
+    import duckdb
+    from ibis.backends import BaseBackend
+
+__all__ = [
+    "COPY",
+    "REPLACED",
+    "SOURCES",
+    "TAIL",
+    "has_copy",
+    "items_sql",
+    "rebuild",
+    "replaced_expr",
+    "sync_tail",
+    "tail_expr",
+    "tail_name",
+    "token",
+]
+
+COPY = "customer_items"
+"""The clustered copy's table."""
+SOURCES = (
+    "events",
+    "stripe_events",
+    "subscriptions_versions",
+    "subscriptions",
+    "invoices",
+    "payments",
+    "support_tickets",
+    "feedback",
+)
+"""The sources the items are read from; the last five are current-version views."""
+_APPEND_ONLY = ("events", "stripe_events", "subscriptions_versions")
+_STAGING = f"{COPY}__new"
+
+
+def tail_name(source: str) -> str:
+    """The view of a source's rows ingested after the copy was made."""
+    return f"_{COPY}_tail_{source}"
+
+
+def has_copy(tables: set[str]) -> bool:
+    return COPY in tables and all(tail_name(s) in tables for s in SOURCES)
+
+
+def _parts(source: Any) -> list[Part]:
+    return timeline_parts(source) + details_parts(source)
+
+
+def _copy_expr(con: BaseBackend) -> ir.Table:
+    """Every customer's items, with the part, the customer and the replaceable key."""
+    return _items_of(con.table)
+
+
+def _items_of(source: Any) -> ir.Table:
+    selections = []
+    for part in _parts(source):
+        t = part.table
+        if part.timeline:
+            t = t.filter(t[part.at].notnull())
+        selections.append(part.items(t, **_extra(part, t)))
+    return ibis.union(*selections)
+
+
+def _extra(part: Part, t: ir.Table) -> dict[str, ir.Value]:
+    return {
+        "customer_id": t.customer_id.cast("string"),
+        "_part": ibis.literal(part.name),
+        "_src": ibis.literal(part.source, "string"),
+        "_key": t[part.key].cast("string") if part.key else ibis.null("string"),
+    }
+
+
+def _tail_sql(con: duckdb.DuckDBPyConnection, source: str, start: int) -> str:
+    if source in _APPEND_ONLY:
+        return f'SELECT * FROM "{source}" WHERE rowid >= {start}'
+    columns = [r[0] for r in con.execute(f'DESCRIBE "{source}"').fetchall()]
+    names = ", ".join(f'"{c}"' for c in columns)
+    storage = table_spec(source).storage_name
+    return f'SELECT {names} FROM "{storage}" WHERE _current AND rowid >= {start}'
+
+
+def _storage(source: str) -> str:
+    return source if source in _APPEND_ONLY else table_spec(source).storage_name
+
+
+def _end(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """One past the largest row id of ``table``: where the rows ingested later start.
+
+    The row count comes from metadata; the largest row id is looked for at or above it
+    (one row group, as zone maps prune row ids), in case rows were ever deleted.
+    """
+    found = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+    count = int(found[0]) if found else 0
+    found = con.execute(
+        f'SELECT coalesce(max(rowid) + 1, 0) FROM "{table}" WHERE rowid >= {count - 1}'
+    ).fetchone()
+    return max(count, int(found[0]) if found else 0)
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, ibis_con: BaseBackend) -> int:
+    """Write the clustered copy and its tail views again, in one transaction.
+
+    Returns the number of items copied. DuckDB only (row ids and zone maps).
+    """
+    sql = str(ibis_con.compile(_copy_expr(ibis_con)))
+    con.execute("BEGIN TRANSACTION")
+    try:
+        starts = {}
+        for source in SOURCES:
+            starts[source] = _end(con, _storage(source))
+        con.execute(f'DROP TABLE IF EXISTS "{_STAGING}"')
+        con.execute(
+            f'CREATE TABLE "{_STAGING}" AS SELECT * FROM ({sql}) ORDER BY customer_id, "at" DESC'
+        )
+        _swap(con, starts)
+        count = con.execute(f'SELECT count(*) FROM "{COPY}"').fetchone()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return int(count[0]) if count else 0
+
+
+def _swap(con: duckdb.DuckDBPyConnection, starts: dict[str, int]) -> None:
+    """Put the staged copy in place of the old one and point the tails past it."""
+    con.execute(f'DROP TABLE IF EXISTS "{COPY}"')
+    con.execute(f'ALTER TABLE "{_STAGING}" RENAME TO "{COPY}"')
+    for source, start in starts.items():
+        con.execute(
+            f'CREATE OR REPLACE VIEW "{tail_name(source)}" AS {_tail_sql(con, source, start)}'
+        )
+
+
+TAIL = f"_{COPY}_tail"
+"""The temporary table of the tails' items, made by :func:`sync_tail` on a connection."""
+REPLACED = f"_{COPY}_replaced"
+"""The temporary table of keys with a current version in a tail."""
+
+
+def tail_expr(con: BaseBackend) -> ir.Table:
+    """The items of the rows ingested after the copy, of every customer."""
+    return _items_of(lambda name: con.table(tail_name(name)))
+
+
+def replaced_expr(con: BaseBackend) -> ir.Table:
+    """The keys whose current version was ingested after the copy: their copied items are stale."""
+    return ibis.union(
+        *(
+            t.select(_src=ibis.literal(s, "string"), _key=t[table_spec(s).key[0]].cast("string"))
+            for s in SOURCES
+            if s not in _APPEND_ONLY
+            for t in [con.table(tail_name(s))]
+        )
+    )
+
+
+def token(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """Row counts that change whenever a load adds rows (a count is read from metadata)."""
+    tables = [COPY, "ingests", *(_storage(s) for s in SOURCES)]
+    # one count per UNION branch: DuckDB answers it from metadata (as scalar subqueries
+    # it scans the tables)
+    sql = " UNION ALL ".join(f'SELECT {i} AS i, count(*) FROM "{t}"' for i, t in enumerate(tables))
+    return tuple(sorted(con.execute(sql).fetchall()))
+
+
+def sync_tail(con: duckdb.DuckDBPyConnection, tail_sql: str, replaced_sql: str) -> None:
+    """(Re)make the connection's temporary tables of the tails' items and replaced keys."""
+    con.execute(f'CREATE OR REPLACE TEMP TABLE "{TAIL}" AS {tail_sql}')
+    con.execute(f'CREATE OR REPLACE TEMP TABLE "{REPLACED}" AS {replaced_sql}')
+
+
+def items_sql(before: dt.datetime | None, timeline: int) -> str:
+    """One customer's timeline and billing items from the copy and the tails' items.
+
+    Each part keeps its own newest ``limit`` items (the timeline's: ``timeline``), as the
+    live queries do; rows come ordered by section (timeline first), then newest first,
+    kind, id, title, status and detail. The caller takes the first ``timeline`` rows of the
+    timeline. Hand-written rather than compiled, because planning a query costs more than
+    running it on one customer's rows: this one has two scans. The customer id is the
+    placeholder of :func:`~tenure.workspace._profile_queries.bind`.
+    """
+    cols = '_part, kind, "at", id, title, status, amount_minor, currency, score, detail, ends_at'
+    order = '"at" DESC, kind, id, title, status, detail'
+    limits = []
+    for name, limit in [*((p, timeline) for p in TIMELINE_PARTS), *DETAIL_LIMITS.items()]:
+        keep = "TRUE" if limit is None else f"_rank < {int(limit)}"
+        limits.append(f"WHEN '{name}' THEN {keep}")
+    when = f"AND \"at\" < '{before.isoformat()}'::TIMESTAMPTZ" if before is not None else ""
+    details = ", ".join(f"'{p}'" for p in DETAIL_PARTS)
+    return f"""WITH items AS (
+    SELECT {cols} FROM "{COPY}" c
+    WHERE customer_id = '{PLACEHOLDER}' {when}
+        AND NOT EXISTS (SELECT 1 FROM "{REPLACED}" r WHERE r._src = c._src AND r._key = c._key)
+    UNION ALL
+    SELECT {cols} FROM "{TAIL}" WHERE customer_id = '{PLACEHOLDER}' {when}
+), ranked AS (
+    SELECT *, row_number() OVER (PARTITION BY _part ORDER BY {order}) - 1 AS _rank FROM items
+)
+SELECT {cols} FROM ranked WHERE CASE _part {" ".join(limits)} ELSE FALSE END
+ORDER BY _part IN ({details}), {order}"""
