@@ -185,7 +185,10 @@ class OperationalStore:
     def __init__(self, url: str) -> None:
         self.url = sqlalchemy_url(url)
         try:
-            self.engine: Engine = create_engine(self.url, pool_pre_ping=True)
+            # a ping before each checkout finds dropped server connections; a SQLite
+            # file has none, and the ping is a round trip on every request's key lookup
+            remote = not self.url.startswith("sqlite")
+            self.engine: Engine = create_engine(self.url, pool_pre_ping=remote)
         except ImportError as exc:
             raise MissingDependencyError(
                 f"the operational store URL {url!r} needs a driver that is not installed; "
