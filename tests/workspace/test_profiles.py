@@ -319,8 +319,9 @@ def _ingest_after_refresh(ws: Workspace, folder: Path, cid: str, other_ticket: s
 
 
 def test_timeline_from_the_copy_equals_the_live_one_when_rows_arrive_after_the_refresh(
-    demo_copy: Path, tmp_path: Path
+    demo_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(_timeline_copy, "_CHUNK_ROWS", 40_000)  # written in several ranges
     with Workspace.open(demo_copy) as ws:
         ws._refresh_customer_items()
         con = ws.warehouse.con

@@ -77,6 +77,7 @@ SOURCES = (
 """The sources the items are read from; the last five are current-version views."""
 _APPEND_ONLY = ("events", "stripe_events", "subscriptions_versions")
 _STAGING = f"{COPY}__new"
+_CHUNK_ROWS = 2_000_000
 
 
 def tail_name(source: str) -> str:
@@ -143,6 +144,24 @@ def _end(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return max(count, int(found[0]) if found else 0)
 
 
+def _bounds(con: duckdb.DuckDBPyConnection, rows: int) -> list[str]:
+    """Customer ids that cut the copy into ranges of about ``_CHUNK_ROWS`` source rows.
+
+    Each range is sorted and appended on its own, in order, so that sorting never needs
+    more memory than one range (one sort of 25M items ran out of DuckDB's 1 GB).
+    """
+    chunks = -(-rows // _CHUNK_ROWS)
+    if chunks <= 1:
+        return []
+    found = con.execute(
+        "SELECT customer_id FROM (SELECT customer_id, row_number() OVER (ORDER BY customer_id)"
+        " AS n, count(*) OVER () AS total FROM customers WHERE customer_id IS NOT NULL)"
+        " WHERE n % greatest(total // ?, 1) = 0 ORDER BY customer_id",
+        [chunks],
+    ).fetchall()
+    return [str(r[0]) for r in found]
+
+
 def rebuild(con: duckdb.DuckDBPyConnection, ibis_con: BaseBackend) -> int:
     """Write the clustered copy and its tail views again, in one transaction.
 
@@ -155,9 +174,17 @@ def rebuild(con: duckdb.DuckDBPyConnection, ibis_con: BaseBackend) -> int:
         for source in SOURCES:
             starts[source] = _end(con, _storage(source))
         con.execute(f'DROP TABLE IF EXISTS "{_STAGING}"')
-        con.execute(
-            f'CREATE TABLE "{_STAGING}" AS SELECT * FROM ({sql}) ORDER BY customer_id, "at" DESC'
-        )
+        con.execute(f'CREATE TABLE "{_STAGING}" AS SELECT * FROM ({sql}) WHERE FALSE')
+        bounds = _bounds(con, sum(starts.values()))
+        for lo, hi in zip([None, *bounds], [*bounds, None], strict=True):
+            where = ["customer_id IS NOT NULL"]  # an item without a customer is never read
+            where += [] if lo is None else ["customer_id >= ?"]
+            where += [] if hi is None else ["customer_id < ?"]
+            con.execute(
+                f'INSERT INTO "{_STAGING}" SELECT * FROM ({sql}) WHERE {" AND ".join(where)} '
+                'ORDER BY customer_id, "at" DESC',
+                [b for b in (lo, hi) if b is not None],
+            )
         _swap(con, starts)
         count = con.execute(f'SELECT count(*) FROM "{COPY}"').fetchone()
         con.execute("COMMIT")
