@@ -25,17 +25,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-
-
-def ensure_world(customers: int, months: int, seed: int, workdir: Path) -> Path:
-    from tenure import Workspace
-
-    root = workdir / f"ltv-{customers}-m{months}-s{seed}"
-    if not (root / "ready").exists():
-        with Workspace.init(root) as ws:
-            ws.create_demo(customers=customers, months=months, seed=seed)
-        (root / "ready").write_text("ok")
-    return root
+from _worlds import demo_world  # bench/_worlds.py
 
 
 def main() -> None:
@@ -56,7 +46,7 @@ def main() -> None:
     from tenure.models.clv import training_frame
     from tenure.models.survival import DAYS_PER_MONTH
 
-    root = ensure_world(args.customers, args.months, args.seed, args.workdir)
+    root = demo_world(args.customers, args.months, args.seed, args.workdir, prefix="ltv")
     with Workspace.open(root) as ws:
         con, s = ws.warehouse.ibis, ws.settings
         end = ws.scoring_day()

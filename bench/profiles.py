@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from _worlds import demo_world  # bench/_worlds.py
 from rich.console import Console
 from rich.table import Table
 
@@ -39,11 +40,7 @@ def ensure_world(
     from tenure import Workspace
 
     if root is None:
-        root = workdir / f"risk-{customers}-m{months}-s{seed}"
-        if not (root / "ready").exists():
-            with Workspace.init(root) as ws:
-                ws.create_demo(customers=customers, months=months, seed=seed)
-            (root / "ready").write_text("ok")
+        root = demo_world(customers, months, seed, workdir)
     with Workspace.open(root) as ws:
         refreshed = ws.profile_day() is not None
         if not refreshed or "customer_items" not in ws.warehouse.ibis.list_tables():

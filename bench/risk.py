@@ -27,19 +27,9 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from _worlds import demo_world  # bench/_worlds.py
 from rich.console import Console
 from rich.table import Table
-
-
-def ensure_world(customers: int, months: int, seed: int, workdir: Path) -> Path:
-    from tenure import Workspace
-
-    root = workdir / f"risk-{customers}-m{months}-s{seed}"
-    if not (root / "ready").exists():
-        with Workspace.init(root) as ws:
-            ws.create_demo(customers=customers, months=months, seed=seed)
-        (root / "ready").write_text("ok")
-    return root
 
 
 def main() -> None:
@@ -58,7 +48,7 @@ def main() -> None:
     from tenure.models.risk import score_churn, training_origins
 
     started = time.perf_counter()
-    root = ensure_world(args.customers, args.months, args.seed, args.workdir)
+    root = demo_world(args.customers, args.months, args.seed, args.workdir)
     prepared = time.perf_counter() - started
     rows: list[list[str]] = []
     with Workspace.open(root) as ws:
