@@ -16,18 +16,6 @@ from tenure.workspace import Deployment
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def folder(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    """A deployment folder whose [store] is a SQLite file or a fresh PostgreSQL database."""
-    url = "sqlite:///tenure.sqlite"
-    if request.param == "postgres":
-        url = sqlalchemy_url(request.getfixturevalue("postgres_url"))
-    root = tmp_path / "deployment"
-    root.mkdir()
-    (root / "tenure.toml").write_text(f'[store]\nurl = "{url}"\n', encoding="utf-8")
-    return root
-
-
 def test_db_upgrade_is_idempotent_when_run_twice(folder: Path) -> None:
     runner = CliRunner()
     for _ in range(2):

@@ -11,24 +11,13 @@ from typer.testing import CliRunner
 
 from tenure.cli.main import app
 from tenure.errors import ConfigError, NotFoundError
-from tenure.store.operational import OperationalStore, sqlalchemy_url
+from tenure.store.operational import OperationalStore
 from tenure.store.operational._migrate import _config
 from tenure.workspace import Deployment
 
 pytestmark = pytest.mark.slow
 
 SECRET = "whsec_Zx8kP2mQ7rT4vW9yB3nC6dF1"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def folder(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    url = "sqlite:///tenure.sqlite"
-    if request.param == "postgres":
-        url = sqlalchemy_url(request.getfixturevalue("postgres_url"))
-    root = tmp_path / "deployment"
-    root.mkdir()
-    (root / "tenure.toml").write_text(f'[store]\nurl = "{url}"\n', encoding="utf-8")
-    return root
 
 
 def test_tenants_are_kept_when_a_0001_store_is_upgraded_to_0002(folder: Path) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
+from tenure.cli._common import JsonOpt, fail
 from tenure.cli.console import console, err_console
 from tenure.errors import TenureError
 
@@ -31,12 +32,6 @@ DeploymentOpt = Annotated[
     Path,
     typer.Option("--workspace", "-w", help="Deployment folder.", show_default=True),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-
-
-def _fail(exc: TenureError) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {exc}")
-    return typer.Exit(code=2)
 
 
 def _open(folder: Path) -> Deployment:
@@ -61,7 +56,7 @@ def serve(
         settings = Settings.load(folder)
         _open(folder).close()  # fail here, not in the server, when the store is not ready
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     uvicorn.run(
         create_app(settings),
         host=host or settings.server.host,
@@ -78,7 +73,7 @@ def db_upgrade(folder: DeploymentOpt = Path()) -> None:
     try:
         revision = Deployment.upgrade(folder)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print(f"Operational store at revision {revision}")
 
 
@@ -93,7 +88,7 @@ def tenants_create(
         with _open(folder) as deployment:
             tenant = deployment.create_tenant(slug, name=name)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print(f"Tenant [bold]{tenant.slug}[/] ({tenant.id}), workspace {tenant.folder}")
 
 
@@ -104,7 +99,7 @@ def tenants_list(folder: DeploymentOpt = Path(), as_json: JsonOpt = False) -> No
         with _open(folder) as deployment:
             tenants = deployment.tenants()
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         rows = [{"id": t.id, "slug": t.slug, "name": t.name, "folder": t.folder} for t in tenants]
         console.print_json(json.dumps(rows))
@@ -141,7 +136,7 @@ def tenants_stripe_secret(
         with _open(folder) as deployment:
             masked = deployment.set_stripe_secret(slug, None if clear else secret)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if masked is None:
         console.print(f"{slug}: Stripe webhook secret removed; its endpoint answers 404")
     else:
@@ -176,7 +171,7 @@ def keys_create(
         with _open(folder) as deployment:
             new = deployment.create_key(tenant, scope=scope, publishable=publishable)  # type: ignore[arg-type]
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print(_key_line(new.key))
     console.print("Copy the key now; it is not shown again:")
     console.print(new.secret, soft_wrap=True, highlight=False)
@@ -192,7 +187,7 @@ def keys_list(
         with _open(folder) as deployment:
             keys = deployment.keys(tenant)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     for key in keys:
         console.print(_key_line(key))
 
@@ -207,5 +202,5 @@ def keys_revoke(
         with _open(folder) as deployment:
             key = deployment.revoke_key(key_id)
     except TenureError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print(_key_line(key))

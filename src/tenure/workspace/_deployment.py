@@ -96,7 +96,7 @@ class Deployment:
         progress: Progress | None = None,
     ) -> None:
         self.settings = settings
-        self.store = OperationalStore(settings.store_url())
+        self.store = OperationalStore(settings.store_url(), clock=clock)
         self._clock = clock
         self._progress = progress
         self._workspaces: dict[str, Workspace] = {}

@@ -58,63 +58,36 @@ def _accept(
     return AcceptedPublic()
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def _single(path: str, model: type[Message], summary: str) -> None:
+    """Register ``POST /<path>``: one Segment call of ``model``'s type."""
+
+    def record(
+        body: Any, request: Request, key: EventsKeyDep, deployment: DeploymentDep
+    ) -> AcceptedPublic:
+        rows = [_stored(body, received_at=deployment.clock.now())]
+        return _accept(request, deployment, key.tenant.id, rows)
+
+    record.__annotations__["body"] = model  # FastAPI reads the body's model from here
+    record.__name__ = path.strip("/")
+    router.post(path, summary=summary)(record)
 
 
-@router.post("/track", summary="Record a track call")
-def track(
-    body: TrackCreate, request: Request, key: EventsKeyDep, deployment: DeploymentDep
-) -> AcceptedPublic:
-    rows = [_stored(body, received_at=_now())]
-    return _accept(request, deployment, key.tenant.id, rows)
-
-
-@router.post("/identify", summary="Record an identify call")
-def identify(
-    body: IdentifyCreate, request: Request, key: EventsKeyDep, deployment: DeploymentDep
-) -> AcceptedPublic:
-    rows = [_stored(body, received_at=_now())]
-    return _accept(request, deployment, key.tenant.id, rows)
-
-
-@router.post("/page", summary="Record a page call")
-def page(
-    body: PageCreate, request: Request, key: EventsKeyDep, deployment: DeploymentDep
-) -> AcceptedPublic:
-    rows = [_stored(body, received_at=_now())]
-    return _accept(request, deployment, key.tenant.id, rows)
-
-
-@router.post("/screen", summary="Record a screen call")
-def screen(
-    body: ScreenCreate, request: Request, key: EventsKeyDep, deployment: DeploymentDep
-) -> AcceptedPublic:
-    rows = [_stored(body, received_at=_now())]
-    return _accept(request, deployment, key.tenant.id, rows)
-
-
-@router.post("/group", summary="Record a group call")
-def group(
-    body: GroupCreate, request: Request, key: EventsKeyDep, deployment: DeploymentDep
-) -> AcceptedPublic:
-    rows = [_stored(body, received_at=_now())]
-    return _accept(request, deployment, key.tenant.id, rows)
-
-
-@router.post("/alias", summary="Record an alias call")
-def alias(
-    body: AliasCreate, request: Request, key: EventsKeyDep, deployment: DeploymentDep
-) -> AcceptedPublic:
-    rows = [_stored(body, received_at=_now())]
-    return _accept(request, deployment, key.tenant.id, rows)
+for _path, _model in (
+    ("/track", TrackCreate),
+    ("/identify", IdentifyCreate),
+    ("/page", PageCreate),
+    ("/screen", ScreenCreate),
+    ("/group", GroupCreate),
+    ("/alias", AliasCreate),
+):
+    _single(_path, _model, f"Record one {_path.strip('/')} call")
 
 
 @router.post("/batch", summary="Record a batch of calls (what Segment's libraries send)")
 def batch(
     body: BatchCreate, request: Request, key: EventsKeyDep, deployment: DeploymentDep
 ) -> AcceptedPublic:
-    now = _now()
+    now = deployment.clock.now()
     rows = [
         _stored(m, received_at=now, context=body.context, integrations=body.integrations)
         for m in body.batch

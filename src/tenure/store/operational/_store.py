@@ -31,6 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from tenure.clock import Clock, SystemClock
 from tenure.errors import MissingDependencyError, NotFoundError, StoreError
 from tenure.store.operational._tables import (
     ApiKeyRow,
@@ -46,15 +47,16 @@ _TOUCH_EVERY = dt.timedelta(seconds=60)
 _INBOUND: Table = InboundEventRow.__table__  # type: ignore[assignment]
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite gives back naive datetimes; they were written as UTC."""
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value
+
+
+def _utc_at(value: dt.datetime) -> dt.datetime:
+    """A stored (non-null) time as an aware UTC datetime."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def hash_key(key: str) -> str:
@@ -134,7 +136,7 @@ class InboundEvent:
 
 
 def _tenant(row: TenantRow) -> Tenant:
-    return Tenant(row.id, row.slug, row.name, row.folder, _utc(row.created_at) or _now())
+    return Tenant(row.id, row.slug, row.name, row.folder, _utc_at(row.created_at))
 
 
 def _key(row: ApiKeyRow) -> ApiKey:
@@ -144,7 +146,7 @@ def _key(row: ApiKeyRow) -> ApiKey:
         kind=row.kind,  # type: ignore[arg-type]
         scope=row.scope,  # type: ignore[arg-type]
         prefix=row.prefix,
-        created_at=_utc(row.created_at) or _now(),
+        created_at=_utc_at(row.created_at),
         revoked_at=_utc(row.revoked_at),
         last_used_at=_utc(row.last_used_at),
     )
@@ -157,7 +159,7 @@ def _event(row: InboundEventRow) -> InboundEvent:
         message_id=row.message_id,
         type=row.type,
         payload=row.payload,
-        received_at=_utc(row.received_at) or _now(),
+        received_at=_utc_at(row.received_at),
         moved_at=_utc(row.moved_at),
         batch_id=row.batch_id,
     )
@@ -182,8 +184,9 @@ class OperationalStore:
         (``postgres://`` is accepted).
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, clock: Clock | None = None) -> None:
         self.url = sqlalchemy_url(url)
+        self.clock: Clock = clock or SystemClock()
         try:
             # a ping before each checkout finds dropped server connections; a SQLite
             # file has none, and the ping is a round trip on every request's key lookup
@@ -259,7 +262,7 @@ class OperationalStore:
             slug=slug,
             name=name,
             folder=folder,
-            created_at=_now(),
+            created_at=self.clock.now(),
         )
         try:
             with self._session("create a tenant") as session:
@@ -314,7 +317,7 @@ class OperationalStore:
             scope=scope,
             prefix=plain[:12],
             key_hash=hash_key(plain),
-            created_at=_now(),
+            created_at=self.clock.now(),
         )
         with self._session("create a key") as session:
             if session.get(TenantRow, tenant_id) is None:
@@ -339,13 +342,13 @@ class OperationalStore:
             if row is None or (tenant_id is not None and row.tenant_id != tenant_id):
                 raise NotFoundError(f"there is no API key {key_id!r}")
             if row.revoked_at is None:
-                row.revoked_at = _now()
+                row.revoked_at = self.clock.now()
             return _key(row)
 
     def authenticate(self, plain: str) -> ApiKey | None:
         """The key whose hash matches, or None (revoked keys are returned: check them)."""
         digest = hash_key(plain)
-        now = _now()
+        now = self.clock.now()
         with self._session("check an API key") as session:
             row = session.scalars(select(ApiKeyRow).where(ApiKeyRow.key_hash == digest)).first()
             if row is None:
@@ -380,7 +383,7 @@ class OperationalStore:
 
         One commit (one fsync) for many requests: the API's group commit calls this.
         """
-        at = received_at or _now()
+        at = received_at or self.clock.now()
         rows = [
             {
                 "tenant_id": tenant_id,
@@ -416,7 +419,7 @@ class OperationalStore:
                 message_id=r.message_id,
                 type=r.type,
                 payload=r.payload,
-                received_at=_utc(r.received_at) or _now(),
+                received_at=_utc_at(r.received_at),
                 moved_at=None,
                 batch_id=r.batch_id,
             )
@@ -431,7 +434,7 @@ class OperationalStore:
 
     def mark_moved(self, ids: Sequence[int], *, batch_id: str) -> None:
         """Record that these events are in their tenant's warehouse."""
-        now = _now()
+        now = self.clock.now()
         with self._session("mark events moved") as session:
             for start in range(0, len(ids), 1000):
                 session.execute(
@@ -460,7 +463,7 @@ class OperationalStore:
         insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
         statement = (
             insert(StripeEventRow)
-            .values(tenant_id=tenant_id, event_id=event_id, received_at=_now())
+            .values(tenant_id=tenant_id, event_id=event_id, received_at=self.clock.now())
             .on_conflict_do_nothing(index_elements=["tenant_id", "event_id"])
             .returning(StripeEventRow.id)
         )
