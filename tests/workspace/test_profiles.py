@@ -13,6 +13,7 @@ import pytest
 
 from tenure.errors import ConfigError, NotFoundError, SegmentError, TenureError
 from tenure.workspace import Workspace, _timeline_copy
+from tenure.workspace._cards import CARDS
 from tenure.workspace._profile_queries import (
     bind,
     clean,
@@ -370,3 +371,52 @@ def test_previous_copy_stays_when_the_rewrite_fails_midway(
         tail = con.execute(f"SELECT count(*) FROM {tail_name('events')}").fetchone()
         assert tail == (1,)  # the views still start where the previous copy ends
         _assert_same(ws, [cid, other])
+
+
+# -- the cards: the day's scores and segments in one row per customer ------------------------
+
+
+def _profile_without_cards(ws: Workspace, cid: str) -> dict[str, Any]:
+    head = ws._head
+    ws._head = lambda _customer_id: None  # type: ignore[method-assign,assignment]
+    try:
+        return ws.customer_profile(cid)
+    finally:
+        ws._head = head  # type: ignore[method-assign]
+
+
+def test_profile_from_the_cards_equals_the_day_tables_when_identity_changes_or_cards_are_stale(
+    trained_workspace: Path, tmp_path: Path
+) -> None:
+    shutil.copytree(trained_workspace, tmp_path / "ws")
+    with Workspace.open(tmp_path / "ws") as ws:
+        ws.refresh()  # writes the copy and the cards
+        con = ws.warehouse.con
+        assert CARDS in ws.warehouse.ibis.list_tables()
+        ids = [
+            str(r[0])
+            for r in con.execute(
+                "SELECT customer_id FROM customers USING SAMPLE 12 ROWS (reservoir, 2)"
+            ).fetchall()
+        ]
+        ids.append(_scored_member(ws))
+        assert ws._head(ids[-1]) is not None  # the cards are what is read
+        for cid in ids:
+            assert ws.customer_profile(cid) == _profile_without_cards(ws, cid), cid
+        assert ws.customer_profile(ids[-1])["segments"]
+
+        (tmp_path / "customers.csv").write_text(
+            f"customer_id,name,email,created_at\n{ids[0]},Renamed Ltd,new@example.com,"
+            "2024-01-02T00:00:00Z\n"
+        )
+        [result] = ws.ingest([tmp_path / "customers.csv"], format="table")
+        assert result.rejects == 0, ws.rejects()
+        renamed = ws.customer_profile(ids[0])
+        assert renamed["name"] == "Renamed Ltd"  # identity is read live, not from the card
+        assert renamed == _profile_without_cards(ws, ids[0])
+
+        con.execute(f"UPDATE {CARDS} SET as_of = as_of - INTERVAL 1 DAY")  # a stale card
+        for cid in ids[-3:]:
+            assert ws.customer_profile(cid) == _profile_without_cards(ws, cid), cid
+        with pytest.raises(NotFoundError):
+            ws.customer_profile("cus_no_such_customer")

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tenure.store.operational import OperationalStore
+from tenure.store.operational import OperationalStore, RawJson
 
 __all__ = ["EventAppender"]
 
-Messages = Sequence[tuple[str, str, dict[str, Any]]]
+Messages = Sequence[tuple[str, str, dict[str, Any] | RawJson]]
 
 
 @dataclass

@@ -155,8 +155,12 @@ AdminKeyDep = Annotated[Principal, Depends(_scoped("admin"))]
 
 
 def get_workspace(principal: ReadKeyDep, deployment: DeploymentDep) -> Iterator[Workspace]:
-    """The workspace of the key's tenant, held for the request."""
-    with deployment.workspace(principal.tenant) as ws:
+    """The workspace of the key's tenant for reading, held for the request.
+
+    Its own connection (:meth:`Deployment.reader`): a read does not wait for a running
+    move of events into the warehouse.
+    """
+    with deployment.reader(principal.tenant) as ws:
         yield ws
 
 

@@ -61,6 +61,8 @@ class DailyMixin:
 
         def scoring_day(self) -> dt.date: ...
 
+        def profile_day(self) -> dt.date | None: ...
+
         def features(self, *, as_of: dt.date | None = None) -> pl.DataFrame: ...
 
         def churn_model(self) -> ModelArtifact: ...
@@ -238,16 +240,20 @@ class DailyMixin:
         return results
 
     def _refresh_customer_items(self) -> None:
-        """Rewrite the customer-clustered copy of the profile items (DuckDB only).
+        """Rewrite the customer-clustered copy of the profile items and the cards (DuckDB only).
 
         ``customer_profile`` reads it with the rows ingested since (docs/customers.md).
         """
+        from tenure.workspace._cards import write_cards
         from tenure.workspace._timeline_copy import rebuild
 
         if not self.warehouse.embedded:
             return
         with self.progress.task("Clustering customer timelines", total=None):
             rebuild(self.warehouse.con, self.warehouse.ibis)
+            day = self.profile_day()
+            if day is not None:
+                write_cards(self.warehouse.con, self.warehouse.ibis, day)
         for cached in ("_profile_sql", "_tail_token"):  # profile reads see the new copy now
             vars(self).pop(cached, None)
 

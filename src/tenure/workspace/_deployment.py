@@ -21,7 +21,6 @@ True
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 import uuid
@@ -259,17 +258,36 @@ class Deployment:
         One workspace (one warehouse connection) is kept open per tenant; the event mover
         and request handlers take turns on it.
         """
+        with self._held(tenant.id, tenant) as ws:
+            yield ws
+
+    @contextmanager
+    def reader(self, tenant: Tenant) -> Iterator[Workspace]:
+        """The tenant's workspace for reading, held (by its own lock) until the block ends.
+
+        A second workspace on the same warehouse (for DuckDB: a second connection to the
+        same database), so reads do not wait while the event mover loads a micro-batch
+        on the first one: they see the state of the last committed load.
+        """
+        if f"{tenant.id}:read" not in self._workspaces:
+            with self.workspace(tenant):  # opened (schema made) before a second connection
+                pass
+        with self._held(f"{tenant.id}:read", tenant) as ws:
+            yield ws
+
+    @contextmanager
+    def _held(self, name: str, tenant: Tenant) -> Iterator[Workspace]:
         with self._guard:
-            lock = self._locks.setdefault(tenant.id, threading.Lock())
+            lock = self._locks.setdefault(name, threading.Lock())
         with lock:
-            ws = self._workspaces.get(tenant.id)
+            ws = self._workspaces.get(name)
             if ws is None:
                 from tenure.workspace import Workspace
 
                 kwargs: dict[str, Any] = {"clock": self._clock, "progress": self._progress}
                 ws = Workspace.open(self.root / tenant.folder, **kwargs)
                 with self._guard:
-                    self._workspaces[tenant.id] = ws
+                    self._workspaces[name] = ws
             yield ws
 
     # -- events ------------------------------------------------------------------------------
@@ -282,7 +300,7 @@ class Deployment:
         the process dies in between, the next run ingests them again and the warehouse
         drops them by ``messageId``, so every event lands exactly once.
         """
-        pending = self.store.pending_events(limit=limit or self.settings.server.flush_events)
+        pending = self.store.pending_lines(limit=limit or self.settings.server.flush_events)
         by_tenant: dict[str, list[Any]] = {}
         for event in pending:
             by_tenant.setdefault(event.tenant_id, []).append(event)
@@ -294,9 +312,8 @@ class Deployment:
                 inbox = ws.root / INBOX
                 inbox.mkdir(exist_ok=True)
                 path = inbox / f"{batch_id}.jsonl"
-                with path.open("w", encoding="utf-8") as fh:
-                    for event in events:
-                        fh.write(json.dumps(event.payload, separators=(",", ":")) + "\n")
+                # the logged JSON text as it is, one line each (no decoding and encoding)
+                path.write_text("".join(e.payload + "\n" for e in events), encoding="utf-8")
                 try:
                     results = ws.ingest([path], format="segment")
                 finally:

@@ -112,10 +112,14 @@ def clean(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if v is not None}
 
 
-def scores_query(con: BaseBackend, day: dt.date, tables: set[str]) -> ir.Table:
-    """The customer's stored profile, health and churn row of ``day``, in one query."""
+def scores_query(con: BaseBackend, day: dt.date, tables: set[str], *, one: bool = True) -> ir.Table:
+    """The customer's stored profile, health and churn row of ``day``, in one query.
+
+    With ``one=False``, every customer's row of ``day`` (the cards of ``_cards.py``).
+    """
     if _PROFILES not in tables:
         return _nothing(con).select("customer_id")
+    who = is_customer if one else (lambda t: ibis.literal(True))
     p = con.table(_PROFILES)
     wanted = (
         "plan",
@@ -130,12 +134,12 @@ def scores_query(con: BaseBackend, day: dt.date, tables: set[str]) -> ir.Table:
         "ltv",
         "expected_remaining_months",
     )
-    expr = p.filter((p.as_of == day) & is_customer(p)).select(
+    expr = p.filter((p.as_of == day) & who(p)).select(
         "customer_id", *(c for c in wanted if c in p.columns)
     )
     if _HEALTH in tables:
         h = con.table(_HEALTH)
-        h = h.filter((h.as_of == day) & is_customer(h)).select(
+        h = h.filter((h.as_of == day) & who(h)).select(
             h_customer_id=h.customer_id,
             band=h.band,
             weakest=h.weakest,
@@ -144,7 +148,7 @@ def scores_query(con: BaseBackend, day: dt.date, tables: set[str]) -> ir.Table:
         expr = expr.left_join(h, expr.customer_id == h.h_customer_id).drop("h_customer_id")
     if _CHURN in tables:
         s = con.table(_CHURN)
-        s = s.filter((s.as_of == day) & is_customer(s)).select(
+        s = s.filter((s.as_of == day) & who(s)).select(
             s_customer_id=s.customer_id,
             rank=s["rank"],
             drivers=s.drivers,

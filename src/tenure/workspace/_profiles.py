@@ -29,6 +29,7 @@ import ibis
 import ibis.expr.types as ir
 
 from tenure.errors import ConfigError, NotFoundError, StoreError
+from tenure.workspace._cards import CARDS, head_sql, split_head
 from tenure.workspace._profile_queries import (
     COMPONENTS,
     DETAIL_PARTS,
@@ -212,7 +213,12 @@ class ProfilesMixin:
                 "The 'timeline' parameter of Workspace.customer_profile must be an int >= 0. "
                 f"Got {timeline!r} instead."
             )
-        day = as_of or self.profile_day()
+        head = self._head(customer_id) if as_of is None else None
+        card: dict[str, Any] | None = None
+        if head is not None:
+            day, found, card = split_head(head)
+        else:
+            day = as_of or self.profile_day()
         before = None if as_of is None else dt.datetime.combine(as_of, dt.time(), tzinfo=dt.UTC)
 
         def run(
@@ -224,15 +230,20 @@ class ProfilesMixin:
             sql = self._compiled((name, day, before, timeline), compile_)
             return self._run(bind(sql, customer_id)) if sql else None
 
-        rows = run("customer", lambda _: customer_query(self._wh))
-        if not rows:
+        if head is None:
+            rows = run("customer", lambda _: customer_query(self._wh)) or []
+            found = rows[0] if rows else None
+        if found is None:
             raise NotFoundError(f"There is no customer with id {customer_id!r} in this workspace.")
-        customer = rows[0]
+        customer = found
         scores: dict[str, Any] = {}
         segments: list[str] = []
-        if day is not None:
-            found = run("scores", lambda tables: scores_query(self._wh, day, tables)) or []
-            scores = found[0] if found else {}
+        if card is not None and day is not None and card["_card_as_of"] == day:
+            scores = card["_card_scores"] or {}
+            segments = [str(s) for s in card["_card_segments"]]
+        elif day is not None:
+            stored = run("scores", lambda tables: scores_query(self._wh, day, tables)) or []
+            scores = stored[0] if stored else {}
             segments = sorted(
                 str(r["segment"])
                 for r in run("segments", lambda t: segments_query(self._wh, day, t)) or []
@@ -295,6 +306,21 @@ class ProfilesMixin:
             "feedback": details["feedback"],
         }
 
+    def _head(self, customer_id: str) -> dict[str, Any] | None:
+        """The latest day, the customer's row and card in one query (``_cards.py``), or None.
+
+        None when the warehouse is not DuckDB or holds no cards yet.
+        """
+        if not self.warehouse.embedded:
+            return None
+        con = self._wh
+        marker = self._compiled(
+            "cards", lambda: con.table(CARDS) if CARDS in con.list_tables() else None
+        )
+        if not marker:
+            return None
+        return self._run(bind(head_sql(), customer_id))[0]
+
     def _items(
         self,
         customer_id: str,
@@ -347,9 +373,11 @@ class ProfilesMixin:
         seen = token(raw)
         if getattr(self, "_tail_token", None) != seen:
             replaced_sql = self._compiled("customer-items-replaced", lambda: replaced_expr(con))
-            sync_tail(raw, tail_sql, replaced_sql)
+            self._tail_rows = sync_tail(raw, tail_sql, replaced_sql)
             self._tail_token = seen
-        return self._run(bind(items_sql(before, timeline), customer_id))
+        has_tail, has_replaced = self._tail_rows
+        sql = items_sql(before, timeline, tail=has_tail, replaced=has_replaced)
+        return self._run(bind(sql, customer_id))
 
     # -- the list ------------------------------------------------------------------------
 

@@ -236,13 +236,25 @@ def token(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     return tuple(sorted(con.execute(sql).fetchall()))
 
 
-def sync_tail(con: duckdb.DuckDBPyConnection, tail_sql: str, replaced_sql: str) -> None:
-    """(Re)make the connection's temporary tables of the tails' items and replaced keys."""
-    con.execute(f'CREATE OR REPLACE TEMP TABLE "{TAIL}" AS {tail_sql}')
+def sync_tail(
+    con: duckdb.DuckDBPyConnection, tail_sql: str, replaced_sql: str
+) -> tuple[bool, bool]:
+    """(Re)make the connection's temporary tables of the tails' items and replaced keys.
+
+    The tails' items are sorted by customer, so zone maps prune them as they do the copy.
+    Returns whether each table has rows (:func:`items_sql` leaves out what is empty).
+    """
+    con.execute(f'CREATE OR REPLACE TEMP TABLE "{TAIL}" AS {tail_sql} ORDER BY customer_id')
     con.execute(f'CREATE OR REPLACE TEMP TABLE "{REPLACED}" AS {replaced_sql}')
+    found = con.execute(
+        f'SELECT (SELECT count(*) FROM "{TAIL}"), (SELECT count(*) FROM "{REPLACED}")'
+    ).fetchone()
+    return (bool(found[0]), bool(found[1])) if found else (True, True)
 
 
-def items_sql(before: dt.datetime | None, timeline: int) -> str:
+def items_sql(
+    before: dt.datetime | None, timeline: int, *, tail: bool = True, replaced: bool = True
+) -> str:
     """One customer's timeline and billing items from the copy and the tails' items.
 
     Each part keeps its own newest ``limit`` items (the timeline's: ``timeline``), as the
@@ -250,7 +262,8 @@ def items_sql(before: dt.datetime | None, timeline: int) -> str:
     kind, id, title, status and detail. The caller takes the first ``timeline`` rows of the
     timeline. Hand-written rather than compiled, because planning a query costs more than
     running it on one customer's rows: this one has two scans. The customer id is the
-    placeholder of :func:`~tenure.workspace._profile_queries.bind`.
+    placeholder of :func:`~tenure.workspace._profile_queries.bind`. Without ``tail`` or
+    ``replaced`` (the temporary tables are empty), the query leaves those tables out.
     """
     cols = '_part, kind, "at", id, title, status, amount_minor, currency, score, detail, ends_at'
     order = '"at" DESC, kind, id, title, status, detail'
@@ -260,12 +273,20 @@ def items_sql(before: dt.datetime | None, timeline: int) -> str:
         limits.append(f"WHEN '{name}' THEN {keep}")
     when = f"AND \"at\" < '{before.isoformat()}'::TIMESTAMPTZ" if before is not None else ""
     details = ", ".join(f"'{p}'" for p in DETAIL_PARTS)
+    fresh = (
+        f'AND NOT EXISTS (SELECT 1 FROM "{REPLACED}" r WHERE r._src = c._src AND r._key = c._key)'
+        if replaced
+        else ""
+    )
+    added = (
+        f"UNION ALL SELECT {cols} FROM \"{TAIL}\" WHERE customer_id = '{PLACEHOLDER}' {when}"
+        if tail
+        else ""
+    )
     return f"""WITH items AS (
     SELECT {cols} FROM "{COPY}" c
-    WHERE customer_id = '{PLACEHOLDER}' {when}
-        AND NOT EXISTS (SELECT 1 FROM "{REPLACED}" r WHERE r._src = c._src AND r._key = c._key)
-    UNION ALL
-    SELECT {cols} FROM "{TAIL}" WHERE customer_id = '{PLACEHOLDER}' {when}
+    WHERE customer_id = '{PLACEHOLDER}' {when} {fresh}
+    {added}
 ), ranked AS (
     SELECT *, row_number() OVER (PARTITION BY _part ORDER BY {order}) - 1 AS _rank FROM items
 )

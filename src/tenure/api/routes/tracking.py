@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from fastapi import APIRouter, Request
+from pydantic_core import to_json
 
 from tenure.api.deps import DeploymentDep, EventsKeyDep
 from tenure.api.schemas import (
@@ -22,6 +23,7 @@ from tenure.api.schemas import (
     ScreenCreate,
     TrackCreate,
 )
+from tenure.store.operational import RawJson
 
 router = APIRouter(tags=["tracking"])
 
@@ -34,9 +36,12 @@ def _stored(
     received_at: dt.datetime,
     context: dict[str, Any] | None = None,
     integrations: dict[str, Any] | None = None,
-) -> tuple[str, str, dict[str, Any]]:
-    """``(message_id, type, payload)`` as logged: Segment's JSON, with the gaps filled."""
-    payload = message.model_dump(mode="json", by_alias=True, exclude_none=True)
+) -> tuple[str, str, RawJson]:
+    """``(message_id, type, payload)`` as logged: Segment's JSON, with the gaps filled.
+
+    The payload is serialised here, once (by pydantic-core, in Rust), and stored as it is.
+    """
+    payload = message.model_dump(by_alias=True, exclude_none=True)
     if context or message.context:
         payload["context"] = {**(context or {}), **(message.context or {})}
     if integrations and not message.integrations:
@@ -47,7 +52,7 @@ def _stored(
     when = message.timestamp or message.original_timestamp or received_at
     payload["timestamp"] = when.astimezone(dt.UTC).isoformat()
     payload["receivedAt"] = received_at.isoformat()
-    return message_id, message.type, payload
+    return message_id, message.type, RawJson(to_json(payload).decode())
 
 
 def _accept(

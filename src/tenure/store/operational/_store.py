@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ from sqlalchemy import (
     Connection,
     Engine,
     Table,
+    Text,
+    cast,
     create_engine,
     event,
     func,
@@ -121,6 +124,26 @@ class NewKey:
     secret: str
 
 
+class RawJson(str):
+    """JSON text already serialised, stored in a JSON column as it is.
+
+    The event log's hot path serialises each payload once, with pydantic-core.
+    """
+
+
+def _json_serializer(value: Any) -> str:
+    return value if isinstance(value, RawJson) else json.dumps(value)
+
+
+@dataclass(frozen=True)
+class PendingLine:
+    """A logged event not yet moved: its id, tenant and payload as stored JSON text."""
+
+    id: int
+    tenant_id: str
+    payload: str
+
+
 @dataclass(frozen=True)
 class InboundEvent:
     """A message in the inbound event log."""
@@ -191,7 +214,9 @@ class OperationalStore:
             # a ping before each checkout finds dropped server connections; a SQLite
             # file has none, and the ping is a round trip on every request's key lookup
             remote = not self.url.startswith("sqlite")
-            self.engine: Engine = create_engine(self.url, pool_pre_ping=remote)
+            self.engine: Engine = create_engine(
+                self.url, pool_pre_ping=remote, json_serializer=_json_serializer
+            )
         except ImportError as exc:
             raise MissingDependencyError(
                 f"the operational store URL {url!r} needs a driver that is not installed; "
@@ -375,7 +400,7 @@ class OperationalStore:
 
     def append_event_groups(
         self,
-        groups: Sequence[tuple[str, Sequence[tuple[str, str, dict[str, Any]]]]],
+        groups: Sequence[tuple[str, Sequence[tuple[str, str, dict[str, Any] | RawJson]]]],
         *,
         received_at: dt.datetime | None = None,
     ) -> None:
@@ -426,6 +451,22 @@ class OperationalStore:
             for r in rows
         ]
 
+    def pending_lines(self, *, limit: int) -> list[PendingLine]:
+        """Like :meth:`pending_events`, with each payload as its stored JSON text.
+
+        The event mover writes these lines to a Segment batch file as they are: no
+        decoding and encoding again (a third of moving an event's CPU time).
+        """
+        t = _INBOUND
+        query = (
+            select(t.c.id, t.c.tenant_id, cast(t.c.payload, Text).label("payload"))
+            .where(t.c.moved_at.is_(None))
+            .order_by(t.c.id)
+            .limit(limit)
+        )
+        with self._connection("read pending events") as connection:
+            return [PendingLine(*row) for row in connection.execute(query)]
+
     def pending_count(self) -> int:
         """How many events wait to be moved."""
         with self._session("count pending events") as session:
@@ -435,11 +476,11 @@ class OperationalStore:
     def mark_moved(self, ids: Sequence[int], *, batch_id: str) -> None:
         """Record that these events are in their tenant's warehouse."""
         now = self.clock.now()
-        with self._session("mark events moved") as session:
+        with self._connection("mark events moved") as connection:
             for start in range(0, len(ids), 1000):
-                session.execute(
-                    update(InboundEventRow)
-                    .where(InboundEventRow.id.in_(ids[start : start + 1000]))
+                connection.execute(
+                    update(_INBOUND)
+                    .where(_INBOUND.c.id.in_(ids[start : start + 1000]))
                     .values(moved_at=now, batch_id=batch_id)
                 )
 
