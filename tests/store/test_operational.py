@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,7 @@ from typer.testing import CliRunner
 
 from tenure.cli.main import app
 from tenure.errors import NotFoundError, StoreError
-from tenure.store.operational import OperationalStore, hash_key, sqlalchemy_url
+from tenure.store.operational import OperationalStore, RawJson, hash_key, sqlalchemy_url
 from tenure.workspace import Deployment
 
 pytestmark = pytest.mark.slow
@@ -111,3 +114,55 @@ def test_postgres_urls_use_psycopg_3_when_given_without_a_driver() -> None:
     assert sqlalchemy_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert sqlalchemy_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert sqlalchemy_url("sqlite:///x.sqlite") == "sqlite:///x.sqlite"
+
+
+def test_pending_lines_give_the_stored_json_text_when_payloads_were_sent_serialised(
+    folder: Path,
+) -> None:
+    Deployment.upgrade(folder)
+    with Deployment.open(folder) as deployment:
+        a = deployment.create_tenant("a")
+        store = deployment.store
+        text = RawJson('{"type":"track","messageId":"m1","properties":{"n":1.5,"ü":"ß"}}')
+        store.append_events(a.id, [("m1", "track", text), ("m2", "track", {"n": 2})])
+        lines = store.pending_lines(limit=10)
+        assert [json.loads(line.payload) for line in lines] == [json.loads(text), {"n": 2}]
+        assert {line.tenant_id for line in lines} == {a.id}
+        assert store.event(a.id, "m1").payload == json.loads(text)  # still JSON to the store
+        store.mark_moved([lines[0].id], batch_id="b1")
+        assert [line.id for line in store.pending_lines(limit=10)] == [lines[1].id]
+
+
+def test_reader_is_not_held_up_when_the_writer_workspace_is_busy(folder: Path) -> None:
+    Deployment.upgrade(folder)
+    with Deployment.open(folder) as deployment:
+        tenant = deployment.create_tenant("a")
+        with deployment.reader(tenant) as ws:  # opens both
+            assert ws.counts()["customers"] == 0
+        held, release = threading.Event(), threading.Event()
+
+        def busy_writer() -> None:
+            with deployment.workspace(tenant) as writer:
+                writer.warehouse.con.execute("BEGIN TRANSACTION")
+                writer.warehouse.con.execute(
+                    "INSERT INTO customers_versions (customer_id) VALUES ('cus_uncommitted')"
+                )
+                held.set()
+                release.wait(30)
+                writer.warehouse.con.execute("COMMIT")
+
+        thread = threading.Thread(target=busy_writer)
+        thread.start()
+        try:
+            assert held.wait(30)
+            started = time.monotonic()
+            with deployment.reader(tenant) as ws:
+                assert ws.counts()["customers"] == 0  # the last committed state
+            assert time.monotonic() - started < 5  # did not wait for the writer
+        finally:
+            release.set()
+            thread.join()
+        with deployment.reader(tenant) as ws:
+            assert ws.warehouse.con.execute(
+                "SELECT count(*) FROM customers_versions"
+            ).fetchone() == (1,)
