@@ -388,7 +388,7 @@ class OperationalStore:
     def append_events(
         self,
         tenant_id: str,
-        events: Sequence[tuple[str, str, dict[str, Any]]],
+        events: Sequence[tuple[str, str, dict[str, Any] | RawJson]],
         *,
         received_at: dt.datetime | None = None,
     ) -> None:
