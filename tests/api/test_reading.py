@@ -6,10 +6,12 @@ world, tenant ``b`` one customer, so every id of one is unknown to the other.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -147,3 +149,26 @@ def test_key_of_a_reads_nothing_of_b_when_it_guesses_ids_and_names(world: Site) 
     assert_problem(get(world, "a_admin", "/v1/segments/b_secret/members"), 404)
     with world.client("a_pk") as c:  # a publishable key reads nothing at all
         assert_problem(c.get(f"/v1/customers/{a_id}"), 403)
+
+
+def test_many_concurrent_reads_all_answer_when_they_queue_for_the_workspace(world: Site) -> None:
+    """More waiting reads than the request threadpool has threads (40) must not hang it.
+
+    The workspace lock is taken off the request pool and released on the event loop, so
+    the reads waiting for it cannot starve the holder of a thread to release it.
+    """
+    page = get(world, "a_read", "/v1/customers", limit=20).json()
+    ids = [item["customer_id"] for item in page["items"]]
+
+    async def read_all() -> list[int]:
+        headers = {"Authorization": f"Bearer {world.keys['a_read']}"}
+        limits = httpx.Limits(max_connections=120)
+        async with httpx.AsyncClient(
+            base_url=world.url, headers=headers, timeout=60, limits=limits
+        ) as client:
+            responses = await asyncio.gather(
+                *(client.get(f"/v1/customers/{ids[i % len(ids)]}") for i in range(120))
+            )
+        return [r.status_code for r in responses]
+
+    assert asyncio.run(asyncio.wait_for(read_all(), timeout=90)) == [200] * 120

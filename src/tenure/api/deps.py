@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
 
@@ -154,23 +157,54 @@ WriteKeyDep = Annotated[Principal, Depends(_scoped("write"))]
 AdminKeyDep = Annotated[Principal, Depends(_scoped("admin"))]
 
 
-def get_workspace(principal: ReadKeyDep, deployment: DeploymentDep) -> Iterator[Workspace]:
+_WAITERS = anyio.CapacityLimiter(256)
+"""Threads that may wait for a tenant's workspace lock (apart from the request pool)."""
+
+
+async def _enter(held: AbstractContextManager[Workspace]) -> Workspace:
+    """Enter ``held`` (take a tenant's workspace lock) in a thread of its own pool.
+
+    A workspace is held by a lock for the whole request. Were the lock taken and released
+    in the request threadpool (a sync dependency with ``yield``), requests waiting for it
+    could fill the pool, and the holder's release, which needs a pool thread too, would
+    never run: every read would hang. Here the waiting happens in other threads, and the
+    dependencies below release on the event loop. Shielded: a request cancelled while
+    waiting still gets to release what it took.
+    """
+    with anyio.CancelScope(shield=True):
+        ws = await anyio.to_thread.run_sync(held.__enter__, limiter=_WAITERS)
+    return ws
+
+
+async def get_workspace(
+    principal: ReadKeyDep, deployment: DeploymentDep
+) -> AsyncIterator[Workspace]:
     """The workspace of the key's tenant for reading, held for the request.
 
     Its own connection (:meth:`Deployment.reader`): a read does not wait for a running
     move of events into the warehouse.
     """
-    with deployment.reader(principal.tenant) as ws:
+    held = deployment.reader(principal.tenant)
+    ws = await _enter(held)
+    try:
         yield ws
+    finally:
+        held.__exit__(None, None, None)
 
 
 WorkspaceDep = Annotated[Workspace, Depends(get_workspace)]
 
 
-def get_write_workspace(principal: WriteKeyDep, deployment: DeploymentDep) -> Iterator[Workspace]:
+async def get_write_workspace(
+    principal: WriteKeyDep, deployment: DeploymentDep
+) -> AsyncIterator[Workspace]:
     """The workspace of a ``write`` (or ``admin``) key's tenant, held for the request."""
-    with deployment.workspace(principal.tenant) as ws:
+    held = deployment.workspace(principal.tenant)
+    ws = await _enter(held)
+    try:
         yield ws
+    finally:
+        held.__exit__(None, None, None)
 
 
 WriteWorkspaceDep = Annotated[Workspace, Depends(get_write_workspace)]
