@@ -172,3 +172,9 @@ def test_many_concurrent_reads_all_answer_when_they_queue_for_the_workspace(worl
         return [r.status_code for r in responses]
 
     assert asyncio.run(asyncio.wait_for(read_all(), timeout=90)) == [200] * 120
+
+
+def test_winback_says_how_to_train_when_the_tenant_has_no_model(world: Site) -> None:
+    problem = assert_problem(get(world, "a_read", "/v1/winback", limit=5), 404)
+    assert "tenure winback train" in problem["detail"]
+    assert_problem(get(world, "a_read", "/v1/winback", limit=0), 422, "limit")

@@ -22,6 +22,7 @@ from tenure.cli.metrics import metrics_app, render
 from tenure.cli.segments import segments_app
 from tenure.cli.serve import serve_app
 from tenure.cli.value import value_app
+from tenure.cli.winback import winback_app
 from tenure.errors import ModelError, TenureError
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ app.add_typer(churn_app, name="churn")
 app.add_typer(segments_app, name="segments")
 app.add_typer(value_app)  # tenure survival, tenure ltv
 app.add_typer(health_app, name="health")
+app.add_typer(winback_app, name="winback")
 app.add_typer(serve_app)  # tenure serve, tenure db, tenure tenants, tenure keys
 
 

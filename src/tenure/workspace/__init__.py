@@ -35,6 +35,7 @@ from tenure.workspace._segments import SegmentsMixin
 from tenure.workspace._stripe_events import StripeEventsMixin
 from tenure.workspace._tabular import fit_churn_table, predict_churn_table
 from tenure.workspace._value import ValueMixin
+from tenure.workspace._winback import WinbackMixin
 
 if TYPE_CHECKING:
     import polars as pl
@@ -90,7 +91,15 @@ activation_days = 14
 DEMO_ACTIVATION_EVENT = "Report Created"
 
 
-class Workspace(RiskMixin, DailyMixin, SegmentsMixin, ValueMixin, ProfilesMixin, StripeEventsMixin):
+class Workspace(
+    RiskMixin,
+    DailyMixin,
+    SegmentsMixin,
+    ValueMixin,
+    ProfilesMixin,
+    StripeEventsMixin,
+    WinbackMixin,
+):
     """A Tenure workspace: settings, a warehouse and everything computed from them.
 
     Parameters

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tenure.api.routes import customers, events, keys, metrics, segments, status, stripe, tracking
+from tenure.api.routes import (
+    customers,
+    events,
+    keys,
+    metrics,
+    segments,
+    status,
+    stripe,
+    tracking,
+    winback,
+)
 
 __all__ = ["ROUTERS"]
 
@@ -17,4 +27,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     customers.router,
     metrics.router,
     segments.router,
+    winback.router,
 )

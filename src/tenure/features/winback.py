@@ -1,0 +1,147 @@
+"""Churned customers on a day: what we knew of them then, and whether they came back.
+
+A customer is *churned* at ``as_of`` when their latest MRR change before it is a
+``churn`` movement (their MRR fell to zero and has not come back). For each, from the data
+known before ``as_of`` (a :class:`~tenure.features.PointInTimeContext`):
+
+- ``churned_on``, ``days_since_churn`` and ``mrr_before_churn`` (MRR on the day before the
+  churn, reporting currency);
+- ``churns`` and ``reactivations`` before, ``paid_months`` (months with MRR above zero),
+  ``revenue`` (MRR × months paid, summed over the customer's history: the value realised)
+  and ``avg_mrr`` (``revenue / paid_months``: the average order value of a subscription);
+- ``churn_type``: ``involuntary`` when their latest ended subscription was ended for
+  non-payment, else ``voluntary``;
+- ``cancel_reason`` and ``cancel_comment``: their latest cancel survey answer;
+- ``events_90d_before_churn``: product events in the 90 days before the churn.
+
+*Reactivated within the horizon* (:func:`reactivation_labels`) means a ``reactivation``
+movement (MRR above zero again) on a day in ``[as_of, as_of + horizon)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ibis
+import ibis.expr.types as ir
+
+from tenure.features.labels import INVOLUNTARY_REASONS
+from tenure.metrics import MetricsContext, mrr_changes
+from tenure.metrics.mrr import changes_until
+
+__all__ = ["WINBACK_COLUMNS", "churned_customers", "reactivation_labels"]
+
+WINBACK_COLUMNS = (
+    "customer_id",
+    "churned_on",
+    "days_since_churn",
+    "mrr_before_churn",
+    "churns",
+    "reactivations",
+    "paid_months",
+    "revenue",
+    "avg_mrr",
+    "churn_type",
+    "cancel_reason",
+    "cancel_comment",
+    "events_90d_before_churn",
+)
+"""The columns of :func:`churned_customers`."""
+
+_DAYS_PER_MONTH = 30.4375
+
+
+def churned_customers(ctx: MetricsContext, as_of: dt.date) -> ir.Table:
+    """One row per customer churned at ``as_of`` (columns: :data:`WINBACK_COLUMNS`).
+
+    ``ctx`` should know only what was known before ``as_of`` (a point-in-time context);
+    only changes on days before ``as_of`` are read.
+    """
+    ch = changes_until(ctx)
+    ch = ch.filter(ch.day < as_of)
+    latest = ch.mutate(_n=ibis.row_number().over(group_by="customer_id", order_by=ibis.desc("day")))
+    churned = latest.filter((latest._n == 0) & (latest.movement == "churn")).select(
+        "customer_id",
+        churned_on=latest.day,
+        mrr_before_churn=ctx.major(-latest.delta),
+    )
+    end = ibis.coalesce(ch.until, ibis.literal(as_of, "date"))
+    months = (end.delta(ch.day, unit="day").cast("float64") / _DAYS_PER_MONTH).clip(lower=0)
+    paid = ch.after > 0
+    history = ch.group_by("customer_id").agg(
+        churns=(ch.movement == "churn").sum(),
+        reactivations=(ch.movement == "reactivation").sum(),
+        paid_months=months.sum(where=paid),
+        revenue=ctx.major((ch.after * months).sum(where=paid)),
+    )
+    out = churned.join(history, "customer_id").mutate(
+        days_since_churn=ibis.literal(as_of, "date").delta(churned.churned_on, unit="day")
+    )
+    out = out.mutate(
+        paid_months=out.paid_months.fill_null(0.0),
+        revenue=out.revenue.fill_null(0.0),
+        avg_mrr=ibis.ifelse(out.paid_months > 0, out.revenue / out.paid_months, None),
+    )
+    out = _left(out, _churn_types(ctx, as_of))
+    out = _left(out, _cancel_answers(ctx, as_of))
+    out = _left(out, _events_before(ctx, churned))
+    return out.mutate(
+        churn_type=out.churn_type.fill_null("voluntary"),
+        events_90d_before_churn=out.events_90d_before_churn.fill_null(0),
+    ).select(*WINBACK_COLUMNS)
+
+
+def _left(t: ir.Table, other: ir.Table) -> ir.Table:
+    other = other.rename(_cid="customer_id")
+    return t.left_join(other, t.customer_id == other._cid).drop("_cid")
+
+
+def _churn_types(ctx: MetricsContext, as_of: dt.date) -> ir.Table:
+    s = ctx.table("subscriptions")
+    ended = s.filter(s.ended_at.notnull() & (s.ended_at.date() < as_of))
+    ended = ended.mutate(
+        _n=ibis.row_number().over(group_by="customer_id", order_by=ibis.desc("ended_at"))
+    )
+    last = ended.filter(ended._n == 0)
+    return last.select(
+        "customer_id",
+        churn_type=ibis.ifelse(
+            last.cancellation_reason.isin(INVOLUNTARY_REASONS), "involuntary", "voluntary"
+        ),
+    )
+
+
+def _cancel_answers(ctx: MetricsContext, as_of: dt.date) -> ir.Table:
+    f = ctx.table("feedback")
+    f = f.filter((f.kind == "cancel_reason") & (f.submitted_at.date() < as_of))
+    f = f.mutate(
+        _n=ibis.row_number().over(group_by="customer_id", order_by=ibis.desc("submitted_at"))
+    )
+    last = f.filter(f._n == 0)
+    return last.select("customer_id", cancel_reason=last.cancel_reason, cancel_comment=last.comment)
+
+
+def _events_before(ctx: MetricsContext, churned: ir.Table) -> ir.Table:
+    e = ctx.table("events")
+    c = churned.select(_c="customer_id", _on="churned_on")
+    joined = e.join(c, e.customer_id == c._c).filter(
+        (e.occurred_at.date() < c._on) & (e.occurred_at.date() >= c._on - ibis.interval(days=90))
+    )
+    return joined.group_by(customer_id=joined.customer_id).agg(
+        events_90d_before_churn=joined.count()
+    )
+
+
+def reactivation_labels(
+    ctx: MetricsContext, as_of: dt.date, horizon_days: int, *, data_through: dt.date
+) -> ir.Table:
+    """``customer_id``, ``reactivated_on`` of customers whose MRR came back in the window.
+
+    ``ctx`` is a context over all the data (labels look ahead). Customers absent did not
+    come back in ``[as_of, as_of + horizon)``; the window is observed when it ends on or
+    before ``data_through`` (the caller checks).
+    """
+    end = as_of + dt.timedelta(days=horizon_days)
+    ch = mrr_changes(ctx)
+    back = ch.filter((ch.movement == "reactivation") & (ch.day >= as_of) & (ch.day < end))
+    return back.group_by("customer_id").agg(reactivated_on=back.day.min())
