@@ -8,7 +8,6 @@ e.g. ``TENURE_WAREHOUSE__URL=postgres://...``.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import tomllib
@@ -16,8 +15,6 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
@@ -30,6 +27,15 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from tenure._settings_decide import (
+    Offer,
+    OfferRule,
+    OfferSettings,
+    Release,
+    WinbackOffer,
+    WinbackSettings,
+    _Section,
+)
 from tenure.currencies import is_currency
 from tenure.errors import ConfigError, Location
 
@@ -43,6 +49,9 @@ __all__ = [
     "IngestSettings",
     "LtvSettings",
     "MetricsSettings",
+    "Offer",
+    "OfferRule",
+    "OfferSettings",
     "Release",
     "SegmentSettings",
     "ServerSettings",
@@ -56,10 +65,6 @@ __all__ = [
 CONFIG_FILE = "tenure.toml"
 
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class WarehouseSettings(_Section):
@@ -289,96 +294,6 @@ class LtvSettings(_Section):
     )
 
 
-class WinbackOffer(_Section):
-    """What a churned customer with a given cancel reason is offered, and the message."""
-
-    offer: str = Field(description="The offer's name, e.g. 'discount' or 'onboarding_help'.")
-    message: str = Field(
-        description="The message; {name}, {plan}, {months_gone}, {fixed} and {release} are "
-        "filled in (docs/winback.md)."
-    )
-
-
-class Release(_Section):
-    """A shipped feature, announced to churned customers who asked for it."""
-
-    feature: str = Field(min_length=1, description="The feature's name, as announced.")
-    released_on: dt.date = Field(description="The day it shipped.")
-    keywords: tuple[str, ...] = Field(
-        default=(), description="Words in a cancel comment that ask for it (case-insensitive)."
-    )
-
-
-WINBACK_OFFERS: dict[str, WinbackOffer] = {
-    "too_expensive": WinbackOffer(
-        offer="discount",
-        message="Come back for less: 30% off for three months, or a cheaper plan than {plan}.",
-    ),
-    "temporary_budget": WinbackOffer(
-        offer="discount",
-        message="Budgets change: restart at 30% off for three months, your data is still here.",
-    ),
-    "technical_issues": WinbackOffer(
-        offer="whats_fixed",
-        message="Since you left {months_gone} months ago we fixed {fixed}. Give it another try?",
-    ),
-    "poor_support": WinbackOffer(
-        offer="concierge",
-        message="A named support contact and a setup call with our team, if you come back.",
-    ),
-    "missing_features": WinbackOffer(
-        offer="feature_release",
-        message="{release} Your account is waiting.",
-    ),
-    "not_using": WinbackOffer(
-        offer="onboarding_help",
-        message="A 20-minute guided setup to get your first report live this week.",
-    ),
-    "too_complex": WinbackOffer(
-        offer="onboarding_help",
-        message="We made it simpler: a guided setup and templates that do the first steps.",
-    ),
-    "switched_competitor": WinbackOffer(
-        offer="comparison",
-        message="What changed since you left {months_gone} months ago, side by side.",
-    ),
-    "other": WinbackOffer(
-        offer="check_in", message="We would love to hear what would bring you back."
-    ),
-}
-"""Default offers by cancel reason (the exit survey's codes); ``other`` is the fallback."""
-
-
-class WinbackSettings(_Section):
-    """Who to win back and how (docs/winback.md)."""
-
-    horizon_days: int = Field(
-        default=180, ge=7, le=730, description="Reactivation counted within this many days."
-    )
-    origins: int = Field(
-        default=12,
-        ge=2,
-        le=60,
-        description="Monthly as_of dates the model learns from (the last one is also its test).",
-    )
-    value_months: float = Field(
-        default=12.0, gt=0, le=120, description="Value = MRR before churn × this many months."
-    )
-    priority_top: float = Field(
-        default=0.2,
-        gt=0,
-        lt=1,
-        description="Share of churned customers flagged high LTV, engagement or order value.",
-    )
-    offers: dict[str, WinbackOffer] = Field(
-        default_factory=lambda: dict(WINBACK_OFFERS),
-        description="Offer and message by cancel reason; 'other' for the rest.",
-    )
-    releases: tuple[Release, ...] = Field(
-        default=(), description="Shipped features announced to those who left without them."
-    )
-
-
 HEALTH_COMPONENTS = ("risk", "usage", "engagement", "support", "sentiment", "billing")
 
 
@@ -508,6 +423,7 @@ class Settings(BaseSettings):
     segments: SegmentSettings = SegmentSettings()
     health: HealthSettings = HealthSettings()
     winback: WinbackSettings = WinbackSettings()
+    offers: OfferSettings = OfferSettings()
 
     @field_validator("reporting_currency")
     @classmethod
