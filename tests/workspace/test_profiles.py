@@ -343,6 +343,25 @@ def test_timeline_from_the_copy_equals_the_live_one_when_rows_arrive_after_the_r
         theirs = ws.customer_profile(other, timeline=500)["timeline"]
         assert other_ticket not in {i.get("id") for i in theirs}  # its copied item is stale
 
+        # a later load is appended to the synced tail items (only its own rows are read)
+        later = tmp_path / "later2.jsonl"
+        track = {
+            "type": "track",
+            "event": "Tail Appended",
+            "userId": "u-copy",
+            "context": {"groupId": cid},
+            "messageId": "msg-clustered-copy-2",
+            "timestamp": "2026-11-22T10:00:00Z",
+        }
+        later.write_text(json.dumps(track) + "\n")
+        [result] = ws.ingest([later], format="segment")
+        assert result.inserted == 1, ws.rejects()
+        before_rows = ws._tail_state.ends["events"]
+        _assert_same(ws, [cid, other, *ids])
+        assert ws._tail_state.ends["events"] > before_rows
+        mine = ws.customer_profile(cid, timeline=500)["timeline"]
+        assert [i.get("title") for i in mine].count("Tail Appended") == 1
+
         ws._refresh_customer_items()  # the next refresh folds the tail into the copy
         assert con.execute(f"SELECT count(*) FROM {tail_name('events')}").fetchone() == (0,)
         _assert_same(ws, [cid, other, *ids])

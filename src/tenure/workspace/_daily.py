@@ -254,7 +254,7 @@ class DailyMixin:
             day = self.profile_day()
             if day is not None:
                 write_cards(self.warehouse.con, self.warehouse.ibis, day)
-        for cached in ("_profile_sql", "_tail_token"):  # profile reads see the new copy now
+        for cached in ("_profile_sql", "_tail_state"):  # profile reads see the new copy now
             vars(self).pop(cached, None)
 
     def _refresh_day(

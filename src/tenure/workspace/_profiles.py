@@ -43,11 +43,15 @@ from tenure.workspace._profile_queries import (
     timeline_query,
 )
 from tenure.workspace._timeline_copy import (
+    APPEND_ONLY,
+    TailState,
+    appended_expr,
+    current_expr,
+    delta_views,
     has_copy,
     items_sql,
     replaced_expr,
     sync_tail,
-    tail_expr,
     token,
 )
 
@@ -362,21 +366,25 @@ class ProfilesMixin:
         if not self.warehouse.embedded:
             return None
         con = self._wh
-
-        def tail() -> ir.Table | None:
-            return tail_expr(con) if has_copy(set(con.list_tables())) else None
-
-        tail_sql = self._compiled("customer-items-tail", tail)
-        if not tail_sql:
+        if not has_copy(set(con.list_tables())):
             return None
         raw = self.warehouse.con
         seen = token(raw)
-        if getattr(self, "_tail_token", None) != seen:
-            replaced_sql = self._compiled("customer-items-replaced", lambda: replaced_expr(con))
-            self._tail_rows = sync_tail(raw, tail_sql, replaced_sql)
-            self._tail_token = seen
-        has_tail, has_replaced = self._tail_rows
-        sql = items_sql(before, timeline, tail=has_tail, replaced=has_replaced)
+        state: TailState | None = getattr(self, "_tail_state", None)
+        if state is None or state.token != seen:
+            if state is None:  # the delta views must exist before their SQL is compiled
+                delta_views(raw, dict.fromkeys(APPEND_ONLY, (0, 0)))
+            compilers = {
+                "appended": lambda: appended_expr(con),
+                "current": lambda: current_expr(con),
+                "replaced": lambda: replaced_expr(con),
+            }
+
+            def compiled(name: str) -> str:
+                return self._compiled(f"customer-items-{name}", compilers[name])
+
+            state = self._tail_state = sync_tail(raw, compiled, state)
+        sql = items_sql(before, timeline, tail=state.has_tail, replaced=state.has_replaced)
         return self._run(bind(sql, customer_id))
 
     # -- the list ------------------------------------------------------------------------

@@ -27,6 +27,8 @@ views, which stay correct.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import ibis
@@ -48,22 +50,30 @@ if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
 __all__ = [
+    "APPEND_ONLY",
     "COPY",
+    "MARKS",
     "REPLACED",
     "SOURCES",
     "TAIL",
+    "TailState",
+    "appended_expr",
+    "current_expr",
+    "delta_name",
+    "delta_views",
     "has_copy",
     "items_sql",
     "rebuild",
     "replaced_expr",
     "sync_tail",
-    "tail_expr",
     "tail_name",
     "token",
 ]
 
 COPY = "customer_items"
 """The clustered copy's table."""
+MARKS = f"{COPY}_marks"
+"""Where each source's tail starts (its row count when the copy was made)."""
 SOURCES = (
     "events",
     "stripe_events",
@@ -75,7 +85,9 @@ SOURCES = (
     "feedback",
 )
 """The sources the items are read from; the last five are current-version views."""
-_APPEND_ONLY = ("events", "stripe_events", "subscriptions_versions")
+APPEND_ONLY = ("events", "stripe_events", "subscriptions_versions")
+"""The sources whose rows are only ever appended (their tails only grow)."""
+_APPEND_ONLY = APPEND_ONLY
 _STAGING = f"{COPY}__new"
 _CHUNK_ROWS = 2_000_000
 
@@ -86,7 +98,7 @@ def tail_name(source: str) -> str:
 
 
 def has_copy(tables: set[str]) -> bool:
-    return COPY in tables and all(tail_name(s) in tables for s in SOURCES)
+    return COPY in tables and MARKS in tables and all(tail_name(s) in tables for s in SOURCES)
 
 
 def _parts(source: Any) -> list[Part]:
@@ -98,9 +110,15 @@ def _copy_expr(con: BaseBackend) -> ir.Table:
     return _items_of(con.table)
 
 
-def _items_of(source: Any) -> ir.Table:
+def _items_of(source: Any, *, appended: bool | None = None) -> ir.Table:
+    """Items of every part, or with ``appended`` only some of them.
+
+    ``appended=True``: the parts of append-only sources; ``False``: current-version views.
+    """
     selections = []
     for part in _parts(source):
+        if appended is not None and (part.source is None) != appended:
+            continue
         t = part.table
         if part.timeline:
             t = t.filter(t[part.at].notnull())
@@ -198,6 +216,8 @@ def _swap(con: duckdb.DuckDBPyConnection, starts: dict[str, int]) -> None:
     """Put the staged copy in place of the old one and point the tails past it."""
     con.execute(f'DROP TABLE IF EXISTS "{COPY}"')
     con.execute(f'ALTER TABLE "{_STAGING}" RENAME TO "{COPY}"')
+    con.execute(f'CREATE OR REPLACE TABLE "{MARKS}" (source VARCHAR, start BIGINT)')
+    con.executemany(f'INSERT INTO "{MARKS}" VALUES (?, ?)', list(starts.items()))
     for source, start in starts.items():
         con.execute(
             f'CREATE OR REPLACE VIEW "{tail_name(source)}" AS {_tail_sql(con, source, start)}'
@@ -205,14 +225,29 @@ def _swap(con: duckdb.DuckDBPyConnection, starts: dict[str, int]) -> None:
 
 
 TAIL = f"_{COPY}_tail"
-"""The temporary table of the tails' items, made by :func:`sync_tail` on a connection."""
+"""The temporary view of the tails' items, made by :func:`sync_tail` on a connection."""
+_APPENDED = f"_{COPY}_appended"
+_CURRENT = f"_{COPY}_current"
 REPLACED = f"_{COPY}_replaced"
 """The temporary table of keys with a current version in a tail."""
 
 
-def tail_expr(con: BaseBackend) -> ir.Table:
-    """The items of the rows ingested after the copy, of every customer."""
-    return _items_of(lambda name: con.table(tail_name(name)))
+def delta_name(source: str) -> str:
+    """A connection's temporary view of an append-only source's rows not yet synced."""
+    return f"_{COPY}_delta_{source}"
+
+
+def appended_expr(con: BaseBackend) -> ir.Table:
+    """The items of the append-only sources' rows in their delta views."""
+    def table(name: str) -> ir.Table:  # parts are built for every source, then filtered
+        return con.table(delta_name(name) if name in APPEND_ONLY else tail_name(name))
+
+    return _items_of(table, appended=True)
+
+
+def current_expr(con: BaseBackend) -> ir.Table:
+    """The items of the current-version views' tails (small: rebuilt at every sync)."""
+    return _items_of(lambda name: con.table(tail_name(name)), appended=False)
 
 
 def replaced_expr(con: BaseBackend) -> ir.Table:
@@ -236,20 +271,80 @@ def token(con: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     return tuple(sorted(con.execute(sql).fetchall()))
 
 
-def sync_tail(
-    con: duckdb.DuckDBPyConnection, tail_sql: str, replaced_sql: str
-) -> tuple[bool, bool]:
-    """(Re)make the connection's temporary tables of the tails' items and replaced keys.
+@dataclass(frozen=True)
+class TailState:
+    """What a connection's temporary tables of the tails hold (see :func:`sync_tail`)."""
 
-    The tails' items are sorted by customer, so zone maps prune them as they do the copy.
-    Returns whether each table has rows (:func:`items_sql` leaves out what is empty).
+    token: tuple[Any, ...]
+    copy_rows: int
+    ends: dict[str, int]
+    has_tail: bool
+    has_replaced: bool
+
+
+def delta_views(con: duckdb.DuckDBPyConnection, bounds: dict[str, tuple[int, int]]) -> None:
+    """Point each append-only source's delta view at its rows ``[lo, hi)`` (by row id)."""
+    for source, (lo, hi) in bounds.items():
+        con.execute(
+            f'CREATE OR REPLACE TEMP VIEW "{delta_name(source)}" AS SELECT * FROM "{source}" '
+            f"WHERE rowid >= {int(lo)} AND rowid < {int(hi)}"
+        )
+
+
+def sync_tail(
+    con: duckdb.DuckDBPyConnection,
+    sql: Callable[[str], str],
+    state: TailState | None,
+) -> TailState:
+    """Bring the connection's temporary tables of the tails' items up to date.
+
+    ``sql(name)`` gives the compiled SQL of ``"appended"`` (:func:`appended_expr`),
+    ``"current"`` (:func:`current_expr`) or ``"replaced"`` (:func:`replaced_expr`). The
+    items of the append-only sources (events above all, which grow while events stream
+    in) are kept in one table and only the rows added since the last sync are appended to
+    it; the current-version views' items and the replaced keys are made again (they are
+    small). A new copy (another row count) starts over. One transaction: every statement
+    sees the same state of the sources. Returns the new state; :func:`items_sql` leaves
+    out what is empty.
     """
-    con.execute(f'CREATE OR REPLACE TEMP TABLE "{TAIL}" AS {tail_sql} ORDER BY customer_id')
-    con.execute(f'CREATE OR REPLACE TEMP TABLE "{REPLACED}" AS {replaced_sql}')
-    found = con.execute(
-        f'SELECT (SELECT count(*) FROM "{TAIL}"), (SELECT count(*) FROM "{REPLACED}")'
-    ).fetchone()
-    return (bool(found[0]), bool(found[1])) if found else (True, True)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        now = token(con)
+        found = con.execute(f'SELECT count(*) FROM "{COPY}"').fetchone()
+        copy_rows = int(found[0]) if found else 0
+        full = state is None or state.copy_rows != copy_rows
+        marks = dict(con.execute(f'SELECT source, start FROM "{MARKS}"').fetchall())
+        ends = {s: _end(con, s) for s in _APPEND_ONLY}
+        bounds = {
+            s: (int(marks.get(s, 0)) if full or state is None else state.ends[s], ends[s])
+            for s in _APPEND_ONLY
+        }
+        delta_views(con, bounds)
+        if full:
+            con.execute(
+                f'CREATE OR REPLACE TEMP TABLE "{_APPENDED}" AS {sql("appended")} '
+                "ORDER BY customer_id"
+            )
+        elif any(hi > lo for lo, hi in bounds.values()):
+            con.execute(f'INSERT INTO "{_APPENDED}" {sql("appended")}')
+        con.execute(
+            f'CREATE OR REPLACE TEMP TABLE "{_CURRENT}" AS {sql("current")} ORDER BY customer_id'
+        )
+        con.execute(
+            f'CREATE OR REPLACE TEMP VIEW "{TAIL}" AS SELECT * FROM "{_APPENDED}" '
+            f'UNION ALL SELECT * FROM "{_CURRENT}"'
+        )
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{REPLACED}" AS {sql("replaced")}')
+        found = con.execute(
+            f'SELECT (SELECT count(*) FROM "{_APPENDED}") + (SELECT count(*) FROM "{_CURRENT}"), '
+            f'(SELECT count(*) FROM "{REPLACED}")'
+        ).fetchone()
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    has_tail, has_replaced = (bool(found[0]), bool(found[1])) if found else (True, True)
+    return TailState(now, copy_rows, ends, has_tail, has_replaced)
 
 
 def items_sql(
