@@ -100,10 +100,11 @@ def test_fit_and_predict_round_trip_when_saved(table: Path, tmp_path: Path) -> N
 
 
 def test_fit_prints_a_table_when_not_json(table: Path) -> None:
-    result = runner.invoke(app, _fit(table))
+    result = runner.invoke(app, _fit(table, "--treated", "coupon", "--learner", "x"))
     assert result.exit_code == 0, result.output
     assert "Tenure X-learner (LightGBM) *" in result.output
     assert "random ranking" in result.output and "average effect" in result.output
+    assert "treated (coupon)" in result.output
 
 
 def test_fit_fails_clearly_when_the_control_value_is_unknown(table: Path) -> None:
