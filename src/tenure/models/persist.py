@@ -199,7 +199,7 @@ def load_model(directory: Path | str) -> ModelArtifact:
     if not folder.is_dir():
         raise ModelError(
             f"no saved model at {folder}: the folder does not exist "
-            "(save one with 'tenure churn fit --save DIR')",
+            "(save one with 'tenure churn fit --save DIR' or 'tenure uplift fit --save DIR')",
             location=Location(file=folder),
         )
     meta_path, model_path = folder / METADATA_FILE, folder / MODEL_FILE

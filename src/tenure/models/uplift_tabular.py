@@ -387,7 +387,10 @@ def cross_validate_uplift_table(
     on the held-out one with :func:`~tenure.models.qini_auc_score`,
     :func:`~tenure.models.uplift_auc_score` and :func:`~tenure.models.uplift_at_k`
     (``strategy="by_group"``, top ``k``). ``learner`` (``"t"`` or ``"x"``) picks the
-    headline numbers. See :func:`prepare_uplift_table` for the other parameters.
+    headline numbers. ``rankings`` limits the rankings scored to these names (among
+    ``"t_learner"``, ``"x_learner"``, ``"response"``, ``"random"``); the ``learner``'s,
+    the response model and random are always scored. See :func:`prepare_uplift_table`
+    for the other parameters.
 
     Examples
     --------
