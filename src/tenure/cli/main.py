@@ -21,6 +21,7 @@ from tenure.cli.health import health_app, refresh
 from tenure.cli.metrics import metrics_app, render
 from tenure.cli.segments import segments_app
 from tenure.cli.serve import serve_app
+from tenure.cli.uplift import uplift_app
 from tenure.cli.value import value_app
 from tenure.cli.winback import winback_app
 from tenure.errors import ModelError, TenureError
@@ -46,6 +47,7 @@ demo_app = typer.Typer(help="Generate and load a synthetic SaaS world.")
 app.add_typer(demo_app, name="demo")
 app.add_typer(metrics_app, name="metrics")
 app.add_typer(churn_app, name="churn")
+app.add_typer(uplift_app, name="uplift")
 app.add_typer(segments_app, name="segments")
 app.add_typer(value_app)  # tenure survival, tenure ltv
 app.add_typer(health_app, name="health")

@@ -199,7 +199,7 @@ def load_model(directory: Path | str) -> ModelArtifact:
     if not folder.is_dir():
         raise ModelError(
             f"no saved model at {folder}: the folder does not exist "
-            "(save one with 'tenure churn fit --save DIR')",
+            "(save one with 'tenure churn fit --save DIR' or 'tenure uplift fit --save DIR')",
             location=Location(file=folder),
         )
     meta_path, model_path = folder / METADATA_FILE, folder / MODEL_FILE
@@ -239,9 +239,9 @@ def load_model(directory: Path | str) -> ModelArtifact:
             f"cannot load {MODEL_FILE}: {type(exc).__name__}: {exc}",
             location=Location(file=model_path),
         ) from exc
-    if not hasattr(model, "predict_proba"):
+    if not hasattr(model, "predict"):
         raise ModelError(
-            f"{MODEL_FILE} holds a {type(model).__name__}, not a model with predict_proba",
+            f"{MODEL_FILE} holds a {type(model).__name__}, not a model with predict",
             location=Location(file=model_path),
         )
     return ModelArtifact(model=model, metadata=meta, path=folder)

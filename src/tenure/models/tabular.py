@@ -110,6 +110,7 @@ def prepare_table(
     id_column: str | None = None,
     positive: str | None = None,
     source: Path | str | None = None,
+    meaning: str = "churned",
 ) -> TabularData:
     """Split ``frame`` into features, a 0/1 target and ids.
 
@@ -124,6 +125,8 @@ def prepare_table(
         True/False or 1/0 (in any case).
     source
         Where ``frame`` came from, named in errors.
+    meaning
+        What the positive value means, in errors (the uplift mode says "a response").
 
     Raises
     ------
@@ -146,7 +149,7 @@ def prepare_table(
     where = Location(file=source, field=target)
     if len(values) != 2:
         raise DataError(
-            f"the target column {target!r} must hold two values (churned or not); it holds "
+            f"the target column {target!r} must hold two values ({meaning} or not); it holds "
             f"{len(values)}: {_listed(values)}",
             location=where,
         )
@@ -154,7 +157,7 @@ def prepare_table(
         lowered = {v.lower() for v in values}
         if lowered not in _POSITIVE_PAIRS:
             raise DataError(
-                f"cannot tell which value of {target!r} means churned ({_listed(values)}); "
+                f"cannot tell which value of {target!r} means {meaning} ({_listed(values)}); "
                 "pass positive (--positive on the command line)",
                 location=where,
             )

@@ -34,6 +34,7 @@ from tenure.workspace._risk import CHURN_SCORES, RiskMixin
 from tenure.workspace._segments import SegmentsMixin
 from tenure.workspace._stripe_events import StripeEventsMixin
 from tenure.workspace._tabular import fit_churn_table, predict_churn_table
+from tenure.workspace._uplift_tabular import fit_uplift_table, predict_uplift_table
 from tenure.workspace._value import ValueMixin
 from tenure.workspace._winback import WinbackMixin
 
@@ -56,7 +57,9 @@ __all__ = [
     "RefreshResult",
     "Workspace",
     "fit_churn_table",
+    "fit_uplift_table",
     "predict_churn_table",
+    "predict_uplift_table",
 ]
 
 DEFAULT_TOML = """\
