@@ -239,6 +239,7 @@ def delta_name(source: str) -> str:
 
 def appended_expr(con: BaseBackend) -> ir.Table:
     """The items of the append-only sources' rows in their delta views."""
+
     def table(name: str) -> ir.Table:  # parts are built for every source, then filtered
         return con.table(delta_name(name) if name in APPEND_ONLY else tail_name(name))
 
