@@ -1,4 +1,4 @@
-"""The ASGI application: :func:`create_app` mounts the API at ``/v1``.
+"""The ASGI application: :func:`create_app` mounts the API at ``/v1`` and the dashboard at ``/``.
 
 ``tenure serve`` runs it under uvicorn; any ASGI server can run
 ``tenure.app:create_app`` with ``--factory`` (settings from the current folder).
@@ -22,6 +22,7 @@ from tenure.api import (
 )
 from tenure.clock import Clock
 from tenure.config import Settings
+from tenure.web import web_router
 from tenure.workspace import Deployment
 
 __all__ = ["create_app"]
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app = FastAPI(
         title="Tenure",
         version=_version(),
-        summary="Retention engine: Segment-compatible tracking and the tenant's data.",
+        summary="Retention engine: Segment-compatible tracking, the tenant's data, the dashboard.",
         lifespan=lifespan,
     )
     app.state.rate_limiter = RateLimiter(
@@ -79,4 +80,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     for router in ROUTERS:
         v1.include_router(router)
     app.include_router(v1)
+    app.include_router(web_router())
     return app

@@ -115,6 +115,12 @@ class ServerSettings(_Section):
         ge=1,
         description="Or as soon as this many events wait; also the most moved in one batch.",
     )
+    session_hours: float = Field(
+        default=24 * 7,
+        gt=0,
+        le=24 * 90,
+        description="A dashboard login lasts this long; then the user logs in again.",
+    )
 
 
 class IngestSettings(_Section):

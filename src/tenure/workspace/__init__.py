@@ -27,6 +27,8 @@ from tenure.errors import ConfigError, Location, UnknownFormatError
 from tenure.ingest import expand_paths, plan_file
 from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
+from tenure.store.operational import NewSession, Tenant, User, WebSession
+from tenure.workspace._customer_notes import CustomerNotesMixin
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
 from tenure.workspace._deployment import Deployment, MoveResult
 from tenure.workspace._profiles import ProfilesMixin
@@ -52,7 +54,11 @@ __all__ = [
     "METRIC_TABLES",
     "Deployment",
     "MoveResult",
+    "NewSession",
     "RefreshResult",
+    "Tenant",
+    "User",
+    "WebSession",
     "Workspace",
     "fit_churn_table",
     "predict_churn_table",
@@ -90,7 +96,15 @@ activation_days = 14
 DEMO_ACTIVATION_EVENT = "Report Created"
 
 
-class Workspace(RiskMixin, DailyMixin, SegmentsMixin, ValueMixin, ProfilesMixin, StripeEventsMixin):
+class Workspace(
+    RiskMixin,
+    DailyMixin,
+    SegmentsMixin,
+    ValueMixin,
+    ProfilesMixin,
+    CustomerNotesMixin,
+    StripeEventsMixin,
+):
     """A Tenure workspace: settings, a warehouse and everything computed from them.
 
     Parameters

@@ -11,16 +11,21 @@ Examples
 >>> from tenure.workspace import Deployment
 >>> folder = tempfile.mkdtemp()
 >>> Deployment.upgrade(folder)
-'0002'
+'0003'
 >>> with Deployment.open(folder) as deployment:
 ...     tenant = deployment.create_tenant("acme", name="Acme Inc.")
 ...     key = deployment.create_key("acme", scope="read")
+...     user = deployment.add_user("ana@acme.test", tenant="acme", password="correct horse")
+...     login = deployment.login("ana@acme.test", "correct horse")
+...     [t.slug for t in deployment.user_tenants(login.session.user)]
+['acme']
 >>> key.secret.startswith("tn_sk_")
 True
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import threading
@@ -35,7 +40,17 @@ from tenure.clock import Clock, SystemClock
 from tenure.config import Settings
 from tenure.errors import ConfigError, DataError, Location, NotFoundError
 from tenure.progress import Progress
-from tenure.store.operational import ApiKey, KeyKind, NewKey, OperationalStore, Scope, Tenant
+from tenure.store.operational import (
+    ApiKey,
+    KeyKind,
+    NewKey,
+    NewSession,
+    OperationalStore,
+    Scope,
+    Tenant,
+    User,
+    WebSession,
+)
 
 if TYPE_CHECKING:
     from tenure.workspace import Workspace
@@ -146,8 +161,15 @@ class Deployment:
 
     # -- tenants and keys --------------------------------------------------------------------
 
-    def create_tenant(self, slug: str, *, name: str | None = None) -> Tenant:
-        """Add a tenant and create its workspace in ``workspaces/<slug>``."""
+    def create_tenant(
+        self, slug: str, *, name: str | None = None, folder: str | None = None
+    ) -> Tenant:
+        """Add a tenant and create its workspace in ``workspaces/<slug>``.
+
+        With ``folder`` (relative to the deployment folder, ``.`` for the deployment
+        folder itself) the tenant serves an existing workspace there instead, as
+        ``tenure demo`` does for its demo workspace.
+        """
         if not _SLUG.match(slug):
             raise ConfigError(
                 "The 'slug' of a tenant must be 1-63 lowercase letters, digits or '-', "
@@ -156,8 +178,11 @@ class Deployment:
             )
         from tenure.workspace import Workspace
 
-        folder = f"{WORKSPACES}/{slug}"
-        Workspace.init(self.root / folder).close()
+        if folder is None:
+            folder = f"{WORKSPACES}/{slug}"
+            Workspace.init(self.root / folder).close()
+        else:
+            Workspace.open(self.root / folder).close()  # a ConfigError names what is missing
         return self.store.create_tenant(slug=slug, name=name or slug, folder=folder)
 
     def tenants(self) -> list[Tenant]:
@@ -181,6 +206,56 @@ class Deployment:
     def revoke_key(self, key_id: str, *, tenant_id: str | None = None) -> ApiKey:
         """Revoke a key; with ``tenant_id`` only a key of that tenant is found."""
         return self.store.revoke_key(key_id, tenant_id=tenant_id)
+
+    # -- dashboard users ---------------------------------------------------------------------
+
+    def add_user(self, email: str, *, tenant: str, password: str | None = None) -> User:
+        """Let ``email`` open the dashboard of ``tenant``, creating the user if new.
+
+        A new user needs a ``password`` (at least 10 characters); for an existing user it
+        is left as it is when None, and replaced otherwise.
+        """
+        target = self.store.tenant(tenant)
+        try:
+            user = self.store.user(email)
+        except NotFoundError:
+            if password is None:
+                raise ConfigError(
+                    f"{email!r} is a new user and needs a password; pass --password-stdin "
+                    "or let 'tenure users add' ask for it",
+                    location=Location(field="password"),
+                ) from None
+            user = self.store.create_user(email, password=password)
+        else:
+            if password is not None:
+                self.store.set_password(user.id, password)
+        self.store.add_membership(user.id, target.id)
+        return user
+
+    def users(self) -> list[tuple[User, list[str]]]:
+        """Every dashboard user with the slugs of their tenants."""
+        return self.store.users()
+
+    def login(self, email: str, password: str) -> NewSession | None:
+        """A new dashboard session when the password is right, else None.
+
+        It lasts ``[server] session_hours``.
+        """
+        hours = self.settings.server.session_hours
+        return self.store.login(email, password, ttl=dt.timedelta(hours=hours))
+
+    def web_session(self, token: str) -> WebSession | None:
+        """The live session of a session cookie's token, or None."""
+        return self.store.web_session(token)
+
+    def logout(self, token: str) -> None:
+        """End the session of this token."""
+        self.store.logout(token)
+
+    def user_tenants(self, user: User) -> list[Tenant]:
+        """The tenants a user may open, by slug."""
+        ids = set(self.store.user_tenant_ids(user.id))
+        return [t for t in self.store.tenants() if t.id in ids]
 
     # -- Stripe webhooks ---------------------------------------------------------------------
 

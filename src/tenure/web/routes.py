@@ -1,0 +1,18 @@
+"""The dashboard's routes: login, static files and one router per page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from tenure.web import _assets
+from tenure.web.views import login, overview
+
+__all__ = ["web_router"]
+
+
+def web_router() -> APIRouter:
+    """Every route of the dashboard, to include at ``/`` of the application."""
+    router = APIRouter(include_in_schema=False)
+    for part in (_assets.router, login.router, overview.router):
+        router.include_router(part)
+    return router
