@@ -24,9 +24,10 @@ from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from tenure.currencies import is_currency, minor_unit_exponent
 from tenure.errors import NotFoundError, TenureError
 
-__all__ = ["CsrfError", "LoginRequired", "PageRoute", "render", "templates"]
+__all__ = ["CsrfError", "LoginRequired", "PageRoute", "money", "render", "templates"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 SECURITY_HEADERS = {
@@ -45,13 +46,32 @@ class CsrfError(TenureError):
     """A POST without the session's CSRF token (a form from another site, or a stale page)."""
 
 
-def _money(value: Any, currency: str = "") -> str:
+def money(value: Any, currency: str = "") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     sign = "-" if value < 0 else ""
     amount = abs(float(value))
     text = f"{amount:,.0f}" if amount >= 100 else f"{amount:,.2f}"
     return f"{sign}{text} {currency}".strip()
+
+
+def minor(amount_minor: Any, currency: str | None) -> str:
+    """An amount in minor units (cents) as money in major units of its currency."""
+    if amount_minor is None:
+        return "-"
+    code = (currency or "").upper()
+    exponent = minor_unit_exponent(code) if is_currency(code) else 2
+    return money(int(amount_minor) / 10**exponent, code)
+
+
+def _day(value: Any, length: int = 10) -> str:
+    """A date or time as ``YYYY-MM-DD`` (``length=16``: with hours and minutes, UTC)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(dt.UTC) if value.tzinfo else value
+        return value.isoformat(sep=" ")[:length]
+    return str(value)[:length]
 
 
 def _pct(value: Any, digits: int = 1) -> str:
@@ -90,7 +110,7 @@ def templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=_money, pct=_pct, num=_num, json=_json)
+    env.filters.update(money=money, minor=minor, day=_day, pct=_pct, num=_num, json=_json)
     return env
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from tenure.web import _assets
-from tenure.web.views import login, overview
+from tenure.web.views import cohorts, customer, customers, login, overview
 
 __all__ = ["web_router"]
 
@@ -13,6 +13,13 @@ __all__ = ["web_router"]
 def web_router() -> APIRouter:
     """Every route of the dashboard, to include at ``/`` of the application."""
     router = APIRouter(include_in_schema=False)
-    for part in (_assets.router, login.router, overview.router):
+    for part in (
+        _assets.router,
+        login.router,
+        overview.router,
+        cohorts.router,
+        customers.router,
+        customer.router,
+    ):
         router.include_router(part)
     return router

@@ -32,6 +32,7 @@ from tenure.workspace._customer_notes import CustomerNotesMixin
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
 from tenure.workspace._deployment import Deployment, MoveResult
 from tenure.workspace._profiles import ProfilesMixin
+from tenure.workspace._result_cache import ResultCacheMixin
 from tenure.workspace._risk import CHURN_SCORES, RiskMixin
 from tenure.workspace._segments import SegmentsMixin
 from tenure.workspace._stripe_events import StripeEventsMixin
@@ -103,6 +104,7 @@ class Workspace(
     ValueMixin,
     ProfilesMixin,
     CustomerNotesMixin,
+    ResultCacheMixin,
     StripeEventsMixin,
 ):
     """A Tenure workspace: settings, a warehouse and everything computed from them.
@@ -313,6 +315,8 @@ class Workspace(
     ) -> pl.DataFrame:
         """The MRR series: movements, customers, churn and retention rates per period.
 
+        A result is kept until the next load into the warehouse (:meth:`data_version`).
+
         Columns are :data:`tenure.metrics.SERIES_COLUMNS`; money is in major units of
         the reporting currency. See ``docs/metrics.md``.
         """
@@ -320,10 +324,14 @@ class Workspace(
 
         ctx = self.metrics_context(as_of=as_of)
         query = SeriesQuery(interval=interval, start=start, end=end, by=by)
-        with self.progress.task("Computing metrics", total=None):
-            check_currencies(ctx, mrr_segments(ctx))
-            df: pl.DataFrame = mrr_series(ctx, query).to_polars()
-        return df
+
+        def compute() -> pl.DataFrame:
+            with self.progress.task("Computing metrics", total=None):
+                check_currencies(ctx, mrr_segments(ctx))
+                df: pl.DataFrame = mrr_series(ctx, query).to_polars()
+            return df
+
+        return self._cached_frame(("series", query, ctx.as_of), compute)
 
     def cohorts(
         self,
@@ -337,11 +345,14 @@ class Workspace(
         from tenure.metrics import CohortQuery, cohort_tables
 
         ctx = self.metrics_context(as_of=as_of)
-        with self.progress.task("Computing cohorts", total=None):
-            df: pl.DataFrame = cohort_tables(
-                ctx, CohortQuery(start=start, end=end, by=by)
-            ).to_polars()
-        return df
+        query = CohortQuery(start=start, end=end, by=by)
+
+        def compute() -> pl.DataFrame:
+            with self.progress.task("Computing cohorts", total=None):
+                df: pl.DataFrame = cohort_tables(ctx, query).to_polars()
+            return df
+
+        return self._cached_frame(("cohorts", query, ctx.as_of), compute)
 
     def metric_table(
         self, name: MetricTable, *, interval: Interval = "month", as_of: dt.date | None = None

@@ -102,3 +102,12 @@ class CustomerNotesMixin:
         out = pl.from_arrow(expr.to_pyarrow())
         assert isinstance(out, pl.DataFrame)
         return out
+
+    def customer_plans(self, *, as_of: dt.date) -> list[str]:
+        """The plans customers had on ``as_of`` (from ``customer_profiles``), sorted."""
+        con = self.warehouse.ibis
+        if "customer_profiles" not in con.list_tables():
+            return []
+        p = con.table("customer_profiles")
+        expr = p.filter((p.as_of == as_of) & p.plan.notnull()).select("plan").distinct()
+        return sorted(str(v) for v in expr.to_pyarrow().column("plan").to_pylist())

@@ -169,6 +169,8 @@ def overview(
         rows = series.to_dicts()
         if first is None:
             rows = rows[-INTERVALS[chosen] :]
+        if not any(r["mrr"] or r["churn"] for r in rows):
+            rows = []  # no paid subscription in the range: the empty state says why
         groups: list[dict[str, Any]] = []
         if breakdown and rows:
             since = first or dt.date.fromisoformat(_period_start(rows[0]["period"], chosen))
