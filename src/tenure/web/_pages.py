@@ -69,8 +69,8 @@ def _day(value: Any, length: int = 10) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        value = value.astimezone(dt.UTC) if value.tzinfo else value
-        return value.isoformat(sep=" ")[:length]
+        at: dt.datetime = value.astimezone(dt.UTC) if value.tzinfo else value
+        return at.isoformat(sep=" ")[:length]
     return str(value)[:length]
 
 

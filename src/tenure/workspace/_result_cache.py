@@ -27,6 +27,7 @@ _SIZE = 64
 
 class ResultCacheMixin:
     settings: Settings
+    _results: OrderedDict[Hashable, tuple[int, Any]]
 
     if TYPE_CHECKING:  # what the mixin reads from Workspace, declared for type checkers
 
@@ -42,7 +43,8 @@ class ResultCacheMixin:
         """``compute()``, or its result for the same ``key`` at the same data version."""
         cache: OrderedDict[Hashable, tuple[int, Any]] | None = getattr(self, "_results", None)
         if cache is None:
-            cache = self._results = OrderedDict()
+            cache = OrderedDict()
+            self._results = cache
         version = self.data_version()
         full = (key, self.settings.reporting_currency, self.settings.metrics.model_dump_json())
         hit = cache.get(full)
