@@ -27,6 +27,28 @@ demo_world = api.demo_world
 start_server = api.start_server
 
 
+@pytest.fixture(scope="session")
+def trained_world(tmp_path_factory: pytest.TempPathFactory, demo_world: Path) -> Path:
+    """The demo world with a churn model and a refresh, so customers have scores and reasons.
+
+    ``TENURE_WEB_WORLD`` names another refreshed workspace to use instead (e.g. the 10k
+    world of bench/web.py, for the screenshots in docs/screenshots).
+    """
+    import os
+    import shutil
+
+    from tenure import Workspace
+
+    if os.environ.get("TENURE_WEB_WORLD"):
+        return Path(os.environ["TENURE_WEB_WORLD"])
+    root = tmp_path_factory.mktemp("web-world") / "ws"
+    shutil.copytree(demo_world, root)
+    with Workspace.open(root) as ws:
+        ws.churn_train()
+        ws.refresh()
+    return root
+
+
 def add_users(site: Site) -> Site:
     with Deployment.open(site.folder) as deployment:
         for slug, email in USERS.items():

@@ -67,6 +67,28 @@ def serve(
     )
 
 
+DEMO_EMAIL = "demo@tenure.local"
+
+
+def demo_login(folder: Path) -> tuple[str, str]:
+    """Make the demo workspace ``folder`` a deployment of itself, with one user.
+
+    The tenant ``demo`` serves the workspace in ``folder`` (its own deployment folder);
+    the user ``demo@tenure.local`` gets a new random password, returned to be printed.
+    """
+    import secrets
+
+    from tenure.workspace import Deployment
+
+    Deployment.upgrade(folder)
+    password = secrets.token_urlsafe(9)
+    with Deployment.open(folder) as deployment:
+        if "demo" not in {t.slug for t in deployment.tenants()}:
+            deployment.create_tenant("demo", name="Demo SaaS", folder=".")
+        deployment.add_user(DEMO_EMAIL, tenant="demo", password=password)
+    return DEMO_EMAIL, password
+
+
 @db_app.command("upgrade")
 def db_upgrade(folder: DeploymentOpt = Path()) -> None:
     """Create or migrate the operational store (safe to repeat)."""

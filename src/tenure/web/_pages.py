@@ -51,7 +51,7 @@ def money(value: Any, currency: str = "") -> str:
         return "-"
     sign = "-" if value < 0 else ""
     amount = abs(float(value))
-    text = f"{amount:,.0f}" if amount >= 100 else f"{amount:,.2f}"
+    text = f"{amount:,.0f}" if amount >= 100 or amount == 0 else f"{amount:,.2f}"
     return f"{sign}{text} {currency}".strip()
 
 

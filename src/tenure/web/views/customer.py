@@ -31,6 +31,14 @@ COMPONENT_NAMES = {
 }
 
 
+ITEM_FIELDS = ("kind", "at", "id", "title", "status", "amount_minor", "currency", "score", "detail")
+
+
+def _items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Timeline and billing items with every field (the library leaves empty ones out)."""
+    return [{k: i.get(k) for k in (*ITEM_FIELDS, *i)} for i in items]
+
+
 def reasons_sentence(churn: dict[str, Any] | None) -> str:
     """The churn risk in a sentence: how likely, and why."""
     if not churn or churn.get("probability") is None:
@@ -69,7 +77,12 @@ def trend_figure(
             "line": {"color": COLORS["churn"], "dash": "dot"},
         },
     ]
-    fig = figure(traces, title="Health and churn risk over time", y_title="health (0-100)")
+    fig = figure(
+        traces,
+        title="Health and churn risk over time",
+        y_title="health (0-100)",
+        x_type="category",
+    )
     fig["layout"]["yaxis"]["range"] = [0, 100]
     fig["layout"]["yaxis2"] = {
         "title": {"text": "churn probability"},
@@ -94,7 +107,7 @@ def components_figure(health: dict[str, Any] | None) -> dict[str, Any] | None:
         "type": "bar",
         "orientation": "h",
         "x": [parts[n] for n in names],
-        "y": [COMPONENT_NAMES[n] for n in names],
+        "y": [COMPONENT_NAMES[n] + ("" if parts[n] is not None else " (no data)") for n in names],
         "marker": {"color": colors},
         "hovertemplate": "%{y}: %{x:.0f}<extra></extra>",
     }
@@ -113,7 +126,9 @@ def customer(request: Request, page: PageDep, customer_id: str) -> Response:
         profile = ws.customer_profile(customer_id, timeline=TIMELINE)
         health = ws.health_history(customer_id=customer_id)
         churn = ws.churn_history(customer_id)
-    items = profile["timeline"]
+    items = _items(profile["timeline"])
+    billing = {k: _items(v) for k, v in profile["billing"].items()}
+    profile = {**profile, "billing": billing, "feedback": _items(profile["feedback"])}
     context = {
         "title": profile.get("name") or customer_id,
         "active": "customers",
