@@ -15,7 +15,9 @@ Each page is asked once right after the server started (**first**: nothing cache
 Ibis expressions compiled for the first time) and then ``--repeat`` times (**again**:
 the median and the slowest; metric results are kept until the next load, see
 ``Workspace.data_version``). A customer 360 is asked for ``--repeat`` different
-customers, the riskiest first.
+customers, the riskiest first. ``--warm-up`` sets ``[server] warm_up`` (the default
+series and cohorts computed at start) and waits ``--settle`` seconds before the first
+request.
 """
 
 from __future__ import annotations
@@ -58,12 +60,13 @@ PAGES = (
 )
 
 
-def make_deployment(world: Path, workdir: Path) -> Path:
+def make_deployment(world: Path, workdir: Path, *, warm_up: bool) -> Path:
     from tenure.workspace import Deployment
 
     folder = workdir / f"web-deployment-{dt.datetime.now():%Y%m%d-%H%M%S}"
     folder.mkdir(parents=True)
-    (folder / "tenure.toml").write_text('[store]\nurl = "sqlite:///tenure.sqlite"\n')
+    server = f"\n[server]\nwarm_up = {'true' if warm_up else 'false'}\n"
+    (folder / "tenure.toml").write_text('[store]\nurl = "sqlite:///tenure.sqlite"\n' + server)
     Deployment.upgrade(folder)
     target = folder / "workspaces" / TENANT
     shutil.copytree(world, target, ignore=shutil.ignore_patterns("data", "*.wal"))
@@ -99,11 +102,13 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("bench/out"))
     parser.add_argument("--root", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--warm-up", action="store_true")
+    parser.add_argument("--settle", type=float, default=30.0)
     args = parser.parse_args()
     console = Console()
     args.workdir.mkdir(parents=True, exist_ok=True)
     world = ensure_world(args.customers, args.months, args.seed, args.workdir, args.root)
-    folder = make_deployment(world, args.workdir)
+    folder = make_deployment(world, args.workdir, warm_up=args.warm_up)
     port = free_port()
     log = (folder / "serve.log").open("w")
     command = [sys.executable, "-m", "tenure.cli.main", "serve", "-w", str(folder)]
@@ -122,6 +127,8 @@ def main() -> None:
                         raise
                     time.sleep(0.2)
             log_in(client)
+            if args.warm_up:
+                time.sleep(args.settle)
             for name, path in PAGES:
                 first = timed(client, path)
                 again = [timed(client, path) for _ in range(args.repeat)]
@@ -136,7 +143,8 @@ def main() -> None:
         proc.terminate()
         proc.wait(timeout=60)
         log.close()
-    table = Table(title=f"Dashboard pages, {args.customers:,} customers, {args.months} months")
+    warm = ", warmed up at start" if args.warm_up else ""
+    table = Table(title=f"Dashboard pages, {args.customers:,} customers{warm}")
     for col in ("page", "first (ms)", "again p50 (ms)", "again max (ms)"):
         table.add_column(col, justify="left" if col == "page" else "right")
     for name, first, p50, worst in rows:

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -59,10 +61,20 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         app.state.mover = mover
         app.state.tenants = {}
         mover.start()
+        stop = threading.Event()
+        warming = None
+        if server.warm_up:
+            warming = threading.Thread(
+                target=deployment.warm_up, kwargs={"stop": stop}, name="tenure-warm-up", daemon=True
+            )
+            warming.start()
         try:
             yield
         finally:
+            stop.set()
             await mover.stop()
+            if warming is not None:
+                await asyncio.to_thread(warming.join)
             deployment.close()
 
     app = FastAPI(

@@ -74,3 +74,22 @@ def test_metrics_are_computed_again_only_after_new_data(
         assert ws.data_version() == version + 1
         ws.metrics(interval="month")
         assert calls == ["series", "series", "series"]
+
+
+def test_warm_up_computes_the_default_views_of_tenants_with_billing_data(
+    world: Path, tmp_path: Path
+) -> None:
+    from tenure.workspace import Deployment
+
+    folder = tmp_path / "deployment"
+    folder.mkdir()
+    (folder / "tenure.toml").write_text('[store]\nurl = "sqlite:///tenure.sqlite"\n')
+    Deployment.upgrade(folder)
+    with Deployment.open(folder) as deployment:
+        deployment.create_tenant("a", folder=str(world))  # an existing workspace
+        deployment.create_tenant("b")  # empty: nothing to warm
+        assert deployment.warm_up() == 1
+        with deployment.workspace(deployment.tenant("a")) as ws:
+            assert len(ws._results) == 2  # the monthly series and the cohorts, kept
+        with pytest.raises(ConfigError, match="not a Tenure workspace"):
+            deployment.create_tenant("c", folder="nowhere")

@@ -81,6 +81,14 @@ def demo_login(folder: Path) -> tuple[str, str]:
     from tenure.workspace import Deployment
 
     Deployment.upgrade(folder)
+    toml = folder / "tenure.toml"
+    text = toml.read_text(encoding="utf-8")
+    if "warm_up" not in text:  # the demo's overview and cohorts are ready when opened
+        if "\n[server]\n" in text:
+            text = text.replace("\n[server]\n", "\n[server]\nwarm_up = true\n", 1)
+        else:
+            text = text.rstrip("\n") + "\n\n[server]\nwarm_up = true\n"
+        toml.write_text(text, encoding="utf-8")
     password = secrets.token_urlsafe(9)
     with Deployment.open(folder) as deployment:
         if "demo" not in {t.slug for t in deployment.tenants()}:

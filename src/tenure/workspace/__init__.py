@@ -327,7 +327,9 @@ class Workspace(
 
         def compute() -> pl.DataFrame:
             with self.progress.task("Computing metrics", total=None):
-                check_currencies(ctx, mrr_segments(ctx))
+                self._check_currencies_once(
+                    ctx.as_of, lambda: check_currencies(ctx, mrr_segments(ctx))
+                )
                 df: pl.DataFrame = mrr_series(ctx, query).to_polars()
             return df
 

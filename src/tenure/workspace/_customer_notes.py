@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tenure.errors import ConfigError
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
     import polars as pl
 
     from tenure.store import Warehouse
@@ -27,6 +28,10 @@ __all__ = ["CustomerNotesMixin"]
 _MAX_IDS = 5000
 
 
+def _empty() -> dict[str, Any]:
+    return {"top_reason": None, "segments": [], "last_seen_on": None}
+
+
 class CustomerNotesMixin:
     if TYPE_CHECKING:  # what the mixin reads from Workspace, declared for type checkers
 
@@ -34,9 +39,12 @@ class CustomerNotesMixin:
         def warehouse(self) -> Warehouse: ...
 
     def customer_notes(
-        self, customer_ids: Sequence[str], *, as_of: dt.date
+        self, customer_ids: Sequence[str] | None, *, as_of: dt.date
     ) -> dict[str, dict[str, Any]]:
         """For each customer id: ``top_reason``, ``segments`` and ``last_seen_on`` on ``as_of``.
+
+        ``customer_ids=None`` reads every customer with stored results on ``as_of`` in one
+        pass (for an export), instead of filtering by id.
 
         ``top_reason`` is the first plain-language reason of the day's churn score (None
         when not scored), ``segments`` the sorted names of the segments the customer was
@@ -48,39 +56,44 @@ class CustomerNotesMixin:
         ConfigError
             For more than 5,000 ids (ask a page at a time).
         """
-        ids = list(dict.fromkeys(customer_ids))
+        every = customer_ids is None
+        ids = list(dict.fromkeys(customer_ids or []))
         if len(ids) > _MAX_IDS:
             raise ConfigError(
                 "The 'customer_ids' parameter of Workspace.customer_notes must hold at most "
                 f"{_MAX_IDS} ids. Got {len(ids)} instead; ask for one page at a time."
             )
-        notes: dict[str, dict[str, Any]] = {
-            i: {"top_reason": None, "segments": [], "last_seen_on": None} for i in ids
-        }
-        if not ids:
+        notes: dict[str, dict[str, Any]] = {i: _empty() for i in ids}
+        if not ids and not every:
             return notes
+
+        def rows(name: str) -> ir.Table:
+            t = con.table(name)
+            keep = t.as_of == as_of
+            return t.filter(keep if every else keep & t.customer_id.isin(ids))
+
+        def note(customer_id: str) -> dict[str, Any]:
+            return notes.setdefault(customer_id, _empty())
+
         con = self.warehouse.ibis
         tables = set(con.list_tables())
         if "churn_scores" in tables:
-            s = con.table("churn_scores")
-            s = s.filter((s.as_of == as_of) & s.customer_id.isin(ids))
+            s = rows("churn_scores")
             for row in s.select("customer_id", "reasons_en").to_pyarrow().to_pylist():
                 reasons = json.loads(row["reasons_en"]) if row["reasons_en"] else []
-                notes[row["customer_id"]]["top_reason"] = reasons[0] if reasons else None
+                note(row["customer_id"])["top_reason"] = reasons[0] if reasons else None
         if "segment_members" in tables:
-            m = con.table("segment_members")
-            m = m.filter((m.as_of == as_of) & m.customer_id.isin(ids))
-            rows = m.select("customer_id", "segment").order_by("segment").to_pyarrow()
-            for row in rows.to_pylist():
-                notes[row["customer_id"]]["segments"].append(row["segment"])
+            m = rows("segment_members")
+            found = m.select("customer_id", "segment").order_by("segment").to_pyarrow()
+            for row in found.to_pylist():
+                note(row["customer_id"])["segments"].append(row["segment"])
         if "customer_profiles" in tables:
-            p = con.table("customer_profiles")
-            p = p.filter((p.as_of == as_of) & p.customer_id.isin(ids))
+            p = rows("customer_profiles")
             for row in p.select("customer_id", "days_since_seen").to_pyarrow().to_pylist():
                 days = row["days_since_seen"]
                 if days is not None and not math.isnan(days):
                     seen = as_of - dt.timedelta(days=math.ceil(days))
-                    notes[row["customer_id"]]["last_seen_on"] = seen
+                    note(row["customer_id"])["last_seen_on"] = seen
         return notes
 
     def churn_history(self, customer_id: str) -> pl.DataFrame:

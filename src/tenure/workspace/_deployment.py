@@ -347,6 +347,31 @@ class Deployment:
                     self._workspaces[tenant.id] = ws
             yield ws
 
+    def warm_up(self, *, stop: threading.Event | None = None) -> int:
+        """Compute each tenant's default dashboard views once, so they are kept warm.
+
+        The monthly MRR series and the cohorts of every tenant with billing data are
+        computed (and kept by the workspace until its next load). A tenant whose data
+        cannot be read is passed over: its pages will say why. Stops early when ``stop``
+        is set. Returns how many tenants were warmed.
+        """
+        from tenure.errors import TenureError
+
+        warmed = 0
+        for tenant in self.tenants():
+            if stop is not None and stop.is_set():
+                break
+            try:
+                with self.workspace(tenant) as ws:
+                    if ws.data_through() is None:
+                        continue
+                    ws.metrics(interval="month")
+                    ws.cohorts()
+            except TenureError:
+                continue
+            warmed += 1
+        return warmed
+
     # -- events ------------------------------------------------------------------------------
 
     def move_events(self, *, limit: int | None = None) -> MoveResult:

@@ -28,6 +28,7 @@ _SIZE = 64
 class ResultCacheMixin:
     settings: Settings
     _results: OrderedDict[Hashable, tuple[int, Any]]
+    _fx_checked: dict[Hashable, int]
 
     if TYPE_CHECKING:  # what the mixin reads from Workspace, declared for type checkers
 
@@ -38,6 +39,23 @@ class ResultCacheMixin:
         """How many loads the warehouse has had; it moves whenever data is added."""
         value = self.warehouse.table("ingests").count().to_pyarrow().as_py()
         return int(value or 0)
+
+    def _check_currencies_once(self, as_of: Hashable, check: Callable[[], None]) -> None:
+        """Run ``check`` (the exchange-rate check of the MRR series) once per data version.
+
+        It reads every billed line, so it costs more than a series; its answer changes
+        only with the data, the day and the settings.
+        """
+        key = (as_of, self.settings.reporting_currency, self.settings.metrics.model_dump_json())
+        version = self.data_version()
+        checked: dict[Hashable, int] | None = getattr(self, "_fx_checked", None)
+        if checked is None:
+            checked = {}
+            self._fx_checked = checked
+        if checked.get(key) == version:
+            return
+        check()  # raises DataError naming a currency that cannot be converted
+        checked[key] = version
 
     def _cached_frame(self, key: Hashable, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
         """``compute()``, or its result for the same ``key`` at the same data version."""
