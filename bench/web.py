@@ -150,8 +150,11 @@ def main() -> None:
     for name, first, p50, worst in rows:
         table.add_row(name, f"{first:,.0f}", f"{p50:,.0f}", f"{worst:,.0f}")
     console.print(table)
-    cores = os.cpu_count()
-    console.print(f"{platform.python_version()} on {platform.machine()}, {cores} cores; {world}")
+    cores, load = os.cpu_count(), os.getloadavg()
+    console.print(
+        f"{platform.python_version()} on {platform.machine()}, {cores} cores, load average "
+        f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f} at the end; {world}"
+    )
 
 
 if __name__ == "__main__":

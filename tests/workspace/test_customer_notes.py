@@ -88,8 +88,8 @@ def test_warm_up_computes_the_default_views_of_tenants_with_billing_data(
     with Deployment.open(folder) as deployment:
         deployment.create_tenant("a", folder=str(world))  # an existing workspace
         deployment.create_tenant("b")  # empty: nothing to warm
-        assert deployment.warm_up() == 1
+        assert deployment.warm_up(breakdowns=("plan",)) == 1
         with deployment.workspace(deployment.tenant("a")) as ws:
-            assert len(ws._results) == 2  # the monthly series and the cohorts, kept
+            assert len(ws._results) == 3  # the monthly series, the cohorts, by plan: kept
         with pytest.raises(ConfigError, match="not a Tenure workspace"):
             deployment.create_tenant("c", folder="nowhere")
