@@ -64,7 +64,14 @@ def heatmap(
     x_title: str,
     y_title: str,
 ) -> dict[str, Any]:
-    """A retention heatmap: rows are cohorts, columns periods since start; hover shows text."""
+    """A retention heatmap: rows are cohorts, columns periods since start; hover shows text.
+
+    The colours span the values shown (at most 0-100% for shares that cannot exceed it),
+    so the differences between cohorts stay visible.
+    """
+    values = [v for row in z for v in row if v is not None]
+    low = min([*values, 1.0])
+    high = max([*values, 1.0])
     trace = {
         "type": "heatmap",
         "x": list(x),
@@ -73,8 +80,8 @@ def heatmap(
         "text": [list(row) for row in text],
         "hovertemplate": "%{text}<extra></extra>",
         "colorscale": [[0, "#fbe3dc"], [0.5, "#f2c46d"], [1, "#1a7f4b"]],
-        "zmin": 0,
-        "zmax": 1,
+        "zmin": low,
+        "zmax": high,
         "colorbar": {"tickformat": ".0%", "thickness": 10},
         "xgap": 1,
         "ygap": 1,
@@ -82,11 +89,11 @@ def heatmap(
     layout: dict[str, Any] = {
         "title": {"text": title, "font": {"size": 14}, "x": 0, "xanchor": "left"},
         "height": max(260, 22 * len(y) + 90),
-        "margin": {"l": 70, "r": 16, "t": 36, "b": 44},
+        "margin": {"l": 70, "r": 16, "t": 36, "b": 48},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "font": {"family": "system-ui, sans-serif", "size": 12, "color": "#1d2430"},
-        "xaxis": {"title": {"text": x_title}, "dtick": 1, "side": "top"},
+        "xaxis": {"title": {"text": x_title}, "dtick": 1},
         "yaxis": {"title": {"text": y_title}, "autorange": "reversed", "type": "category"},
     }
     return {"data": [trace], "layout": layout}
