@@ -57,6 +57,13 @@ PAGES = (
     ("customers red, risk >= 50%", "/t/bench/customers?band=red&risk=0.5"),
     ("customers by MRR", "/t/bench/customers?sort=-mrr"),
     ("customers CSV (all)", "/t/bench/customers.csv"),
+    ("segments", "/t/bench/segments"),
+    ("segment preview (rule editor)", "/t/bench/segment-preview?rule=mrr+%3E+0+and+health+%3C+60"),
+    ("segment at_risk", "/t/bench/segments/at_risk"),
+    ("engagement (months)", "/t/bench/engagement"),
+    ("engagement (weeks)", "/t/bench/engagement?interval=week"),
+    ("feedback", "/t/bench/feedback"),
+    ("feedback, detractors about price", "/t/bench/feedback?group=detractor&q=price"),
 )
 
 

@@ -90,6 +90,9 @@ def test_warm_up_computes_the_default_views_of_tenants_with_billing_data(
         deployment.create_tenant("b")  # empty: nothing to warm
         assert deployment.warm_up(breakdowns=("plan",)) == 1
         with deployment.workspace(deployment.tenant("a")) as ws:
-            assert len(ws._results) == 3  # the monthly series, the cohorts, by plan: kept
+            kinds = [key[0][0] for key in ws._results]  # (key, currency, rules) -> key's kind
+            assert kinds[:3] == ["series", "cohorts", "series"]  # monthly, cohorts, by plan
+            # then the engagement and feedback pages' (the funnel keeps two frames)
+            assert kinds[3:] == ["table"] * 4 + ["funnel", "kad", "table", "nps_distribution"]
         with pytest.raises(ConfigError, match="not a Tenure workspace"):
             deployment.create_tenant("c", folder="nowhere")

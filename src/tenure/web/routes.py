@@ -5,7 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from tenure.web import _assets
-from tenure.web.views import cohorts, customer, customers, login, overview
+from tenure.web.views import (
+    cohorts,
+    customer,
+    customers,
+    engagement,
+    feedback,
+    login,
+    overview,
+    segments,
+)
 
 __all__ = ["web_router"]
 
@@ -20,6 +29,9 @@ def web_router() -> APIRouter:
         cohorts.router,
         customers.router,
         customer.router,
+        segments.router,
+        engagement.router,
+        feedback.router,
     ):
         router.include_router(part)
     return router

@@ -31,6 +31,7 @@ from tenure.store.operational import NewSession, Tenant, User, WebSession
 from tenure.workspace._customer_notes import CustomerNotesMixin
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
 from tenure.workspace._deployment import Deployment, MoveResult
+from tenure.workspace._insights import FEEDBACK_KINDS, PAGE_VIEWS, InsightsMixin
 from tenure.workspace._profiles import ProfilesMixin
 from tenure.workspace._result_cache import ResultCacheMixin
 from tenure.workspace._risk import CHURN_SCORES, RiskMixin
@@ -51,8 +52,10 @@ METRIC_TABLES: tuple[str, ...] = typing.get_args(MetricTable)
 __all__ = [
     "CHURN_SCORES",
     "CUSTOMER_PROFILES",
+    "FEEDBACK_KINDS",
     "HEALTH_SCORES",
     "METRIC_TABLES",
+    "PAGE_VIEWS",
     "Deployment",
     "MoveResult",
     "NewSession",
@@ -101,6 +104,7 @@ class Workspace(
     RiskMixin,
     DailyMixin,
     SegmentsMixin,
+    InsightsMixin,
     ValueMixin,
     ProfilesMixin,
     CustomerNotesMixin,
@@ -361,7 +365,8 @@ class Workspace(
     ) -> pl.DataFrame:
         """One of the per-period tables.
 
-        ``name`` is trials, freemium, activation, engagement, payments or nps.
+        ``name`` is trials, freemium, activation, engagement, payments or nps. A result
+        is kept until the next load into the warehouse (:meth:`data_version`).
         """
         from tenure import metrics
 
@@ -378,5 +383,9 @@ class Workspace(
                 f"The 'name' parameter must be one of {', '.join(functions)}. Got {name!r} instead."
             )
         ctx = self.metrics_context(as_of=as_of)
-        df: pl.DataFrame = functions[name](ctx, interval=interval).to_polars()
-        return df
+
+        def compute() -> pl.DataFrame:
+            df: pl.DataFrame = functions[name](ctx, interval=interval).to_polars()
+            return df
+
+        return self._cached_frame(("table", name, interval, ctx.as_of), compute)

@@ -51,6 +51,7 @@ from tenure.store.operational import (
     User,
     WebSession,
 )
+from tenure.workspace._insights import PAGE_VIEWS
 
 if TYPE_CHECKING:
     from tenure.workspace import Workspace
@@ -357,7 +358,8 @@ class Deployment:
 
         The monthly MRR series and the cohorts of every tenant with billing data are
         computed first (and kept by the workspace until its next load), then the monthly
-        series by each of ``breakdowns``. A tenant whose data cannot be read is passed
+        series by each of ``breakdowns``, then the engagement and feedback pages' defaults
+        (:data:`tenure.workspace.PAGE_VIEWS`). A tenant whose data cannot be read is passed
         over: its pages will say why. Stops early when ``stop`` is set. Returns how many
         tenants were warmed.
         """
@@ -384,6 +386,15 @@ class Deployment:
                     with self.workspace(tenant) as ws:
                         ws.metrics(interval="month", by=by)
                 except TenureError:
+                    continue
+        for view in PAGE_VIEWS:  # then the engagement and feedback pages' defaults
+            for tenant in warmed:
+                if stop is not None and stop.is_set():
+                    return len(warmed)
+                try:
+                    with self.workspace(tenant) as ws:
+                        ws.warm_page_view(view)
+                except TenureError:  # no events, no key action: the page says why
                     continue
         return len(warmed)
 
