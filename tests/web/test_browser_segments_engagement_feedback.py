@@ -63,6 +63,19 @@ def test_segments_engagement_and_feedback_pages_render_and_respond(served: str, 
         "() => { const s = [...document.querySelectorAll('#verbatims .score')];"
         " return s.length > 0 && s.every(e => e.classList.contains('detractor')); }"
     )
+
+    phone = context.new_page()
+    phone.set_viewport_size({"width": 390, "height": 844})
+    for path, chart in (
+        ("segments", "segment-sizes"),
+        ("engagement", "activation-funnel"),
+        ("feedback", "nps-distribution"),
+    ):
+        phone.goto(f"{served}/t/a/{path}")
+        _charts_rendered(phone, [chart])
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 400, f"the {path} page is {width}px wide at phone width"
+    phone.close()
     assert errors == []
     context.close()
 
