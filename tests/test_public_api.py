@@ -26,6 +26,7 @@ PACKAGES = [
     "tenure.decide",
     "tenure.workspace",
     "tenure.api",
+    "tenure.web",
     "tenure.app",
 ]
 

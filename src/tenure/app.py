@@ -1,4 +1,4 @@
-"""The ASGI application: :func:`create_app` mounts the API at ``/v1``.
+"""The ASGI application: :func:`create_app` mounts the API at ``/v1`` and the dashboard at ``/``.
 
 ``tenure serve`` runs it under uvicorn; any ASGI server can run
 ``tenure.app:create_app`` with ``--factory`` (settings from the current folder).
@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -22,6 +24,7 @@ from tenure.api import (
 )
 from tenure.clock import Clock
 from tenure.config import Settings
+from tenure.web import web_router
 from tenure.workspace import Deployment
 
 __all__ = ["create_app"]
@@ -58,16 +61,26 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         app.state.mover = mover
         app.state.tenants = {}
         mover.start()
+        stop = threading.Event()
+        warming = None
+        if server.warm_up:
+            warming = threading.Thread(
+                target=deployment.warm_up, kwargs={"stop": stop}, name="tenure-warm-up", daemon=True
+            )
+            warming.start()
         try:
             yield
         finally:
+            stop.set()
             await mover.stop()
+            if warming is not None:
+                await asyncio.to_thread(warming.join)
             deployment.close()
 
     app = FastAPI(
         title="Tenure",
         version=_version(),
-        summary="Retention engine: Segment-compatible tracking and the tenant's data.",
+        summary="Retention engine: Segment-compatible tracking, the tenant's data, the dashboard.",
         lifespan=lifespan,
     )
     app.state.rate_limiter = RateLimiter(
@@ -79,4 +92,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     for router in ROUTERS:
         v1.include_router(router)
     app.include_router(v1)
+    app.include_router(web_router())
     return app

@@ -124,6 +124,19 @@ class ServerSettings(_Section):
         ge=1,
         description="Or as soon as this many events wait; also the most moved in one batch.",
     )
+    warm_up: bool = Field(
+        default=False,
+        description=(
+            "At start, compute each tenant's default dashboard views (the monthly series and "
+            "the cohorts) in the background, so the first visitor does not wait for them."
+        ),
+    )
+    session_hours: float = Field(
+        default=24 * 7,
+        gt=0,
+        le=24 * 90,
+        description="A dashboard login lasts this long; then the user logs in again.",
+    )
 
 
 class IngestSettings(_Section):

@@ -33,7 +33,19 @@ SERIES_KEYS = {
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     root = tmp_path_factory.mktemp("cli-metrics") / "demo"
     result = runner.invoke(
-        app, ["demo", "--dir", str(root), "--customers", "150", "--months", "12", "--seed", "2"]
+        app,
+        [
+            "demo",
+            "--dir",
+            str(root),
+            "--customers",
+            "150",
+            "--months",
+            "12",
+            "--seed",
+            "2",
+            "--no-serve",
+        ],
     )
     assert result.exit_code == 0, result.output
     return root, result.output

@@ -20,7 +20,7 @@ from tenure.cli.console import RichProgress, console
 from tenure.cli.health import health_app, refresh
 from tenure.cli.metrics import metrics_app, render
 from tenure.cli.segments import segments_app
-from tenure.cli.serve import serve_app
+from tenure.cli.serve import demo_login, serve, serve_app
 from tenure.cli.uplift import uplift_app
 from tenure.cli.value import value_app
 from tenure.cli.winback import winback_app
@@ -179,8 +179,20 @@ def demo(
     customers: Annotated[int, typer.Option(min=1, help="Customers to simulate.")] = 2000,
     months: Annotated[int, typer.Option(min=1, max=120, help="Months of history.")] = 24,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    serve_after: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve",
+            help="Then serve the dashboard on the demo, with a printed login (Ctrl-C stops).",
+        ),
+    ] = True,
+    port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8000,
 ) -> None:
-    """Generate a demo world into a new workspace, ingest it and print a summary."""
+    """Generate a demo world into a new workspace, ingest it, print a summary and serve it.
+
+    The dashboard runs at http://127.0.0.1:PORT until Ctrl-C, with a login printed;
+    --no-serve stops after the summary.
+    """
     if ctx.invoked_subcommand is not None:
         return
     from tenure.workspace import Workspace
@@ -246,6 +258,21 @@ def demo(
         f"tenure segments list -w {directory}; tenure ltv -w {directory}; "
         f"tenure survival -w {directory}"
     )
+    if not serve_after:
+        console.print(f"Dashboard: tenure demo serves it; or tenure serve -w {directory}")
+        return
+    try:
+        email, password = demo_login(directory)
+    except TenureError as exc:
+        raise fail(exc) from exc
+    console.print(
+        f"\n[bold]Dashboard[/]: http://127.0.0.1:{port}/ (Ctrl-C stops it)\n"
+        f"  log in as [bold]{email}[/] with the password [bold]{password}[/]\n"
+        f"  later: tenure serve -w {directory} (tenure users add EMAIL --tenant demo "
+        f"-w {directory} sets a password)",
+        highlight=False,
+    )
+    serve(directory, host="127.0.0.1", port=port)
 
 
 @demo_app.command("generate")

@@ -1,4 +1,4 @@
-"""``tenure serve``, ``tenure db upgrade``, ``tenure tenants ...`` and ``tenure keys ...``.
+"""``tenure serve``, ``tenure db upgrade``, ``tenure tenants ...``, ``keys ...``, ``users ...``.
 
 All of them work on a deployment folder (``-w``, default: the current folder), which
 holds the operational store and one workspace per tenant under ``workspaces/<slug>``.
@@ -24,9 +24,11 @@ serve_app = typer.Typer()
 db_app = typer.Typer(help="The operational store (tenants, keys, received events).")
 tenants_app = typer.Typer(help="Tenants of the deployment: one workspace each.")
 keys_app = typer.Typer(help="API keys of a tenant.")
+users_app = typer.Typer(help="Dashboard users: e-mail, password and the tenants they may open.")
 serve_app.add_typer(db_app, name="db")
 serve_app.add_typer(tenants_app, name="tenants")
 serve_app.add_typer(keys_app, name="keys")
+serve_app.add_typer(users_app, name="users")
 
 DeploymentOpt = Annotated[
     Path,
@@ -46,7 +48,7 @@ def serve(
     host: Annotated[Optional[str], typer.Option(help="Interface ([server] host).")] = None,  # noqa: UP045
     port: Annotated[Optional[int], typer.Option(help="Port ([server] port).")] = None,  # noqa: UP045
 ) -> None:
-    """Run the API server (OpenAPI docs at /docs) and the event mover."""
+    """Run the API (docs at /docs), the dashboard (at /) and the event mover."""
     import uvicorn
 
     from tenure.app import create_app
@@ -63,6 +65,36 @@ def serve(
         port=port or settings.server.port,
         log_level="info",
     )
+
+
+DEMO_EMAIL = "demo@tenure.local"
+
+
+def demo_login(folder: Path) -> tuple[str, str]:
+    """Make the demo workspace ``folder`` a deployment of itself, with one user.
+
+    The tenant ``demo`` serves the workspace in ``folder`` (its own deployment folder);
+    the user ``demo@tenure.local`` gets a new random password, returned to be printed.
+    """
+    import secrets
+
+    from tenure.workspace import Deployment
+
+    Deployment.upgrade(folder)
+    toml = folder / "tenure.toml"
+    text = toml.read_text(encoding="utf-8")
+    if "warm_up" not in text:  # the demo's overview and cohorts are ready when opened
+        if "\n[server]\n" in text:
+            text = text.replace("\n[server]\n", "\n[server]\nwarm_up = true\n", 1)
+        else:
+            text = text.rstrip("\n") + "\n\n[server]\nwarm_up = true\n"
+        toml.write_text(text, encoding="utf-8")
+    password = secrets.token_urlsafe(9)
+    with Deployment.open(folder) as deployment:
+        if "demo" not in {t.slug for t in deployment.tenants()}:
+            deployment.create_tenant("demo", name="Demo SaaS", folder=".")
+        deployment.add_user(DEMO_EMAIL, tenant="demo", password=password)
+    return DEMO_EMAIL, password
 
 
 @db_app.command("upgrade")
@@ -204,3 +236,50 @@ def keys_revoke(
     except TenureError as exc:
         raise fail(exc) from exc
     console.print(_key_line(key))
+
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(help="The user's e-mail address (their login).")],
+    tenant: Annotated[str, typer.Option(help="The slug of a tenant the user may open.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+    folder: DeploymentOpt = Path(),
+) -> None:
+    """Add a dashboard user, or give an existing one another tenant.
+
+    A new user needs a password (at least 10 characters): it is asked for, or read from
+    stdin with --password-stdin. For an existing user --password-stdin replaces it.
+    """
+    import sys
+
+    password: str | None = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with _open(folder) as deployment:
+            known = {u.email for u, _ in deployment.users()}
+            if password is None and email.strip().lower() not in known:
+                password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+            user = deployment.add_user(email, tenant=tenant, password=password)
+            slugs = {u.id: s for u, s in deployment.users()}[user.id]
+    except TenureError as exc:
+        raise fail(exc) from exc
+    console.print(f"{user.email} ({user.id}) may open: {', '.join(slugs)}", highlight=False)
+
+
+@users_app.command("list")
+def users_list(folder: DeploymentOpt = Path(), as_json: JsonOpt = False) -> None:
+    """List the dashboard users and their tenants."""
+    try:
+        with _open(folder) as deployment:
+            users = deployment.users()
+    except TenureError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        rows = [{"id": u.id, "email": u.email, "tenants": s} for u, s in users]
+        console.print_json(json.dumps(rows))
+        return
+    for user, slugs in users:
+        console.print(f"{user.email}\t{user.id}\t{', '.join(slugs)}", highlight=False)

@@ -12,7 +12,13 @@ from tenure.metrics._changes_table import ChangesTable
 from tenure.metrics.cohorts import COHORT_COLUMNS, CohortQuery, cohort_tables, month_end_mrr
 from tenure.metrics.conversion import activation, freemium_conversion, trial_conversion
 from tenure.metrics.engagement import ACTIVE_TYPES, engagement
-from tenure.metrics.feedback import nps
+from tenure.metrics.feedback import NPS_GROUPS, nps, nps_distribution, verbatims
+from tenure.metrics.funnel import (
+    FUNNEL_STEPS,
+    KEY_ACTION_BUCKETS,
+    activation_funnel,
+    key_action_days,
+)
 from tenure.metrics.mrr import (
     CHANGES_TABLE,
     MOVEMENTS,
@@ -29,8 +35,11 @@ __all__ = [
     "BREAKDOWNS",
     "CHANGES_TABLE",
     "COHORT_COLUMNS",
+    "FUNNEL_STEPS",
     "INTERVALS",
+    "KEY_ACTION_BUCKETS",
     "MOVEMENTS",
+    "NPS_GROUPS",
     "SERIES_COLUMNS",
     "ChangesTable",
     "CohortQuery",
@@ -38,18 +47,22 @@ __all__ = [
     "MetricsContext",
     "SeriesQuery",
     "activation",
+    "activation_funnel",
     "breakdowns",
     "check_currencies",
     "cohort_tables",
     "engagement",
     "freemium_conversion",
     "fx_windows",
+    "key_action_days",
     "month_end_mrr",
     "mrr_changes",
     "mrr_segments",
     "mrr_series",
     "nps",
+    "nps_distribution",
     "payment_health",
     "period_label",
     "trial_conversion",
+    "verbatims",
 ]

@@ -36,7 +36,7 @@ def engagement(ctx: MetricsContext, *, interval: Interval = "month") -> ir.Table
     check_interval(interval)
     ev = ctx.table("events")
     ev = ev.filter(ev.type.isin(ACTIVE_TYPES))
-    ev = ev.mutate(user=ev.user_id.fill_null(ev.anonymous_id), day=ev.occurred_at.date())
+    ev = ev.mutate(user=ev.user_id.fill_null(ev.anonymous_id), day=ctx.utc_date(ev.occurred_at))
     ev = ev.filter(ev.user.notnull() & (ev.day <= ctx.as_of))
     first = ev.day.min().to_pyarrow().as_py()
     if not isinstance(first, dt.date):

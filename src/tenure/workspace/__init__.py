@@ -27,9 +27,13 @@ from tenure.errors import ConfigError, Location, UnknownFormatError
 from tenure.ingest import expand_paths, plan_file
 from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
+from tenure.store.operational import NewSession, Tenant, User, WebSession
+from tenure.workspace._customer_notes import CustomerNotesMixin
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
 from tenure.workspace._deployment import Deployment, MoveResult
+from tenure.workspace._insights import FEEDBACK_KINDS, PAGE_VIEWS, InsightsMixin
 from tenure.workspace._profiles import ProfilesMixin
+from tenure.workspace._result_cache import ResultCacheMixin
 from tenure.workspace._risk import CHURN_SCORES, RiskMixin
 from tenure.workspace._segments import SegmentsMixin
 from tenure.workspace._stripe_events import StripeEventsMixin
@@ -50,11 +54,17 @@ METRIC_TABLES: tuple[str, ...] = typing.get_args(MetricTable)
 __all__ = [
     "CHURN_SCORES",
     "CUSTOMER_PROFILES",
+    "FEEDBACK_KINDS",
     "HEALTH_SCORES",
     "METRIC_TABLES",
+    "PAGE_VIEWS",
     "Deployment",
     "MoveResult",
+    "NewSession",
     "RefreshResult",
+    "Tenant",
+    "User",
+    "WebSession",
     "Workspace",
     "fit_churn_table",
     "fit_uplift_table",
@@ -98,8 +108,11 @@ class Workspace(
     RiskMixin,
     DailyMixin,
     SegmentsMixin,
+    InsightsMixin,
     ValueMixin,
     ProfilesMixin,
+    CustomerNotesMixin,
+    ResultCacheMixin,
     StripeEventsMixin,
     WinbackMixin,
 ):
@@ -311,6 +324,8 @@ class Workspace(
     ) -> pl.DataFrame:
         """The MRR series: movements, customers, churn and retention rates per period.
 
+        A result is kept until the next load into the warehouse (:meth:`data_version`).
+
         Columns are :data:`tenure.metrics.SERIES_COLUMNS`; money is in major units of
         the reporting currency. See ``docs/metrics.md``.
         """
@@ -318,10 +333,16 @@ class Workspace(
 
         ctx = self.metrics_context(as_of=as_of)
         query = SeriesQuery(interval=interval, start=start, end=end, by=by)
-        with self.progress.task("Computing metrics", total=None):
-            check_currencies(ctx, mrr_segments(ctx))
-            df: pl.DataFrame = mrr_series(ctx, query).to_polars()
-        return df
+
+        def compute() -> pl.DataFrame:
+            with self.progress.task("Computing metrics", total=None):
+                self._check_currencies_once(
+                    ctx.as_of, lambda: check_currencies(ctx, mrr_segments(ctx))
+                )
+                df: pl.DataFrame = mrr_series(ctx, query).to_polars()
+            return df
+
+        return self._cached_frame(("series", query, ctx.as_of), compute)
 
     def cohorts(
         self,
@@ -335,18 +356,22 @@ class Workspace(
         from tenure.metrics import CohortQuery, cohort_tables
 
         ctx = self.metrics_context(as_of=as_of)
-        with self.progress.task("Computing cohorts", total=None):
-            df: pl.DataFrame = cohort_tables(
-                ctx, CohortQuery(start=start, end=end, by=by)
-            ).to_polars()
-        return df
+        query = CohortQuery(start=start, end=end, by=by)
+
+        def compute() -> pl.DataFrame:
+            with self.progress.task("Computing cohorts", total=None):
+                df: pl.DataFrame = cohort_tables(ctx, query).to_polars()
+            return df
+
+        return self._cached_frame(("cohorts", query, ctx.as_of), compute)
 
     def metric_table(
         self, name: MetricTable, *, interval: Interval = "month", as_of: dt.date | None = None
     ) -> pl.DataFrame:
         """One of the per-period tables.
 
-        ``name`` is trials, freemium, activation, engagement, payments or nps.
+        ``name`` is trials, freemium, activation, engagement, payments or nps. A result
+        is kept until the next load into the warehouse (:meth:`data_version`).
         """
         from tenure import metrics
 
@@ -363,5 +388,9 @@ class Workspace(
                 f"The 'name' parameter must be one of {', '.join(functions)}. Got {name!r} instead."
             )
         ctx = self.metrics_context(as_of=as_of)
-        df: pl.DataFrame = functions[name](ctx, interval=interval).to_polars()
-        return df
+
+        def compute() -> pl.DataFrame:
+            df: pl.DataFrame = functions[name](ctx, interval=interval).to_polars()
+            return df
+
+        return self._cached_frame(("table", name, interval, ctx.as_of), compute)

@@ -11,16 +11,21 @@ Examples
 >>> from tenure.workspace import Deployment
 >>> folder = tempfile.mkdtemp()
 >>> Deployment.upgrade(folder)
-'0002'
+'0003'
 >>> with Deployment.open(folder) as deployment:
 ...     tenant = deployment.create_tenant("acme", name="Acme Inc.")
 ...     key = deployment.create_key("acme", scope="read")
+...     user = deployment.add_user("ana@acme.test", tenant="acme", password="correct horse")
+...     login = deployment.login("ana@acme.test", "correct horse")
+...     [t.slug for t in deployment.user_tenants(login.session.user)]
+['acme']
 >>> key.secret.startswith("tn_sk_")
 True
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import uuid
@@ -34,7 +39,18 @@ from tenure.clock import Clock, SystemClock
 from tenure.config import Settings
 from tenure.errors import ConfigError, DataError, Location, NotFoundError
 from tenure.progress import Progress
-from tenure.store.operational import ApiKey, KeyKind, NewKey, OperationalStore, Scope, Tenant
+from tenure.store.operational import (
+    ApiKey,
+    KeyKind,
+    NewKey,
+    NewSession,
+    OperationalStore,
+    Scope,
+    Tenant,
+    User,
+    WebSession,
+)
+from tenure.workspace._insights import PAGE_VIEWS
 
 if TYPE_CHECKING:
     from tenure.workspace import Workspace
@@ -145,8 +161,15 @@ class Deployment:
 
     # -- tenants and keys --------------------------------------------------------------------
 
-    def create_tenant(self, slug: str, *, name: str | None = None) -> Tenant:
-        """Add a tenant and create its workspace in ``workspaces/<slug>``."""
+    def create_tenant(
+        self, slug: str, *, name: str | None = None, folder: str | None = None
+    ) -> Tenant:
+        """Add a tenant and create its workspace in ``workspaces/<slug>``.
+
+        With ``folder`` (relative to the deployment folder, ``.`` for the deployment
+        folder itself) the tenant serves an existing workspace there instead, as
+        ``tenure demo`` does for its demo workspace.
+        """
         if not _SLUG.match(slug):
             raise ConfigError(
                 "The 'slug' of a tenant must be 1-63 lowercase letters, digits or '-', "
@@ -155,8 +178,11 @@ class Deployment:
             )
         from tenure.workspace import Workspace
 
-        folder = f"{WORKSPACES}/{slug}"
-        Workspace.init(self.root / folder).close()
+        if folder is None:
+            folder = f"{WORKSPACES}/{slug}"
+            Workspace.init(self.root / folder).close()
+        else:
+            Workspace.open(self.root / folder).close()  # a ConfigError names what is missing
         return self.store.create_tenant(slug=slug, name=name or slug, folder=folder)
 
     def tenants(self) -> list[Tenant]:
@@ -180,6 +206,56 @@ class Deployment:
     def revoke_key(self, key_id: str, *, tenant_id: str | None = None) -> ApiKey:
         """Revoke a key; with ``tenant_id`` only a key of that tenant is found."""
         return self.store.revoke_key(key_id, tenant_id=tenant_id)
+
+    # -- dashboard users ---------------------------------------------------------------------
+
+    def add_user(self, email: str, *, tenant: str, password: str | None = None) -> User:
+        """Let ``email`` open the dashboard of ``tenant``, creating the user if new.
+
+        A new user needs a ``password`` (at least 10 characters); for an existing user it
+        is left as it is when None, and replaced otherwise.
+        """
+        target = self.store.tenant(tenant)
+        try:
+            user = self.store.user(email)
+        except NotFoundError:
+            if password is None:
+                raise ConfigError(
+                    f"{email!r} is a new user and needs a password; pass --password-stdin "
+                    "or let 'tenure users add' ask for it",
+                    location=Location(field="password"),
+                ) from None
+            user = self.store.create_user(email, password=password)
+        else:
+            if password is not None:
+                self.store.set_password(user.id, password)
+        self.store.add_membership(user.id, target.id)
+        return user
+
+    def users(self) -> list[tuple[User, list[str]]]:
+        """Every dashboard user with the slugs of their tenants."""
+        return self.store.users()
+
+    def login(self, email: str, password: str) -> NewSession | None:
+        """A new dashboard session when the password is right, else None.
+
+        It lasts ``[server] session_hours``.
+        """
+        hours = self.settings.server.session_hours
+        return self.store.login(email, password, ttl=dt.timedelta(hours=hours))
+
+    def web_session(self, token: str) -> WebSession | None:
+        """The live session of a session cookie's token, or None."""
+        return self.store.web_session(token)
+
+    def logout(self, token: str) -> None:
+        """End the session of this token."""
+        self.store.logout(token)
+
+    def user_tenants(self, user: User) -> list[Tenant]:
+        """The tenants a user may open, by slug."""
+        ids = set(self.store.user_tenant_ids(user.id))
+        return [t for t in self.store.tenants() if t.id in ids]
 
     # -- Stripe webhooks ---------------------------------------------------------------------
 
@@ -289,6 +365,56 @@ class Deployment:
                 with self._guard:
                     self._workspaces[name] = ws
             yield ws
+
+    def warm_up(
+        self,
+        *,
+        breakdowns: tuple[str, ...] = ("plan", "country", "channel"),
+        stop: threading.Event | None = None,
+    ) -> int:
+        """Compute each tenant's default dashboard views once, so they are kept warm.
+
+        The monthly MRR series and the cohorts of every tenant with billing data are
+        computed first (and kept by the workspace until its next load), then the monthly
+        series by each of ``breakdowns``, then the engagement and feedback pages' defaults
+        (:data:`tenure.workspace.PAGE_VIEWS`). A tenant whose data cannot be read is passed
+        over: its pages will say why. Stops early when ``stop`` is set. Returns how many
+        tenants were warmed.
+        """
+        from tenure.errors import TenureError
+
+        warmed: list[Tenant] = []
+        for tenant in self.tenants():
+            if stop is not None and stop.is_set():
+                return len(warmed)
+            try:
+                with self.workspace(tenant) as ws:
+                    if ws.data_through() is None:
+                        continue
+                    ws.metrics(interval="month")
+                    ws.cohorts()
+            except TenureError:
+                continue
+            warmed.append(tenant)
+        for by in breakdowns:
+            for tenant in warmed:  # one step at a time: a visitor waits for one step at most
+                if stop is not None and stop.is_set():
+                    return len(warmed)
+                try:
+                    with self.workspace(tenant) as ws:
+                        ws.metrics(interval="month", by=by)
+                except TenureError:
+                    continue
+        for view in PAGE_VIEWS:  # then the engagement and feedback pages' defaults
+            for tenant in warmed:
+                if stop is not None and stop.is_set():
+                    return len(warmed)
+                try:
+                    with self.workspace(tenant) as ws:
+                        ws.warm_page_view(view)
+                except TenureError:  # no events, no key action: the page says why
+                    continue
+        return len(warmed)
 
     # -- events ------------------------------------------------------------------------------
 

@@ -293,3 +293,76 @@ class SegmentsMixin:
         frame = pl.from_arrow(history.to_pyarrow())
         assert isinstance(frame, pl.DataFrame)
         return frame
+
+    def segment_size_history(self) -> pl.DataFrame:
+        """Members of every segment on every stored day: ``(segment, as_of, members)``.
+
+        A segment without members on a stored day has 0 there; empty before any day.
+        """
+        import ibis
+        import polars as pl
+
+        from tenure.decide import SEGMENT_MEMBERS, segment_sizes
+
+        empty = pl.DataFrame(schema={"segment": pl.String, "as_of": pl.Date, "members": pl.Int64})
+        sizes = segment_sizes(self._con)
+        if sizes is None:
+            return empty
+        names = ibis.memtable(
+            {"segment": [s.name for s in self.segment_definitions()]},
+            schema={"segment": "string"},
+        )
+        days = self._con.table(SEGMENT_MEMBERS).select("as_of").distinct()
+        grid = names.cross_join(days)
+        t = grid.left_join(sizes, ["segment", "as_of"])
+        t = t.select(
+            grid.segment, grid.as_of, members=t.members.fill_null(0).cast("int64")
+        ).order_by("segment", "as_of")
+        frame = pl.from_arrow(t.to_pyarrow())
+        assert isinstance(frame, pl.DataFrame)
+        return frame
+
+    def segment_preview(self, rule: str, *, limit: int = 10) -> dict[str, Any]:
+        """Check ``rule`` and show who it selects on the latest profile day, without saving.
+
+        Returns ``as_of`` (None before any profile day), ``members`` (how many match),
+        ``customers`` (profiles that day) and ``items``: the ``limit`` members with the
+        largest MRR (customer_id, name, plan, mrr, health, health_band,
+        churn_probability).
+
+        Raises
+        ------
+        SegmentError
+            When the rule does not parse or type-check (``column`` says where).
+        """
+        from tenure.decide import CUSTOMER_PROFILES, Segment, check_segment, segment_members
+
+        segment = Segment("preview", rule.strip())
+        check_segment(segment, self._profile_schema())
+        day = self._latest_profile_day()
+        out: dict[str, Any] = {"as_of": day, "members": 0, "customers": 0, "items": []}
+        if day is None:
+            return out
+        p = self._con.table(CUSTOMER_PROFILES)
+        p = p.filter(p.as_of == day)
+        wanted = [
+            c
+            for c in ("plan", "mrr", "health", "health_band", "churn_probability")
+            if c in p.columns
+        ]
+        m = segment_members(p, [segment], day).select("customer_id")
+        j = m.join(p.select("customer_id", *wanted), "customer_id")
+        if "customers" in self._con.list_tables():
+            names = self._con.table("customers").select("customer_id", "name")
+            j = j.left_join(names, "customer_id").drop("customer_id_right")
+        order = (
+            [j.mrr.desc(nulls_first=False), j.customer_id] if "mrr" in wanted else ["customer_id"]
+        )
+        items = j.order_by(order).limit(limit).to_pyarrow().to_pylist()
+        [row] = p.aggregate(customers=p.count()).to_pyarrow().to_pylist()
+        members = m.count().to_pyarrow().as_py()
+        return out | {
+            "members": int(members or 0),
+            "customers": int(row["customers"]),
+            "items": items,
+        }

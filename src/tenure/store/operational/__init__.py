@@ -1,8 +1,9 @@
 """The operational store: what the service needs to run, on SQLite or PostgreSQL.
 
-Tenants (one Tenure workspace each), API keys (hashed), the durable log of inbound
-events and the Stripe event ids already processed, with Alembic migrations shipped in
-the package (``tenure db upgrade``). See ``docs/api.md`` and decision 0007.
+Tenants (one Tenure workspace each), API keys (hashed), dashboard users and sessions,
+the durable log of inbound events and the Stripe event ids already processed, with
+Alembic migrations shipped in the package (``tenure db upgrade``). See ``docs/api.md``,
+``docs/dashboard.md`` and decision 0007.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ from tenure.store.operational._store import (
     hash_key,
     sqlalchemy_url,
 )
+from tenure.store.operational._users import (
+    NewSession,
+    User,
+    WebSession,
+    hash_password,
+    verify_password,
+)
 
 __all__ = [
     "KEY_PREFIXES",
@@ -28,11 +36,16 @@ __all__ = [
     "InboundEvent",
     "KeyKind",
     "NewKey",
+    "NewSession",
     "OperationalStore",
     "PendingLine",
     "RawJson",
     "Scope",
     "Tenant",
+    "User",
+    "WebSession",
     "hash_key",
+    "hash_password",
     "sqlalchemy_url",
+    "verify_password",
 ]

@@ -1,5 +1,7 @@
 """``OperationalStore``: tenants, API keys, the inbound event log, processed Stripe events.
 
+Dashboard users and sessions are in ``_users.py``, mixed in.
+
 Every SQLAlchemy or psycopg error is converted to :class:`~tenure.errors.StoreError`
 here, at the store's edge; a missing or foreign id is a
 :class:`~tenure.errors.NotFoundError`. Keys are stored as the SHA-256 of the key: a key
@@ -42,6 +44,7 @@ from tenure.store.operational._tables import (
     StripeEventRow,
     TenantRow,
 )
+from tenure.store.operational._users import UsersMixin
 
 KeyKind = Literal["publishable", "secret"]
 Scope = Literal["read", "write", "admin"]
@@ -197,7 +200,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class OperationalStore:
+class OperationalStore(UsersMixin):
     """The operational store on SQLite (a file) or PostgreSQL, by SQLAlchemy URL.
 
     Parameters

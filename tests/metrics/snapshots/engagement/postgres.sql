@@ -1,233 +1,274 @@
 -- run while the expression is built (1 of 1)
 SELECT
-  MIN("t1"."day") AS "Min(day)"
+  MIN("t3"."day") AS "Min(day)"
 FROM (
   SELECT
-    "t0"."message_id",
-    "t0"."type",
-    "t0"."event",
-    "t0"."name",
-    "t0"."user_id",
-    "t0"."anonymous_id",
-    "t0"."customer_id",
-    "t0"."properties",
-    "t0"."traits",
-    "t0"."device_type",
-    "t0"."os_name",
-    "t0"."locale",
-    "t0"."timezone",
-    "t0"."country",
-    "t0"."page_path",
-    "t0"."occurred_at",
-    "t0"."_version_at",
-    "t0"."_hash",
-    "t0"."_source",
-    "t0"."_line",
-    "t0"."_ingest_id",
-    "t0"."_event_id",
-    COALESCE("t0"."user_id", "t0"."anonymous_id") AS "user",
-    DATE("t0"."occurred_at") AS "day"
-  FROM "events" AS "t0"
+    *
+  FROM (
+    SELECT
+      "t1"."message_id",
+      "t1"."type",
+      "t1"."event",
+      "t1"."name",
+      "t1"."user_id",
+      "t1"."anonymous_id",
+      "t1"."customer_id",
+      "t1"."properties",
+      "t1"."traits",
+      "t1"."device_type",
+      "t1"."os_name",
+      "t1"."locale",
+      "t1"."timezone",
+      "t1"."country",
+      "t1"."page_path",
+      "t1"."occurred_at",
+      "t1"."_version_at",
+      "t1"."_hash",
+      "t1"."_source",
+      "t1"."_line",
+      "t1"."_ingest_id",
+      "t1"."_event_id",
+      COALESCE("t1"."user_id", "t1"."anonymous_id") AS "user",
+      CAST(CAST(MAKE_DATE(CAST(1970 AS INT), CAST(1 AS INT), CAST(1 AS INT)) + MAKE_INTERVAL(
+        days => CAST(CAST(FLOOR(CAST(DATE_PART('epoch', "t1"."occurred_at") AS DOUBLE PRECISION) / 86400) AS BIGINT) AS INT)
+      ) AS TIMESTAMP) AS DATE) AS "day"
+    FROM (
+      SELECT
+        *
+      FROM "events" AS "t0"
+      WHERE
+        "t0"."type" IN ('track', 'page', 'screen')
+    ) AS "t1"
+  ) AS "t2"
   WHERE
-    "t0"."type" IN ('track', 'page', 'screen')
-    AND COALESCE("t0"."user_id", "t0"."anonymous_id") IS NOT NULL
-    AND DATE("t0"."occurred_at") <= MAKE_DATE(2026, 11, 1)
-) AS "t1";
+    "t2"."user" IS NOT NULL AND "t2"."day" <= MAKE_DATE(2026, 11, 1)
+) AS "t3";
 
 -- the metric
-WITH "t3" AS (
+WITH "t4" AS (
   SELECT
-    "t0"."message_id",
-    "t0"."type",
-    "t0"."event",
-    "t0"."name",
-    "t0"."user_id",
-    "t0"."anonymous_id",
-    "t0"."customer_id",
-    "t0"."properties",
-    "t0"."traits",
-    "t0"."device_type",
-    "t0"."os_name",
-    "t0"."locale",
-    "t0"."timezone",
-    "t0"."country",
-    "t0"."page_path",
-    "t0"."occurred_at",
-    "t0"."_version_at",
-    "t0"."_hash",
-    "t0"."_source",
-    "t0"."_line",
-    "t0"."_ingest_id",
-    "t0"."_event_id",
-    COALESCE("t0"."user_id", "t0"."anonymous_id") AS "user",
-    DATE("t0"."occurred_at") AS "day",
-    DATE_TRUNC('MONTH', DATE("t0"."occurred_at")) AS "period",
-    DATE_TRUNC('WEEK', DATE("t0"."occurred_at")) AS "week"
-  FROM "events" AS "t0"
+    "t3"."message_id",
+    "t3"."type",
+    "t3"."event",
+    "t3"."name",
+    "t3"."user_id",
+    "t3"."anonymous_id",
+    "t3"."customer_id",
+    "t3"."properties",
+    "t3"."traits",
+    "t3"."device_type",
+    "t3"."os_name",
+    "t3"."locale",
+    "t3"."timezone",
+    "t3"."country",
+    "t3"."page_path",
+    "t3"."occurred_at",
+    "t3"."_version_at",
+    "t3"."_hash",
+    "t3"."_source",
+    "t3"."_line",
+    "t3"."_ingest_id",
+    "t3"."_event_id",
+    COALESCE("t3"."user_id", "t3"."anonymous_id") AS "user",
+    CAST(CAST(MAKE_DATE(CAST(1970 AS INT), CAST(1 AS INT), CAST(1 AS INT)) + MAKE_INTERVAL(
+      days => CAST(CAST(FLOOR(CAST(DATE_PART('epoch', "t3"."occurred_at") AS DOUBLE PRECISION) / 86400) AS BIGINT) AS INT)
+    ) AS TIMESTAMP) AS DATE) AS "day"
+  FROM (
+    SELECT
+      *
+    FROM "events" AS "t1"
+    WHERE
+      "t1"."type" IN ('track', 'page', 'screen')
+  ) AS "t3"
+), "t6" AS (
+  SELECT
+    "t5"."message_id",
+    "t5"."type",
+    "t5"."event",
+    "t5"."name",
+    "t5"."user_id",
+    "t5"."anonymous_id",
+    "t5"."customer_id",
+    "t5"."properties",
+    "t5"."traits",
+    "t5"."device_type",
+    "t5"."os_name",
+    "t5"."locale",
+    "t5"."timezone",
+    "t5"."country",
+    "t5"."page_path",
+    "t5"."occurred_at",
+    "t5"."_version_at",
+    "t5"."_hash",
+    "t5"."_source",
+    "t5"."_line",
+    "t5"."_ingest_id",
+    "t5"."_event_id",
+    "t5"."user",
+    "t5"."day",
+    DATE_TRUNC('MONTH', "t5"."day") AS "period",
+    DATE_TRUNC('WEEK', "t5"."day") AS "week"
+  FROM "t4" AS "t5"
   WHERE
-    "t0"."type" IN ('track', 'page', 'screen')
-    AND COALESCE("t0"."user_id", "t0"."anonymous_id") IS NOT NULL
-    AND DATE("t0"."occurred_at") <= MAKE_DATE(2026, 11, 1)
+    "t5"."user" IS NOT NULL AND "t5"."day" <= MAKE_DATE(2026, 11, 1)
 )
 SELECT
-  "t21"."label" AS "period",
-  COALESCE("t21"."active_users", 0) AS "active_users",
-  COALESCE("t21"."active_accounts", 0) AS "active_accounts",
-  CAST(COALESCE("t21"."user_days", 0) AS DOUBLE PRECISION) / "t21"."n_days" AS "dau",
+  "t24"."label" AS "period",
+  COALESCE("t24"."active_users", 0) AS "active_users",
+  COALESCE("t24"."active_accounts", 0) AS "active_accounts",
+  CAST(COALESCE("t24"."user_days", 0) AS DOUBLE PRECISION) / "t24"."n_days" AS "dau",
   CASE
-    WHEN "t21"."n_weeks" > 0
-    THEN CAST(COALESCE("t21"."user_weeks", 0) AS DOUBLE PRECISION) / "t21"."n_weeks"
+    WHEN "t24"."n_weeks" > 0
+    THEN CAST(COALESCE("t24"."user_weeks", 0) AS DOUBLE PRECISION) / "t24"."n_weeks"
     ELSE NULL
   END AS "wau",
   CASE
-    WHEN COALESCE("t21"."active_users", 0) > 0
+    WHEN COALESCE("t24"."active_users", 0) > 0
     THEN (
-      CAST(COALESCE("t21"."user_days", 0) AS DOUBLE PRECISION) / "t21"."n_days"
-    ) / CAST(COALESCE("t21"."active_users", 0) AS DOUBLE PRECISION)
+      CAST(COALESCE("t24"."user_days", 0) AS DOUBLE PRECISION) / "t24"."n_days"
+    ) / CAST(COALESCE("t24"."active_users", 0) AS DOUBLE PRECISION)
     ELSE NULL
   END AS "stickiness"
 FROM (
   SELECT
-    "t20"."period",
-    "t20"."label",
-    "t20"."n_days",
-    "t20"."n_weeks",
-    "t20"."active_users",
-    "t20"."active_accounts",
-    "t20"."user_days",
-    "t20"."user_weeks"
+    "t23"."period",
+    "t23"."label",
+    "t23"."n_days",
+    "t23"."n_weeks",
+    "t23"."active_users",
+    "t23"."active_accounts",
+    "t23"."user_days",
+    "t23"."user_weeks"
   FROM (
     SELECT
-      "t19"."period",
-      "t19"."label",
-      "t19"."n_days",
-      "t19"."n_weeks",
-      "t19"."active_users",
-      "t19"."active_accounts",
-      "t19"."user_days",
-      "t12"."period" AS "period_right",
-      "t12"."user_weeks"
+      "t22"."period",
+      "t22"."label",
+      "t22"."n_days",
+      "t22"."n_weeks",
+      "t22"."active_users",
+      "t22"."active_accounts",
+      "t22"."user_days",
+      "t15"."period" AS "period_right",
+      "t15"."user_weeks"
     FROM (
       SELECT
-        "t17"."period",
-        "t17"."label",
-        "t17"."n_days",
-        "t17"."n_weeks",
-        "t17"."active_users",
-        "t17"."active_accounts",
-        "t17"."user_days"
+        "t20"."period",
+        "t20"."label",
+        "t20"."n_days",
+        "t20"."n_weeks",
+        "t20"."active_users",
+        "t20"."active_accounts",
+        "t20"."user_days"
       FROM (
         SELECT
-          "t16"."period",
-          "t16"."label",
-          "t16"."n_days",
-          "t16"."n_weeks",
-          "t16"."active_users",
-          "t16"."active_accounts",
-          "t13"."period" AS "period_right",
-          "t13"."user_days"
+          "t19"."period",
+          "t19"."label",
+          "t19"."n_days",
+          "t19"."n_weeks",
+          "t19"."active_users",
+          "t19"."active_accounts",
+          "t16"."period" AS "period_right",
+          "t16"."user_days"
         FROM (
           SELECT
-            "t14"."period",
-            "t14"."label",
-            "t14"."n_days",
-            "t14"."n_weeks",
-            "t14"."active_users",
-            "t14"."active_accounts"
+            "t17"."period",
+            "t17"."label",
+            "t17"."n_days",
+            "t17"."n_weeks",
+            "t17"."active_users",
+            "t17"."active_accounts"
           FROM (
             SELECT
               "t2"."period",
               "t2"."label",
               "t2"."n_days",
               "t2"."n_weeks",
-              "t9"."period" AS "period_right",
-              "t9"."active_users",
-              "t9"."active_accounts"
+              "t12"."period" AS "period_right",
+              "t12"."active_users",
+              "t12"."active_accounts"
             FROM "ibis_memtable_0" AS "t2"
             LEFT OUTER JOIN (
               SELECT
-                "t5"."period",
-                COUNT(DISTINCT "t5"."user") AS "active_users",
-                COUNT(DISTINCT "t5"."customer_id") AS "active_accounts"
-              FROM "t3" AS "t5"
+                "t8"."period",
+                COUNT(DISTINCT "t8"."user") AS "active_users",
+                COUNT(DISTINCT "t8"."customer_id") AS "active_accounts"
+              FROM "t6" AS "t8"
               GROUP BY
                 1
-            ) AS "t9"
-              ON "t2"."period" = "t9"."period"
-          ) AS "t14"
-        ) AS "t16"
+            ) AS "t12"
+              ON "t2"."period" = "t12"."period"
+          ) AS "t17"
+        ) AS "t19"
         LEFT OUTER JOIN (
           SELECT
-            "t7"."period",
-            SUM("t7"."n") AS "user_days"
+            "t10"."period",
+            SUM("t10"."n") AS "user_days"
           FROM (
             SELECT
-              "t5"."period",
-              "t5"."day",
-              COUNT(DISTINCT "t5"."user") AS "n"
-            FROM "t3" AS "t5"
+              "t8"."period",
+              "t8"."day",
+              COUNT(DISTINCT "t8"."user") AS "n"
+            FROM "t6" AS "t8"
             GROUP BY
               1,
               2
-          ) AS "t7"
+          ) AS "t10"
           GROUP BY
             1
-        ) AS "t13"
-          ON "t16"."period" = "t13"."period"
-      ) AS "t17"
-    ) AS "t19"
+        ) AS "t16"
+          ON "t19"."period" = "t16"."period"
+      ) AS "t20"
+    ) AS "t22"
     LEFT OUTER JOIN (
       SELECT
-        "t6"."period",
-        SUM("t6"."n") AS "user_weeks"
+        "t9"."period",
+        SUM("t9"."n") AS "user_weeks"
       FROM (
         SELECT
-          "t4"."period",
-          "t4"."week",
-          COUNT(DISTINCT "t4"."user") AS "n"
+          "t7"."period",
+          "t7"."week",
+          COUNT(DISTINCT "t7"."user") AS "n"
         FROM (
           SELECT
-            "t0"."message_id",
-            "t0"."type",
-            "t0"."event",
-            "t0"."name",
-            "t0"."user_id",
-            "t0"."anonymous_id",
-            "t0"."customer_id",
-            "t0"."properties",
-            "t0"."traits",
-            "t0"."device_type",
-            "t0"."os_name",
-            "t0"."locale",
-            "t0"."timezone",
-            "t0"."country",
-            "t0"."page_path",
-            "t0"."occurred_at",
-            "t0"."_version_at",
-            "t0"."_hash",
-            "t0"."_source",
-            "t0"."_line",
-            "t0"."_ingest_id",
-            "t0"."_event_id",
-            COALESCE("t0"."user_id", "t0"."anonymous_id") AS "user",
-            DATE("t0"."occurred_at") AS "day",
-            DATE_TRUNC('MONTH', DATE_TRUNC('WEEK', DATE("t0"."occurred_at"))) AS "period",
-            DATE_TRUNC('WEEK', DATE("t0"."occurred_at")) AS "week"
-          FROM "events" AS "t0"
+            "t5"."message_id",
+            "t5"."type",
+            "t5"."event",
+            "t5"."name",
+            "t5"."user_id",
+            "t5"."anonymous_id",
+            "t5"."customer_id",
+            "t5"."properties",
+            "t5"."traits",
+            "t5"."device_type",
+            "t5"."os_name",
+            "t5"."locale",
+            "t5"."timezone",
+            "t5"."country",
+            "t5"."page_path",
+            "t5"."occurred_at",
+            "t5"."_version_at",
+            "t5"."_hash",
+            "t5"."_source",
+            "t5"."_line",
+            "t5"."_ingest_id",
+            "t5"."_event_id",
+            "t5"."user",
+            "t5"."day",
+            DATE_TRUNC('MONTH', DATE_TRUNC('WEEK', "t5"."day")) AS "period",
+            DATE_TRUNC('WEEK', "t5"."day") AS "week"
+          FROM "t4" AS "t5"
           WHERE
-            "t0"."type" IN ('track', 'page', 'screen')
-            AND COALESCE("t0"."user_id", "t0"."anonymous_id") IS NOT NULL
-            AND DATE("t0"."occurred_at") <= MAKE_DATE(2026, 11, 1)
-        ) AS "t4"
+            "t5"."user" IS NOT NULL AND "t5"."day" <= MAKE_DATE(2026, 11, 1)
+        ) AS "t7"
         GROUP BY
           1,
           2
-      ) AS "t6"
+      ) AS "t9"
       GROUP BY
         1
-    ) AS "t12"
-      ON "t19"."period" = "t12"."period"
-  ) AS "t20"
-) AS "t21"
+    ) AS "t15"
+      ON "t22"."period" = "t15"."period"
+  ) AS "t23"
+) AS "t24"
 ORDER BY
-  "t21"."label" ASC
+  "t24"."label" ASC

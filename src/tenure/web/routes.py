@@ -1,0 +1,37 @@
+"""The dashboard's routes: login, static files and one router per page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from tenure.web import _assets
+from tenure.web.views import (
+    cohorts,
+    customer,
+    customers,
+    engagement,
+    feedback,
+    login,
+    overview,
+    segments,
+)
+
+__all__ = ["web_router"]
+
+
+def web_router() -> APIRouter:
+    """Every route of the dashboard, to include at ``/`` of the application."""
+    router = APIRouter(include_in_schema=False)
+    for part in (
+        _assets.router,
+        login.router,
+        overview.router,
+        cohorts.router,
+        customers.router,
+        customer.router,
+        segments.router,
+        engagement.router,
+        feedback.router,
+    ):
+        router.include_router(part)
+    return router
