@@ -66,7 +66,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-def make_deployment(world: Path, workdir: Path, store: str) -> tuple[Path, dict[str, str]]:
+def make_deployment(
+    world: Path, workdir: Path, store: str, threads: int | None = None
+) -> tuple[Path, dict[str, str]]:
     """A fresh deployment whose one tenant holds a copy of ``world``; its keys."""
     from tenure.workspace import Deployment
 
@@ -88,6 +90,10 @@ def make_deployment(world: Path, workdir: Path, store: str) -> tuple[Path, dict[
     target = folder / "workspaces" / TENANT
     shutil.rmtree(target)
     shutil.copytree(world, target, ignore=shutil.ignore_patterns("ready"))
+    if threads is not None:  # DuckDB threads of the tenant's warehouse
+        toml = target / "tenure.toml"
+        text = toml.read_text(encoding="utf-8")
+        toml.write_text(text.replace("[warehouse]\n", f"[warehouse]\nthreads = {threads}\n", 1))
     return folder, keys
 
 
@@ -309,12 +315,15 @@ def main() -> None:
     parser.add_argument("--reads", type=int, default=600)
     parser.add_argument("--workdir", type=Path, default=Path("bench/out"))
     parser.add_argument("--keep", action="store_true", help="keep the deployment folder")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="DuckDB threads of the tenant's warehouse"
+    )
     args = parser.parse_args()
     console = Console(width=150)
     args.workdir.mkdir(parents=True, exist_ok=True)
 
     world = ensure_world(args.customers, args.months, args.seed, args.workdir)
-    folder, keys = make_deployment(world, args.workdir, args.store)
+    folder, keys = make_deployment(world, args.workdir, args.store, args.threads)
     ids = sample_ids(folder, args.reads, args.seed)
     customers = sorted(set(ids))
     library = library_reads(folder, ids[: min(200, len(ids))])
