@@ -44,6 +44,7 @@ from tenure.workspace._profile_queries import (
 )
 from tenure.workspace._timeline_copy import (
     APPEND_ONLY,
+    COPY,
     TailState,
     appended_expr,
     current_expr,
@@ -366,7 +367,12 @@ class ProfilesMixin:
         if not self.warehouse.embedded:
             return None
         con = self._wh
-        if not has_copy(set(con.list_tables())):
+        # whether the copy exists, looked up once per cache period (listing tables costs
+        # more than the whole items query)
+        if not self._compiled(
+            "customer-items-copy",
+            lambda: con.table(COPY) if has_copy(set(con.list_tables())) else None,
+        ):
             return None
         raw = self.warehouse.con
         seen = token(raw)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import APIRouter
@@ -11,10 +12,15 @@ from tenure.api.schemas import StatusPublic
 router = APIRouter(tags=["status"])
 
 
+@cache
+def _version() -> str:
+    """The installed version (read once: looking it up scans the installed packages)."""
+    try:
+        return version("tenure")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 @router.get("/status", summary="Whether the server is up")
 def status() -> StatusPublic:
-    try:
-        current = version("tenure")
-    except PackageNotFoundError:
-        current = "unknown"
-    return StatusPublic(version=current)
+    return StatusPublic(version=_version())
