@@ -21,6 +21,7 @@ so tables need no preprocessing. ``docs/uplift.md`` explains the choices.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from numbers import Integral, Real
 from typing import Any, Literal, Self
@@ -44,7 +45,7 @@ _MIN_VALIDATION_ROWS = 10
 """An early-stopping holdout is drawn only when each of its classes gets this many rows."""
 
 
-class UpliftModel(BaseEstimator):  # type: ignore[misc]
+class UpliftModel(ABC, BaseEstimator):  # type: ignore[misc]
     """What every Tenure uplift estimator shares: LightGBM settings, ``fit`` and ``predict``.
 
     Parameters
@@ -162,10 +163,9 @@ class UpliftModel(BaseEstimator):  # type: ignore[misc]
         self._fit_effect(matrix, t, outcome, seeds)
         return self
 
-    def _fit_effect(
-        self, matrix: np.ndarray, t: np.ndarray, y: np.ndarray, seeds: Any
-    ) -> None:  # pragma: no cover - each learner defines it
-        raise NotImplementedError
+    @abstractmethod
+    def _fit_effect(self, matrix: np.ndarray, t: np.ndarray, y: np.ndarray, seeds: Any) -> None:
+        """Fit what the learner needs beyond the two outcome models (T: nothing)."""
 
     def _grow(self, matrix: np.ndarray, y: np.ndarray, kind: OutcomeKind, seed: int) -> Any:
         """A LightGBM booster: early stopping on a holdout, then grown again on every row."""
@@ -268,9 +268,9 @@ class UpliftModel(BaseEstimator):  # type: ignore[misc]
         mu1 = np.asarray(self.model_treated_.predict(matrix, num_threads=threads), dtype=float)
         return mu0, mu1
 
+    @abstractmethod
     def predict(self, X: Any) -> np.ndarray:
         """Each row's uplift: the expected outcome with the treatment minus without it."""
-        raise NotImplementedError  # pragma: no cover - each learner defines it
 
 
 class TLearner(UpliftModel):
