@@ -27,6 +27,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from tenure._settings_act import WebhookSettings
 from tenure._settings_decide import (
     Offer,
     OfferRule,
@@ -58,6 +59,7 @@ __all__ = [
     "Settings",
     "StoreSettings",
     "WarehouseSettings",
+    "WebhookSettings",
     "WinbackOffer",
     "WinbackSettings",
 ]
@@ -437,6 +439,7 @@ class Settings(BaseSettings):
     health: HealthSettings = HealthSettings()
     winback: WinbackSettings = WinbackSettings()
     offers: OfferSettings = OfferSettings()
+    webhooks: WebhookSettings = WebhookSettings()
 
     @field_validator("reporting_currency")
     @classmethod

@@ -1,0 +1,12 @@
+"""Act: deliver what the decisions chose (webhooks, and as they land, e-mail and in-app)."""
+
+from tenure.act.webhooks import (
+    SIGNATURE_HEADER,
+    Delivery,
+    backoff,
+    post,
+    sign,
+    verify,
+)
+
+__all__ = ["SIGNATURE_HEADER", "Delivery", "backoff", "post", "sign", "verify"]
