@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from tenure.web import _assets
 from tenure.web.views import (
+    cancel_page,
     cohorts,
     customer,
     customers,
@@ -32,6 +33,7 @@ def web_router() -> APIRouter:
         segments.router,
         engagement.router,
         feedback.router,
+        cancel_page.router,
     ):
         router.include_router(part)
     return router
