@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import httpx
-from sqlalchemy import Connection, Engine, Table, and_, select, update
+from sqlalchemy import Connection, Engine, Table, and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -40,7 +40,15 @@ from tenure.config import WebhookSettings
 from tenure.errors import ConfigError, Location, StoreError
 from tenure.store.operational import OutboxRow
 
-__all__ = ["OUTBOX", "DeliveryReport", "OutboxMessage", "deliver_due", "enqueue", "messages"]
+__all__ = [
+    "OUTBOX",
+    "DeliveryReport",
+    "OutboxMessage",
+    "deliver_due",
+    "enqueue",
+    "messages",
+    "status_counts",
+]
 
 OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 Status = Literal["pending", "sent", "dead"]
@@ -290,3 +298,18 @@ def messages(
         )
         for r in rows
     ]
+
+
+def status_counts(engine: Engine, *, tenant_id: str, kind: str | None = None) -> dict[str, int]:
+    """How many of a tenant's outbox rows (of ``kind``) are pending, sent and dead."""
+    t = OUTBOX
+    query = select(t.c.status, func.count()).where(t.c.tenant_id == tenant_id)
+    if kind is not None:
+        query = query.where(t.c.kind == kind)
+    try:
+        with engine.connect() as con:
+            rows = con.execute(query.group_by(t.c.status)).all()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"the outbox could not be read: {exc}") from exc
+    found = {str(status): int(count) for status, count in rows}
+    return {status: int(found.get(status, 0)) for status in ("pending", "sent", "dead")}

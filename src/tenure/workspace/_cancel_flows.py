@@ -24,14 +24,17 @@ from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from tenure.act.cancel_offers import Outcome, accepted_event, effect, outcome_of
-from tenure.act.outbox import DeliveryReport, deliver_due, enqueue
+from tenure.act.outbox import DeliveryReport, deliver_due, enqueue, status_counts
 from tenure.config import Offer, Settings
 from tenure.decide.offers import OfferContext, decide_offers
 from tenure.errors import ConfigError, DataError, Location, NotFoundError, StoreError
 from tenure.store.operational import CancelFlowRow, OperationalStore
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from tenure.clock import Clock
+    from tenure.measure.cancel_flows import CancelFlowReport
     from tenure.store import Warehouse
 
 __all__ = ["LOCAL_TENANT", "CancelFlow", "CancelFlowStateError", "CancelFlowsMixin"]
@@ -449,3 +452,34 @@ class CancelFlowsMixin:
                 limit,
                 tenant_id=self._tenant_id,
             )
+
+    def cancel_flow_frame(self) -> pl.DataFrame:
+        """The tenant's finished cancel flows, one row each (``saved``, ``mrr_kept``)."""
+        from tenure.measure.cancel_flows import flow_frame
+
+        return flow_frame(self.operational.engine, self._tenant_id)
+
+    def cancel_flow_report(self, *, confidence: float = 0.95) -> CancelFlowReport:
+        """Save rate, saved MRR, discount cost and net impact vs control (docs/cancel-flow.md).
+
+        By reason, offer and segment, with what the ``offer.accepted`` webhooks did.
+        """
+        from tenure.measure.cancel_flows import cancel_flow_report
+
+        hooks = self.settings.webhooks
+        counts = status_counts(
+            self.operational.engine, tenant_id=self._tenant_id, kind="offer.accepted"
+        )
+        note = (
+            None
+            if hooks.url
+            else "[webhooks] url is not set: accepted offers are recorded, but nothing is "
+            "sent to your backend"
+        )
+        return cancel_flow_report(
+            self.cancel_flow_frame(),
+            currency=self.settings.reporting_currency,
+            value_months=self.settings.offers.value_months,
+            confidence=confidence,
+            webhooks={"url": hooks.url, **counts, "note": note},
+        )
