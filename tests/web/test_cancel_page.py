@@ -14,6 +14,7 @@ import pytest
 from tenure.act.webhooks import SIGNATURE_HEADER, verify
 from tests.api.conftest import Site, make_world
 from tests.api.test_cancel_flows import SECRET, Receiver, paying, receiver, wait_received
+from tests.web.conftest import PASSWORD, USERS, add_users, login
 
 pytestmark = pytest.mark.slow
 CHROMIUM = "/usr/bin/chromium"
@@ -34,7 +35,7 @@ def hosted(
     with toml.open("a", encoding="utf-8") as fh:
         fh.write(f'\n[webhooks]\nurl = "{receiver[0]}"\nsecret = "{SECRET}"\n')
         fh.write(f'\n[offers]\nframe_ancestors = ["\'self\'", "{PRODUCT}"]\n')
-    return start_server(site)
+    return start_server(add_users(site))
 
 
 def token_for(site: Site, customer: str) -> str:
@@ -137,3 +138,56 @@ def test_a_customer_chooses_a_reason_accepts_an_offer_and_the_backend_is_told(
     event = json.loads(body)
     assert event["cancel_flow_id"] == flow_id and event["customer"]["id"] == customer
     assert event["offer"]["name"] == "discount_25_3m"
+
+
+def finish_flows(site: Site) -> tuple[str, str]:
+    """One offered flow (discount accepted) and one control flow (canceled), via the API."""
+    offered, _ = paying(site, control=False)
+    control, _ = paying(site, control=True)
+    with site.client("a_write") as c:
+        for customer, step, body in (
+            (offered, "accept", {"offer": "discount_25_3m"}),
+            (control, "decline", {"outcome": "canceled"}),
+        ):
+            fid = c.post("/v1/cancel-flows", json={"customer_id": customer}).json()["id"]
+            c.post(f"/v1/cancel-flows/{fid}/answer", json={"reason": "too_expensive"})
+            assert c.post(f"/v1/cancel-flows/{fid}/{step}", json=body).status_code == 200
+    return offered, control
+
+
+def test_dashboard_page_is_the_tenants_own(hosted: Site) -> None:
+    finish_flows(hosted)
+    with login(hosted, USERS["a"]) as client:
+        page = client.get("/t/a/cancel-flows")
+        assert page.status_code == 200
+        assert 'id="cancel-flows-table"' in page.text and "too_expensive" in page.text
+        assert "discount_25_3m" in page.text
+    with login(hosted, USERS["b"]) as client:
+        assert client.get("/t/a/cancel-flows").status_code == 404
+        empty = client.get("/t/b/cancel-flows")
+        assert "No finished cancel flows yet" in empty.text
+        assert "[webhooks] url is not set" in empty.text  # b has no [webhooks]
+
+
+@pytest.mark.browser
+def test_dashboard_shows_the_report_with_its_chart(
+    hosted: Site, browser, receiver: tuple[str, type[Receiver]]
+) -> None:
+    finish_flows(hosted)
+    wait_received(receiver[1])
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{hosted.url}/login")
+    page.fill("input[name=email]", USERS["a"])
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    page.click("nav.pages >> text=Cancel flows")
+    page.wait_for_selector("#save-rates .main-svg", timeout=30_000)
+    rows = page.locator("#cancel-flows-table tbody tr").all_inner_texts()
+    assert rows[0].split("\t")[:4] == ["all", "all", "1", "1"]
+    assert any(r.startswith("offer\tdiscount_25_3m") for r in rows)
+    assert "1 sent" in page.locator("#webhooks-note").inner_text()
+    assert errors == []

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from tenure.web import _assets
 from tenure.web.views import (
+    cancel_flows,
     cancel_page,
     cohorts,
     customer,
@@ -34,6 +35,7 @@ def web_router() -> APIRouter:
         engagement.router,
         feedback.router,
         cancel_page.router,
+        cancel_flows.router,
     ):
         router.include_router(part)
     return router
