@@ -24,13 +24,13 @@ def test_db_upgrade_is_idempotent_when_run_twice(folder: Path) -> None:
     for _ in range(2):
         result = runner.invoke(app, ["db", "upgrade", "-w", str(folder)])
         assert result.exit_code == 0, result.output
-        assert "revision 0003" in result.output
+        assert "revision 0004" in result.output
     with Deployment.open(folder) as deployment:
         engine = deployment.store.engine
         tables = set(inspect(engine).get_table_names())
         assert {"tenants", "api_keys", "inbound_events", "stripe_events"} <= tables
         with engine.connect() as con:
-            assert con.execute(text("SELECT version_num FROM alembic_version")).all() == [("0003",)]
+            assert con.execute(text("SELECT version_num FROM alembic_version")).all() == [("0004",)]
 
 
 def test_deployment_refuses_to_open_when_store_is_not_upgraded(folder: Path) -> None:

@@ -12,6 +12,7 @@ from tenure.api.errors import ProblemError, install_error_handlers
 from tenure.api.limits import BodyLimitMiddleware, RateLimiter
 from tenure.api.mover import EventMover
 from tenure.api.routes import ROUTERS
+from tenure.api.sender import WebhookSender
 
 __all__ = [
     "ROUTERS",
@@ -20,5 +21,6 @@ __all__ = [
     "EventMover",
     "ProblemError",
     "RateLimiter",
+    "WebhookSender",
     "install_error_handlers",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from tenure.api.routes import (
+    cancel_flows,
     customers,
     events,
     keys,
@@ -28,4 +29,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     metrics.router,
     segments.router,
     winback.router,
+    cancel_flows.router,
 )
