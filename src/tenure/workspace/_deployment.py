@@ -374,8 +374,10 @@ class Deployment:
     ) -> int:
         """Compute each tenant's default dashboard views once, so they are kept warm.
 
+        The stored daily activity is built where it is missing (:meth:`Workspace.ensure_activity`).
         The monthly MRR series and the cohorts of every tenant with billing data are
-        computed first (and kept by the workspace until its next load), then the monthly
+        computed first on each tenant's reading workspace (:meth:`reader`, which the
+        dashboard reads through; kept until the next load), then the monthly
         series by each of ``breakdowns``, then the engagement and feedback pages' defaults
         (:data:`tenure.workspace.PAGE_VIEWS`). A tenant whose data cannot be read is passed
         over: its pages will say why. Stops early when ``stop`` is set. Returns how many
@@ -388,7 +390,9 @@ class Deployment:
             if stop is not None and stop.is_set():
                 return len(warmed)
             try:
-                with self.workspace(tenant) as ws:
+                with self.workspace(tenant) as ws:  # a warehouse of an older Tenure
+                    ws.ensure_activity()
+                with self.reader(tenant) as ws:
                     if ws.data_through() is None:
                         continue
                     ws.metrics(interval="month")
@@ -401,7 +405,7 @@ class Deployment:
                 if stop is not None and stop.is_set():
                     return len(warmed)
                 try:
-                    with self.workspace(tenant) as ws:
+                    with self.reader(tenant) as ws:
                         ws.metrics(interval="month", by=by)
                 except TenureError:
                     continue
@@ -410,7 +414,7 @@ class Deployment:
                 if stop is not None and stop.is_set():
                     return len(warmed)
                 try:
-                    with self.workspace(tenant) as ws:
+                    with self.reader(tenant) as ws:
                         ws.warm_page_view(view)
                 except TenureError:  # no events, no key action: the page says why
                     continue
