@@ -211,7 +211,7 @@ def main() -> None:
     parser.add_argument("--warm-up", action="store_true")
     parser.add_argument("--settle", type=float, default=30.0)
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=170)
     args.workdir.mkdir(parents=True, exist_ok=True)
     world = ensure_world(args.customers, args.months, args.seed, args.workdir, args.root)
     folder, keys = make_deployment(world, args.workdir, warm_up=args.warm_up)
@@ -276,6 +276,7 @@ def main() -> None:
     for col in columns:
         table.add_column(col, justify="left" if col == "page" else "right")
     slowest = 0.0
+    markdown: dict[str, list[str]] = {}
     for name, phases in times.items():
         cold, warm_ms = phases.get("cold", [float("nan")]), phases.get("warm", [float("nan")])
         after, during = phases["after a load"], phases["during ingestion"]
@@ -291,7 +292,12 @@ def main() -> None:
         )
         slowest = max(slowest, *row[1:])
         table.add_row(name, *(f"{v:,.0f}" for v in row))
+        markdown[name] = [f"{v:,.0f}" for v in row]
     console.print(table)
+    console.print("| " + " | ".join(columns) + " |")
+    console.print("| --- |" + " ---: |" * (len(columns) - 1))
+    for name, cells in markdown.items():
+        console.print(f"| {name} | " + " | ".join(cells) + " |", soft_wrap=True)
     console.print(f"slowest request except the cold first views: {slowest:,.0f} ms")
     cores, load = os.cpu_count(), os.getloadavg()
     console.print(
