@@ -11,13 +11,26 @@ workspace is a copy of it and one dashboard user; ``tenure serve`` runs in its o
 process and this one logs in and asks for each page over loopback, so a time is the
 server's time to answer plus a loopback transfer.
 
-Each page is asked once right after the server started (**first**: nothing cached, the
-Ibis expressions compiled for the first time) and then ``--repeat`` times (**again**:
-the median and the slowest; metric results are kept until the next load, see
-``Workspace.data_version``). A customer 360 is asked for ``--repeat`` different
-customers, the riskiest first. ``--warm-up`` sets ``[server] warm_up`` (the default
-series and cohorts computed at start) and waits ``--settle`` seconds before the first
-request.
+Each page is timed in four situations, in this order:
+
+- **cold**: its first request after the server started on a copy of the world with no
+  results kept (nothing cached, the Ibis expressions compiled for the first time), then
+  ``--repeat`` times again (**warm**: the median and the slowest; results are kept until
+  the next load, see ``Workspace.data_version``);
+- **after a load**: one batch of ``--batch`` events is sent through ``POST /v1/batch``
+  and moved into the warehouse; then each page's first request (the dashboard serves the
+  results it had and recomputes them in the background, docs/dashboard.md);
+- **during ingestion**: while a thread sends a batch of ``--batch`` events every
+  ``--every`` seconds through the API (each moved into the warehouse within about a
+  second: a new data version every time), each page ``--repeat`` times (median, slowest);
+- **restart**: the server is stopped and started again; each page's first request (the
+  results of the last run are read from ``<workspace>/cache/results``).
+
+A customer 360 is asked for ``--repeat`` different customers, the riskiest first.
+``--warm-up`` sets ``[server] warm_up`` (the default views computed at start) and waits
+``--settle`` seconds before the first request. A time is the server's time to answer
+plus a loopback transfer. The world's stored daily activity is built before the server
+starts (not timed), as a deployment's first load or ``tenure refresh`` would.
 """
 
 from __future__ import annotations
@@ -31,8 +44,11 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 from rich.console import Console
@@ -67,7 +83,9 @@ PAGES = (
 )
 
 
-def make_deployment(world: Path, workdir: Path, *, warm_up: bool) -> Path:
+def make_deployment(world: Path, workdir: Path, *, warm_up: bool) -> tuple[Path, tuple[str, str]]:
+    """A deployment over a copy of ``world`` (no kept results), an events and a read key."""
+    from tenure import Workspace
     from tenure.workspace import Deployment
 
     folder = workdir / f"web-deployment-{dt.datetime.now():%Y%m%d-%H%M%S}"
@@ -76,11 +94,83 @@ def make_deployment(world: Path, workdir: Path, *, warm_up: bool) -> Path:
     (folder / "tenure.toml").write_text('[store]\nurl = "sqlite:///tenure.sqlite"\n' + server)
     Deployment.upgrade(folder)
     target = folder / "workspaces" / TENANT
-    shutil.copytree(world, target, ignore=shutil.ignore_patterns("data", "*.wal"))
+    shutil.copytree(world, target, ignore=shutil.ignore_patterns("data", "*.wal", "cache"))
+    with Workspace.open(target) as ws:
+        ws.ensure_activity()  # what a load or a refresh does for a warehouse of an older Tenure
     with Deployment.open(folder) as deployment:
         deployment.create_tenant(TENANT, name="Bench", folder=f"workspaces/{TENANT}")
         deployment.add_user(EMAIL, tenant=TENANT, password=PASSWORD)
-    return folder
+        events_key = deployment.create_key(TENANT, scope="write", publishable=True).secret
+        read_key = deployment.create_key(TENANT, scope="read").secret
+    return folder, (events_key, read_key)
+
+
+def start(folder: Path, log_name: str) -> tuple[subprocess.Popen[bytes], str, Any]:
+    port = free_port()
+    log = (folder / log_name).open("w")
+    command = [sys.executable, "-m", "tenure.cli.main", "serve", "-w", str(folder)]
+    proc = subprocess.Popen([*command, "--port", str(port)], stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            httpx.get(f"{url}/login", timeout=5)
+            return proc, url, log
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen[bytes], log: Any) -> None:
+    proc.terminate()
+    proc.wait(timeout=60)
+    log.close()
+
+
+def events(size: int) -> dict[str, Any]:
+    now = dt.datetime.now(dt.UTC).isoformat()
+    return {
+        "batch": [
+            {
+                "type": "track",
+                "messageId": uuid.uuid4().hex,
+                "userId": f"bench_user_{k % 50}",
+                "event": "Dashboard Viewed",
+                "timestamp": now,
+            }
+            for k in range(size)
+        ]
+    }
+
+
+def send_and_wait(url: str, keys: tuple[str, str], size: int, timeout: float = 120) -> None:
+    """Send one batch through the API and wait until the mover has moved it."""
+    sender, reader = (
+        httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) for key in keys
+    )
+    with sender, reader:
+        body = events(size)
+        r = sender.post("/v1/batch", json=body)
+        r.raise_for_status()
+        last = body["batch"][-1]["messageId"]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            r = reader.get(f"/v1/events/{last}")
+            if r.status_code == 200 and r.json()["moved_at"]:
+                return
+            time.sleep(0.1)
+    raise RuntimeError("the events were not moved into the warehouse in time")
+
+
+def keep_sending(url: str, key: str, size: int, every: float, done: threading.Event) -> int:
+    sent = 0
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {key}"}) as api:
+        while not done.is_set():
+            api.post("/v1/batch", json=events(size)).raise_for_status()
+            sent += size
+            done.wait(every)
+    return sent
 
 
 def log_in(client: httpx.Client) -> None:
@@ -101,6 +191,13 @@ def timed(client: httpx.Client, path: str) -> float:
     return ms
 
 
+def pages(client: httpx.Client, repeat: int) -> list[tuple[str, str]]:
+    """Every page's path, and ``repeat`` + 1 customer 360s (the riskiest first)."""
+    page = client.get("/t/bench/customers").text
+    ids = re.findall(r'class="customer-link" href="([^"]+)"', page)[: repeat + 1]
+    return [*PAGES, *((f"customer 360 #{k + 1}", path) for k, path in enumerate(ids))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--customers", type=int, default=10_000)
@@ -109,54 +206,99 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("bench/out"))
     parser.add_argument("--root", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--every", type=float, default=1.0)
     parser.add_argument("--warm-up", action="store_true")
     parser.add_argument("--settle", type=float, default=30.0)
     args = parser.parse_args()
-    console = Console()
+    console = Console(width=170)
     args.workdir.mkdir(parents=True, exist_ok=True)
     world = ensure_world(args.customers, args.months, args.seed, args.workdir, args.root)
-    folder = make_deployment(world, args.workdir, warm_up=args.warm_up)
-    port = free_port()
-    log = (folder / "serve.log").open("w")
-    command = [sys.executable, "-m", "tenure.cli.main", "serve", "-w", str(folder)]
-    proc = subprocess.Popen([*command, "--port", str(port)], stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    rows = []
+    folder, keys = make_deployment(world, args.workdir, warm_up=args.warm_up)
+    times: dict[str, dict[str, list[float]]] = {}
+
+    def note(phase: str, name: str, ms: float) -> None:
+        times.setdefault(name.split(" #")[0], {}).setdefault(phase, []).append(ms)
+
+    proc, url, log = start(folder, "serve.log")
     try:
-        with httpx.Client(base_url=url, timeout=120) as client:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    client.get("/login")
-                    break
-                except httpx.TransportError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.2)
+        with httpx.Client(base_url=url, timeout=300) as client:
             log_in(client)
             if args.warm_up:
                 time.sleep(args.settle)
-            for name, path in PAGES:
-                first = timed(client, path)
-                again = [timed(client, path) for _ in range(args.repeat)]
-                rows.append((name, first, statistics.median(again), max(again)))
-                console.print(f"{name}: first {first:,.0f} ms, again {rows[-1][2]:,.0f} ms")
-            page = client.get("/t/bench/customers").text
-            ids = re.findall(r'class="customer-link" href="([^"]+)"', page)[: args.repeat + 1]
-            first = timed(client, ids[0])
-            again = [timed(client, i) for i in ids[1:]]
-            rows.append(("customer 360", first, statistics.median(again), max(again)))
+            for name, path in PAGES:  # cold, then warm
+                note("cold", name, timed(client, path))
+                for _ in range(args.repeat):
+                    note("warm", name, timed(client, path))
+                console.print(f"{name}: cold {times[name]['cold'][0]:,.0f} ms")
+            listed = pages(client, args.repeat)
+            for name, path in listed[len(PAGES) :]:
+                note("cold" if name.endswith("#1") else "warm", name, timed(client, path))
+            send_and_wait(url, keys, args.batch)  # one load: every result is older than the data
+            for name, path in listed:
+                note("after a load", name, timed(client, path))
+            console.print("after a load: done")
+            done = threading.Event()
+            sender = threading.Thread(
+                target=keep_sending, args=(url, keys[0], args.batch, args.every, done), daemon=True
+            )
+            sender.start()
+            try:
+                for _ in range(args.repeat):
+                    for name, path in listed:
+                        note("during ingestion", name, timed(client, path))
+            finally:
+                done.set()
+                sender.join(timeout=60)
+            console.print("during ingestion: done")
     finally:
-        proc.terminate()
-        proc.wait(timeout=60)
-        log.close()
+        stop(proc, log)
+    proc, url, log = start(folder, "serve-again.log")
+    try:
+        with httpx.Client(base_url=url, timeout=300) as client:
+            log_in(client)
+            for name, path in listed:
+                note("restart", name, timed(client, path))
+    finally:
+        stop(proc, log)
     warm = ", warmed up at start" if args.warm_up else ""
-    table = Table(title=f"Dashboard pages, {args.customers:,} customers{warm}")
-    for col in ("page", "first (ms)", "again p50 (ms)", "again max (ms)"):
+    table = Table(title=f"Dashboard pages, {args.customers:,} customers{warm} (ms)")
+    columns = (
+        "page",
+        "cold first",
+        "warm p50",
+        "warm max",
+        "after a load (first)",
+        "during ingestion p50",
+        "during ingestion max",
+        "restart (first)",
+    )
+    for col in columns:
         table.add_column(col, justify="left" if col == "page" else "right")
-    for name, first, p50, worst in rows:
-        table.add_row(name, f"{first:,.0f}", f"{p50:,.0f}", f"{worst:,.0f}")
+    slowest = 0.0
+    markdown: dict[str, list[str]] = {}
+    for name, phases in times.items():
+        cold, warm_ms = phases.get("cold", [float("nan")]), phases.get("warm", [float("nan")])
+        after, during = phases["after a load"], phases["during ingestion"]
+        again = phases["restart"]
+        row = (
+            cold[0],
+            statistics.median(warm_ms),
+            max(warm_ms),
+            max(after),
+            statistics.median(during),
+            max(during),
+            max(again),
+        )
+        slowest = max(slowest, *row[1:])
+        table.add_row(name, *(f"{v:,.0f}" for v in row))
+        markdown[name] = [f"{v:,.0f}" for v in row]
     console.print(table)
+    console.print("| " + " | ".join(columns) + " |")
+    console.print("| --- |" + " ---: |" * (len(columns) - 1))
+    for name, cells in markdown.items():
+        console.print(f"| {name} | " + " | ".join(cells) + " |", soft_wrap=True)
+    console.print(f"slowest request except the cold first views: {slowest:,.0f} ms")
     cores, load = os.cpu_count(), os.getloadavg()
     console.print(
         f"{platform.python_version()} on {platform.machine()}, {cores} cores, load average "

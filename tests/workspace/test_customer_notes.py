@@ -89,7 +89,7 @@ def test_warm_up_computes_the_default_views_of_tenants_with_billing_data(
         deployment.create_tenant("a", folder=str(world))  # an existing workspace
         deployment.create_tenant("b")  # empty: nothing to warm
         assert deployment.warm_up(breakdowns=("plan",)) == 1
-        with deployment.workspace(deployment.tenant("a")) as ws:
+        with deployment.reader(deployment.tenant("a")) as ws:  # the dashboard's
             kinds = [key[0][0] for key in ws._results]  # (key, currency, rules) -> key's kind
             assert kinds[:3] == ["series", "cohorts", "series"]  # monthly, cohorts, by plan
             # then the engagement and feedback pages' (the funnel keeps two frames)

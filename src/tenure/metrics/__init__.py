@@ -6,6 +6,7 @@ DuckDB, PostgreSQL, Spark, ClickHouse or BigQuery. Definitions: ``docs/metrics.m
 
 from __future__ import annotations
 
+from tenure.metrics._activity_table import ActivityTable
 from tenure.metrics._attributes import BREAKDOWNS, breakdowns
 from tenure.metrics._base import INTERVALS, Interval, MetricsContext, period_label
 from tenure.metrics._changes_table import ChangesTable
@@ -41,6 +42,7 @@ __all__ = [
     "MOVEMENTS",
     "NPS_GROUPS",
     "SERIES_COLUMNS",
+    "ActivityTable",
     "ChangesTable",
     "CohortQuery",
     "Interval",

@@ -12,6 +12,7 @@ import ibis
 import ibis.expr.types as ir
 
 from tenure.errors import ConfigError
+from tenure.metrics._activity_table import stored_activity
 from tenure.metrics._base import Interval, MetricsContext, check_interval, labelled, truncate
 from tenure.metrics.mrr import mrr_segments
 
@@ -109,10 +110,16 @@ def activation(ctx: MetricsContext, *, interval: Interval = "month") -> ir.Table
             "activation needs a key action: set activation_event under [metrics] in "
             'tenure.toml (e.g. activation_event = "Report Created")'
         )
-    ev = ctx.table("events")
-    ev = ev.filter((ev.type == "track") & (ev.event == key) & ev.customer_id.notnull())
-    ev = ev.filter(ev.occurred_at.date() <= ctx.as_of)
-    firsts = ev.group_by("customer_id").agg(first_key_at=ev.occurred_at.min())
+    stored = stored_activity(ctx)
+    if stored is not None:  # each account's first event of each name, kept by every load
+        f = stored.firsts
+        f = f.filter((f.event == key) & (f.first_at.date() <= ctx.as_of))
+        firsts = f.select("customer_id", first_key_at=f.first_at)
+    else:
+        ev = ctx.table("events")
+        ev = ev.filter((ev.type == "track") & (ev.event == key) & ev.customer_id.notnull())
+        ev = ev.filter(ev.occurred_at.date() <= ctx.as_of)
+        firsts = ev.group_by("customer_id").agg(first_key_at=ev.occurred_at.min())
     c = ctx.table("customers")
     c = c.filter(c.created_at.date() <= ctx.as_of)
     t = c.select("customer_id", "created_at").left_join(firsts, "customer_id")

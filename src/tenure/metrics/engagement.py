@@ -18,7 +18,7 @@ from tenure.metrics._base import (
     truncate,
 )
 
-__all__ = ["ACTIVE_TYPES", "engagement"]
+__all__ = ["ACTIVE_TYPES", "active_days", "active_users", "activity", "engagement"]
 
 ACTIVE_TYPES = ("track", "page", "screen")
 """Event types that make a user active (identify and group calls do not)."""
@@ -34,10 +34,7 @@ def engagement(ctx: MetricsContext, *, interval: Interval = "month") -> ir.Table
     dau / active_users (DAU/MAU for months), and ``active_accounts``.
     """
     check_interval(interval)
-    ev = ctx.table("events")
-    ev = ev.filter(ev.type.isin(ACTIVE_TYPES))
-    ev = ev.mutate(user=ev.user_id.fill_null(ev.anonymous_id), day=ctx.utc_date(ev.occurred_at))
-    ev = ev.filter(ev.user.notnull() & (ev.day <= ctx.as_of))
+    ev = active_days(ctx)
     first = ev.day.min().to_pyarrow().as_py()
     if not isinstance(first, dt.date):
         first = ctx.as_of
@@ -63,6 +60,43 @@ def engagement(ctx: MetricsContext, *, interval: Interval = "month") -> ir.Table
         wau=wau,
         stickiness=ibis.ifelse(active > 0, dau / active.cast("float64"), None),
     ).order_by("period")
+
+
+def activity(ev: ir.Table, ctx: MetricsContext) -> ir.Table:
+    """Track, page and screen events with their ``user`` (may be null) and UTC ``day``."""
+    ev = ev.filter(ev.type.isin(ACTIVE_TYPES))
+    return ev.mutate(user=ev.user_id.fill_null(ev.anonymous_id), day=ctx.utc_date(ev.occurred_at))
+
+
+def active_users(ev: ir.Table, ctx: MetricsContext, *, until: dt.date | None = None) -> ir.Table:
+    """Track, page and screen events with their ``user`` and UTC ``day``, up to ``until``.
+
+    A user is ``user_id``, else ``anonymous_id``; events of neither are dropped. The
+    definition of "active" that :func:`engagement` and the stored daily activity share.
+    """
+    ev = activity(ev, ctx)
+    keep = ev.user.notnull()
+    if until is not None:
+        keep = keep & (ev.day <= until)
+    return ev.filter(keep)
+
+
+def active_days(ctx: MetricsContext) -> ir.Table:
+    """Who was active on which day up to ``as_of``: ``day``, ``user``, ``customer_id``.
+
+    Read from the stored daily activity (``daily_activity``, kept by each load) when it
+    serves ``ctx`` (:func:`~tenure.metrics._activity_table.stored_activity`), else from the
+    events. The stored rows are the distinct ``(day, user, customer_id)`` of the events,
+    so every distinct count over them is the same.
+    """
+    from tenure.metrics._activity_table import stored_activity
+
+    stored = stored_activity(ctx)
+    if stored is not None:
+        t = stored.daily
+        t = t.filter(t.user_key.notnull() & (t.day <= ctx.as_of))
+        return t.select("day", user=t.user_key, customer_id=t.customer_id)
+    return active_users(ctx.table("events"), ctx, until=ctx.as_of)
 
 
 def _calendar(first: dt.date, as_of: dt.date, interval: Interval) -> ir.Table:

@@ -14,6 +14,7 @@ import ibis
 import ibis.expr.types as ir
 
 from tenure.errors import ConfigError
+from tenure.metrics._activity_table import stored_activity
 from tenure.metrics._base import MetricsContext
 from tenure.metrics.engagement import ACTIVE_TYPES
 from tenure.metrics.mrr import mrr_segments
@@ -65,6 +66,11 @@ def _signups(ctx: MetricsContext, start: dt.date | None, end: dt.date | None) ->
 
 def _first_key_actions(ctx: MetricsContext) -> ir.Table:
     key = _key_event(ctx)
+    stored = stored_activity(ctx)
+    if stored is not None:  # each account's first event of each name, kept by every load
+        f = stored.firsts
+        f = f.filter((f.event == key) & (ctx.utc_date(f.first_at) <= ctx.as_of))
+        return f.select("customer_id", first_key_at=f.first_at)
     ev = ctx.table("events")
     ev = ev.filter((ev.type == "track") & (ev.event == key) & ev.customer_id.notnull())
     ev = ev.filter(ctx.utc_date(ev.occurred_at) <= ctx.as_of)
@@ -93,12 +99,17 @@ def activation_funnel(
         When no ``activation_event`` is set.
     """
     signups = _signups(ctx, start, end)
-    ev = ctx.table("events")
-    ev = ev.filter(
-        ev.type.isin(ACTIVE_TYPES)
-        & ev.customer_id.notnull()
-        & (ctx.utc_date(ev.occurred_at) <= ctx.as_of)
-    )
+    stored = stored_activity(ctx)
+    if stored is not None:  # the daily activity, kept by every load
+        ev = stored.daily
+        ev = ev.filter(ev.customer_id.notnull() & (ev.day <= ctx.as_of))
+    else:
+        ev = ctx.table("events")
+        ev = ev.filter(
+            ev.type.isin(ACTIVE_TYPES)
+            & ev.customer_id.notnull()
+            & (ctx.utc_date(ev.occurred_at) <= ctx.as_of)
+        )
     used = ev.select("customer_id").distinct().mutate(used=ibis.literal(True))
     segs = mrr_segments(ctx)
     segs = segs.filter((segs.units > 0) & (segs.start_on <= ctx.as_of))

@@ -4,6 +4,9 @@ Nothing comes from a CDN, so the dashboard works offline. plotly.js is the
 ``plotly.min.js`` shipped in the ``plotly`` wheel; htmx is the ``htmx-2.min.js`` shipped in
 the ``django-htmx`` wheel (a maintained package that vendors each htmx release). Neither
 Python package is imported: their folders are found with ``importlib.util.find_spec``.
+django-htmx pulls in Django only for that file; no lighter, maintained PyPI package ships
+htmx's minified script on its own (checked 2026-11: fastapi-htmx, litestar-htmx and
+starlette-htmx ship no JavaScript, plain-htmx needs the Plain framework), so it stays.
 """
 
 from __future__ import annotations

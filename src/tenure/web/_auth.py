@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import parse_qs
@@ -21,7 +23,7 @@ from fastapi import Depends, Request, Response
 
 from tenure.errors import NotFoundError
 from tenure.web._pages import CsrfError, LoginRequired
-from tenure.workspace import Deployment, Tenant, User
+from tenure.workspace import Deployment, Freshness, Tenant, User, Workspace
 
 __all__ = [
     "LOGIN_COOKIE",
@@ -33,6 +35,7 @@ __all__ = [
     "csrf_of",
     "form_of",
     "get_deployment",
+    "reading",
     "set_cookie",
 ]
 
@@ -77,6 +80,19 @@ class TenantPage:
 def get_deployment(request: Request) -> Deployment:
     deployment: Deployment = request.app.state.deployment
     return deployment
+
+
+@contextmanager
+def reading(request: Request, page: TenantPage) -> Iterator[tuple[Workspace, Freshness]]:
+    """The tenant's reading workspace for a page, serving results stale while they refresh.
+
+    The page reads through :meth:`Deployment.reader` (its own connection, so it does
+    not wait for a load of received events), inside :meth:`Workspace.serve_stale`: a
+    result computed before the latest load is shown at once and recomputed in the
+    background. The :class:`Freshness` says when the numbers shown were computed.
+    """
+    with get_deployment(request).reader(page.tenant) as ws, ws.serve_stale() as fresh:
+        yield ws, fresh
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:

@@ -36,7 +36,7 @@ from tenure.workspace._deployment_cancel import CancelToken
 from tenure.workspace._frame_cache import FrameCacheMixin
 from tenure.workspace._insights import FEEDBACK_KINDS, PAGE_VIEWS, InsightsMixin
 from tenure.workspace._profiles import ProfilesMixin
-from tenure.workspace._result_cache import ResultCacheMixin
+from tenure.workspace._result_cache import Freshness, ResultCacheMixin
 from tenure.workspace._risk import CHURN_SCORES, RiskMixin
 from tenure.workspace._segments import SegmentsMixin
 from tenure.workspace._stripe_events import StripeEventsMixin
@@ -65,6 +65,7 @@ __all__ = [
     "CancelFlowStateError",
     "CancelToken",
     "Deployment",
+    "Freshness",
     "MoveResult",
     "NewSession",
     "RefreshResult",
@@ -184,7 +185,8 @@ class Workspace(
         """The warehouse connection, opened on first use.
 
         On DuckDB and PostgreSQL its loads keep the stored MRR changes (``mrr_changes``,
-        docs/metrics.md) for the workspace's currency and ``[metrics]`` rules.
+        docs/metrics.md) for the workspace's currency and ``[metrics]`` rules, and the
+        stored daily activity (``daily_activity``, ``first_track_events``).
         """
         if self._warehouse is None:
             wh = Warehouse(
@@ -194,15 +196,17 @@ class Workspace(
                 threads=self.settings.warehouse.threads,
             )
             if wh.ibis.name in ("duckdb", "postgres"):  # loads keep the MRR changes stored
-                from tenure.metrics import ChangesTable
+                from tenure.metrics import ActivityTable, ChangesTable
 
                 currency, rules = self.settings.reporting_currency, self.settings.metrics
                 ChangesTable(wh.ibis, currency, rules).attach(wh)
+                ActivityTable(wh.ibis).attach(wh)
             self._warehouse = wh
         return self._warehouse
 
     def close(self) -> None:
         """Close open connections."""
+        self.close_results()
         if self._warehouse is not None:
             self._warehouse.close()
             self._warehouse = None
@@ -340,18 +344,18 @@ class Workspace(
         """
         from tenure.metrics import SeriesQuery, check_currencies, mrr_segments, mrr_series
 
-        ctx = self.metrics_context(as_of=as_of)
         query = SeriesQuery(interval=interval, start=start, end=end, by=by)
 
-        def compute() -> pl.DataFrame:
-            with self.progress.task("Computing metrics", total=None):
-                self._check_currencies_once(
+        def compute(ws: Workspace) -> pl.DataFrame:
+            ctx = ws.metrics_context(as_of=as_of)
+            with ws.progress.task("Computing metrics", total=None):
+                ws._check_currencies_once(
                     ctx.as_of, lambda: check_currencies(ctx, mrr_segments(ctx))
                 )
                 df: pl.DataFrame = mrr_series(ctx, query).to_polars()
             return df
 
-        return self._cached_frame(("series", query, ctx.as_of), compute)
+        return self._cached_frame(("series", query, as_of), compute)
 
     def cohorts(
         self,
@@ -364,15 +368,15 @@ class Workspace(
         """Logo and net MRR retention by month of first payment (long form)."""
         from tenure.metrics import CohortQuery, cohort_tables
 
-        ctx = self.metrics_context(as_of=as_of)
         query = CohortQuery(start=start, end=end, by=by)
 
-        def compute() -> pl.DataFrame:
-            with self.progress.task("Computing cohorts", total=None):
+        def compute(ws: Workspace) -> pl.DataFrame:
+            ctx = ws.metrics_context(as_of=as_of)
+            with ws.progress.task("Computing cohorts", total=None):
                 df: pl.DataFrame = cohort_tables(ctx, query).to_polars()
             return df
 
-        return self._cached_frame(("cohorts", query, ctx.as_of), compute)
+        return self._cached_frame(("cohorts", query, as_of), compute)
 
     def metric_table(
         self, name: MetricTable, *, interval: Interval = "month", as_of: dt.date | None = None
@@ -396,10 +400,10 @@ class Workspace(
             raise ConfigError(
                 f"The 'name' parameter must be one of {', '.join(functions)}. Got {name!r} instead."
             )
-        ctx = self.metrics_context(as_of=as_of)
 
-        def compute() -> pl.DataFrame:
+        def compute(ws: Workspace) -> pl.DataFrame:
+            ctx = ws.metrics_context(as_of=as_of)
             df: pl.DataFrame = functions[name](ctx, interval=interval).to_polars()
             return df
 
-        return self._cached_frame(("table", name, interval, ctx.as_of), compute)
+        return self._cached_frame(("table", name, interval, as_of), compute)

@@ -83,6 +83,8 @@ class DailyMixin:
 
         def refresh_segments(self, as_of: dt.date) -> dict[str, int]: ...
 
+        def ensure_activity(self) -> bool: ...
+
     # -- health ------------------------------------------------------------------------------
 
     def _health_of(self, frame: pl.DataFrame, churn: pl.DataFrame | None) -> pl.DataFrame:
@@ -230,6 +232,7 @@ class DailyMixin:
         if since is not None and since < last:
             span = (last - since).days
             days = [last - dt.timedelta(days=d) for d in range(span, 0, -every_days)] + [last]
+        self.ensure_activity()  # a warehouse of an older Tenure gets its daily activity
         results = []
         lifetimes: list[LifetimeValueModel | None] = []  # fitted at the first day, reused
         with self.progress.task("Refreshing scores and profiles", total=len(days)) as task:

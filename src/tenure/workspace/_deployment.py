@@ -376,8 +376,12 @@ class Deployment(DeploymentCancelMixin):
     ) -> int:
         """Compute each tenant's default dashboard views once, so they are kept warm.
 
+        The stored daily activity is built where it is missing (:meth:`Workspace.ensure_activity`).
         The monthly MRR series and the cohorts of every tenant with billing data are
-        computed first (and kept by the workspace until its next load), then the monthly
+        computed first on each tenant's reading workspace (:meth:`reader`, which the
+        dashboard reads through; kept until the next load; results kept on disk by an
+        earlier run are taken as they are and, if older than the data, recomputed in
+        the background, so a step holds the workspace briefly), then the monthly
         series by each of ``breakdowns``, then the engagement and feedback pages' defaults
         (:data:`tenure.workspace.PAGE_VIEWS`). A tenant whose data cannot be read is passed
         over: its pages will say why. Stops early when ``stop`` is set. Returns how many
@@ -390,7 +394,9 @@ class Deployment(DeploymentCancelMixin):
             if stop is not None and stop.is_set():
                 return len(warmed)
             try:
-                with self.workspace(tenant) as ws:
+                with self.workspace(tenant) as ws:  # a warehouse of an older Tenure
+                    ws.ensure_activity()
+                with self.reader(tenant) as ws, ws.serve_stale():
                     if ws.data_through() is None:
                         continue
                     ws.metrics(interval="month")
@@ -403,7 +409,7 @@ class Deployment(DeploymentCancelMixin):
                 if stop is not None and stop.is_set():
                     return len(warmed)
                 try:
-                    with self.workspace(tenant) as ws:
+                    with self.reader(tenant) as ws, ws.serve_stale():
                         ws.metrics(interval="month", by=by)
                 except TenureError:
                     continue
@@ -412,7 +418,7 @@ class Deployment(DeploymentCancelMixin):
                 if stop is not None and stop.is_set():
                     return len(warmed)
                 try:
-                    with self.workspace(tenant) as ws:
+                    with self.reader(tenant) as ws, ws.serve_stale():
                         ws.warm_page_view(view)
                 except TenureError:  # no events, no key action: the page says why
                     continue

@@ -17,8 +17,10 @@ from tenure.errors import ConfigError, Location
 if TYPE_CHECKING:
     import polars as pl
 
+    from tenure.config import Settings
     from tenure.metrics import Interval, MetricsContext
-    from tenure.workspace import MetricTable
+    from tenure.store import Warehouse
+    from tenure.workspace import MetricTable, Workspace
 
 __all__ = ["FEEDBACK_KINDS", "PAGE_VIEWS", "InsightsMixin"]
 
@@ -47,7 +49,12 @@ def _one_of(value: str | None, options: tuple[str, ...], name: str) -> None:
 
 
 class InsightsMixin:
+    settings: Settings
+
     if TYPE_CHECKING:  # what the mixin reads from Workspace, declared for type checkers
+
+        @property
+        def warehouse(self) -> Warehouse: ...
 
         def metrics_context(self, *, as_of: dt.date | None = None) -> MetricsContext: ...
 
@@ -56,8 +63,28 @@ class InsightsMixin:
         ) -> pl.DataFrame: ...
 
         def _cached_frame(
-            self, key: Hashable, compute: Callable[[], pl.DataFrame]
+            self, key: Hashable, compute: Callable[[Workspace], pl.DataFrame]
         ) -> pl.DataFrame: ...
+
+    def ensure_activity(self) -> bool:
+        """Build the stored daily activity when it is missing or of another definition.
+
+        Loads keep ``daily_activity`` and ``first_track_events`` (docs/metrics.md, "The
+        stored daily activity"); a warehouse made by an older Tenure gets them here (or
+        at its next load). Until then engagement reads the events. Returns whether they
+        were built now. Other warehouses than DuckDB and PostgreSQL have no stored
+        tables: ``False``.
+        """
+        from tenure.metrics import ActivityTable
+
+        con = self.warehouse.ibis
+        if con.name not in ("duckdb", "postgres"):
+            return False
+        table = ActivityTable(con)
+        if table.is_current():
+            return False
+        table.build()
+        return True
 
     def warm_page_view(self, name: str) -> None:
         """Compute one default result of the engagement or feedback page, so it is kept.
@@ -110,19 +137,19 @@ class InsightsMixin:
             key_action_days,
         )
 
-        ctx = self.metrics_context(as_of=as_of)
-
-        def funnel() -> pl.DataFrame:
+        def funnel(ws: Workspace) -> pl.DataFrame:
+            ctx = ws.metrics_context(as_of=as_of)
             out = pl.from_arrow(activation_funnel(ctx, start=start, end=end).to_pyarrow())
             assert isinstance(out, pl.DataFrame)
-            return out
+            return out.with_columns(as_of=pl.lit(ctx.as_of))
 
-        def days() -> pl.DataFrame:
+        def days(ws: Workspace) -> pl.DataFrame:
+            ctx = ws.metrics_context(as_of=as_of)
             out = pl.from_arrow(key_action_days(ctx, start=start, end=end).to_pyarrow())
             assert isinstance(out, pl.DataFrame)
             return out
 
-        key = (start, end, ctx.as_of)
+        key = (start, end, as_of)
         [row] = self._cached_frame(("funnel", *key), funnel).to_dicts()
         counts = {
             r["bucket"]: r["customers"] for r in self._cached_frame(("kad", *key), days).to_dicts()
@@ -141,8 +168,8 @@ class InsightsMixin:
             )
             previous = n
         return {
-            "as_of": ctx.as_of,
-            "activation_days": ctx.rules.activation_days,
+            "as_of": row["as_of"],
+            "activation_days": self.settings.metrics.activation_days,
             "steps": steps,
             "median_days_to_key_action": row["median_days_to_key_action"],
             "time_to_key_action": [
@@ -166,9 +193,8 @@ class InsightsMixin:
 
         from tenure.metrics import nps_distribution
 
-        ctx = self.metrics_context(as_of=as_of)
-
-        def compute() -> pl.DataFrame:
+        def compute(ws: Workspace) -> pl.DataFrame:
+            ctx = ws.metrics_context(as_of=as_of)
             found = pl.from_arrow(nps_distribution(ctx, start=start, end=end).to_pyarrow())
             assert isinstance(found, pl.DataFrame)
             scores = pl.DataFrame({"score": list(range(11))}, schema={"score": pl.Int64})
@@ -185,7 +211,7 @@ class InsightsMixin:
                 .select("score", "group", "responses")
             )
 
-        return self._cached_frame(("nps_distribution", start, end, ctx.as_of), compute)
+        return self._cached_frame(("nps_distribution", start, end, as_of), compute)
 
     def feedback_verbatims(
         self,

@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from tenure.web._auth import PageDep, get_deployment
+from tenure.web._auth import PageDep, reading
 from tenure.web._charts import heatmap
 from tenure.web._pages import PageRoute, money, render
 from tenure.web.views.overview import parse_date
@@ -72,7 +72,7 @@ def cohorts(
 ) -> Response:
     """Two heatmaps: the share of each cohort's customers and of its MRR still there."""
     first, last = parse_date(start, "start"), parse_date(end, "end")
-    with get_deployment(request).workspace(page.tenant) as ws:
+    with reading(request, page) as (ws, fresh):
         currency = ws.settings.reporting_currency
         rows = ws.cohorts(start=first, end=last).to_dicts()
     if first is None:
@@ -86,6 +86,7 @@ def cohorts(
         "title": "Cohorts",
         "active": "cohorts",
         "viewer": page.viewer,
+        "freshness": fresh,
         "tenant": page.tenant,
         "start": start or "",
         "end": end or "",

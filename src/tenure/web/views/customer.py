@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from tenure.web._auth import PageDep, get_deployment
+from tenure.web._auth import PageDep, reading
 from tenure.web._charts import COLORS, figure
 from tenure.web._pages import PageRoute, render
 
@@ -122,7 +122,7 @@ def components_figure(health: dict[str, Any] | None) -> dict[str, Any] | None:
 @router.get("/t/{slug}/customers/{customer_id}")
 def customer(request: Request, page: PageDep, customer_id: str) -> Response:
     """Who the customer is, how healthy, why at risk, and what happened lately."""
-    with get_deployment(request).workspace(page.tenant) as ws:
+    with reading(request, page) as (ws, _):
         profile = ws.customer_profile(customer_id, timeline=TIMELINE)
         health = ws.health_history(customer_id=customer_id)
         churn = ws.churn_history(customer_id)

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request, Response
 
 from tenure.errors import ConfigError, Location
-from tenure.web._auth import PageDep, get_deployment
+from tenure.web._auth import PageDep, reading
 from tenure.web._pages import SECURITY_HEADERS, PageRoute, render
 from tenure.workspace import Workspace
 
@@ -118,7 +118,7 @@ def customers(
 ) -> Response:
     """The table: riskiest first by default; filters combine with *and*."""
     filters = _filters(band, risk, plan, segment)
-    with get_deployment(request).workspace(page.tenant) as ws:
+    with reading(request, page) as (ws, _):
         result = ws.customers(**filters, sort=sort, limit=PAGE_SIZE, cursor=cursor or None)
         rows = _rows(ws, result)
         day = result["as_of"]
@@ -170,7 +170,7 @@ def customers_csv(
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
     writer.writeheader()
-    with get_deployment(request).workspace(page.tenant) as ws:
+    with reading(request, page) as (ws, _):
         cursor: str | None = None
         notes = None
         while True:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from fastapi import APIRouter, Request, Response
 
-from tenure.web._auth import PageDep, get_deployment
+from tenure.web._auth import PageDep, reading
 from tenure.web._charts import COLORS, PALETTE, figure
 from tenure.web._pages import PageRoute, render
 from tenure.web.views.overview import _choice, parse_date
@@ -117,7 +117,7 @@ def engagement(
     """Active users and stickiness, the activation funnel, and conversion by cohort."""
     chosen = cast("Interval", _choice(interval, tuple(INTERVALS), "interval") or "month")
     first, last = parse_date(start, "start"), parse_date(end, "end")
-    with get_deployment(request).workspace(page.tenant) as ws:
+    with reading(request, page) as (ws, fresh):
         key_action = ws.settings.metrics.activation_event
         active = ws.metric_table("engagement", interval=chosen).to_dicts()[-INTERVALS[chosen] :]
         if not any(r["active_users"] for r in active):
@@ -143,6 +143,7 @@ def engagement(
         "title": "Engagement",
         "active": "engagement",
         "viewer": page.viewer,
+        "freshness": fresh,
         "tenant": page.tenant,
         "interval": chosen,
         "intervals": list(INTERVALS),

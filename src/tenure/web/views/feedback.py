@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from tenure.web._auth import PageDep, get_deployment
+from tenure.web._auth import PageDep, reading
 from tenure.web._charts import COLORS, figure
 from tenure.web._pages import PageRoute, render
 from tenure.web.views.overview import _choice, parse_date
@@ -94,7 +94,7 @@ def feedback(
     chosen_group = _choice(group, GROUPS, "group")
     first, last = parse_date(start, "start"), parse_date(end, "end")
     search = (q or "").strip()[:200] or None
-    with get_deployment(request).workspace(page.tenant) as ws:
+    with reading(request, page) as (ws, fresh):
         answers = int(ws.warehouse.table("feedback").count().to_pyarrow().as_py() or 0)
         trend = ws.metric_table("nps").to_dicts()[-MONTHS:] if answers else []
         scores = ws.nps_distribution(start=first, end=last).to_dicts() if answers else []
@@ -121,6 +121,7 @@ def feedback(
         "title": "Feedback",
         "active": "feedback",
         "viewer": page.viewer,
+        "freshness": fresh,
         "tenant": page.tenant,
         "answers": answers,
         "last": trend[-1] if trend else None,

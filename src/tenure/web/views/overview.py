@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from tenure.errors import ConfigError, Location
-from tenure.web._auth import PageDep, get_deployment
+from tenure.web._auth import PageDep, reading
 from tenure.web._charts import COLORS, figure
 from tenure.web._pages import PageRoute, render
 
@@ -163,7 +163,7 @@ def overview(
     chosen = _choice(interval, INTERVALS, "interval") or "month"
     first, last = parse_date(start, "start"), parse_date(end, "end")
     breakdown = _choice(by, BREAKDOWNS, "by")
-    with get_deployment(request).workspace(page.tenant) as ws:
+    with reading(request, page) as (ws, fresh):
         currency = ws.settings.reporting_currency
         series = ws.metrics(interval=chosen, start=first, end=last)  # type: ignore[arg-type]
         rows = series.to_dicts()
@@ -173,13 +173,16 @@ def overview(
             rows = []  # no paid subscription in the range: the empty state says why
         groups: list[dict[str, Any]] = []
         if breakdown and rows:
-            since = first or dt.date.fromisoformat(_period_start(rows[0]["period"], chosen))
-            by_series = ws.metrics(interval=chosen, start=since, end=last, by=breakdown)  # type: ignore[arg-type]
-            groups = by_series.to_dicts()
+            # the same call for every visit of the default range (kept, and warmed up at
+            # start); only the periods shown are kept
+            by_series = ws.metrics(interval=chosen, start=first, end=last, by=breakdown)  # type: ignore[arg-type]
+            shown = {r["period"] for r in rows}
+            groups = [g for g in by_series.to_dicts() if g["period"] in shown]
     context = {
         "title": "Overview",
         "active": "overview",
         "viewer": page.viewer,
+        "freshness": fresh,
         "tenant": page.tenant,
         "currency": currency,
         "interval": chosen,
@@ -194,13 +197,3 @@ def overview(
         "trend": trend_figure(rows, groups, breakdown, currency) if rows else None,
     }
     return render(request, "overview.html", context)
-
-
-def _period_start(period: str, interval: str) -> str:
-    """The first day of a period label (``2026-03``, ``2026-Q1``, ``2026-03-02``)."""
-    if interval == "month":
-        return f"{period}-01"
-    if interval == "quarter" and "Q" in period:
-        year, quarter = period.split("-Q")
-        return f"{year}-{(int(quarter) - 1) * 3 + 1:02d}-01"
-    return period[:10]

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from tenure.errors import NotFoundError, SegmentError
-from tenure.web._auth import PageDep, form_of, get_deployment
+from tenure.web._auth import PageDep, form_of, get_deployment, reading
 from tenure.web._charts import COLORS, figure
 from tenure.web._pages import PageRoute, render
 
@@ -88,7 +88,7 @@ def changes_figure(per_day: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _list_context(request: Request, page: PageDep) -> dict[str, Any]:
-    with get_deployment(request).workspace(page.tenant) as ws:
+    with reading(request, page) as (ws, _):
         segments = ws.segments()
         history = ws.segment_size_history().to_dicts()
     days = sorted({r["as_of"] for r in history})
@@ -146,7 +146,7 @@ def preview(request: Request, page: PageDep, rule: str = "") -> Response:
     context: dict[str, Any] = {"tenant": page.tenant, "rule": rule, "error": None}
     if rule.strip():
         try:
-            with get_deployment(request).workspace(page.tenant) as ws:
+            with reading(request, page) as (ws, _):
                 context["preview"] = ws.segment_preview(rule, limit=PREVIEW_SHOWN)
         except SegmentError as exc:
             message = exc.message.removeprefix("Segment 'preview': ")
@@ -159,7 +159,7 @@ def segment(request: Request, page: PageDep, name: str) -> Response:
     """One segment: definition, size trend, members by MRR, who entered and left."""
     import polars as pl
 
-    with get_deployment(request).workspace(page.tenant) as ws:
+    with reading(request, page) as (ws, _):
         try:
             detail = ws.segment(name)
         except SegmentError as exc:  # no such segment
