@@ -5,10 +5,11 @@ A flow is a row of ``cancel_flows`` in the operational store (docs/cancel-flow.m
     started ──answer──▶ answered ──accept(offer)──▶ finished (saved | paused | downgraded)
                                  └─decline──────────▶ finished (canceled | saved)
 
-Each step is one transaction; a step out of order raises :class:`ConfigError` naming the
-flow's state and the step that comes next. Accepting an offer enqueues the signed
-``offer.accepted`` webhook (``tenure.act.outbox``) in the same transaction when
-``[webhooks] url`` is set; :meth:`CancelFlowsMixin.deliver_webhooks` posts it.
+Each step is one transaction; a step out of order raises
+:class:`~tenure.errors.ConflictError` naming the flow's state and the step that comes
+next. Accepting an offer enqueues the signed ``offer.accepted`` webhook
+(``tenure.act.outbox``) in the same transaction when ``[webhooks] url`` is set;
+:meth:`CancelFlowsMixin.deliver_webhooks` posts it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,14 @@ from tenure.act.cancel_offers import Outcome, accepted_event, effect, outcome_of
 from tenure.act.outbox import DeliveryReport, deliver_due, enqueue, status_counts
 from tenure.config import Offer, Settings
 from tenure.decide.offers import OfferContext, decide_offers
-from tenure.errors import ConfigError, DataError, Location, NotFoundError, StoreError
+from tenure.errors import (
+    ConfigError,
+    ConflictError,
+    DataError,
+    Location,
+    NotFoundError,
+    StoreError,
+)
 from tenure.store.operational import CancelFlowRow, OperationalStore
 
 if TYPE_CHECKING:
@@ -37,7 +45,7 @@ if TYPE_CHECKING:
     from tenure.measure.cancel_flows import CancelFlowReport
     from tenure.store import Warehouse
 
-__all__ = ["LOCAL_TENANT", "CancelFlow", "CancelFlowStateError", "CancelFlowsMixin"]
+__all__ = ["LOCAL_TENANT", "CancelFlow", "CancelFlowsMixin"]
 
 LOCAL_TENANT = "local"
 """The tenant id of flows recorded by a workspace used on its own (no deployment)."""
@@ -48,10 +56,6 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value
-
-
-class CancelFlowStateError(ConfigError):
-    """A cancel-flow step out of order (the API answers 409)."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,7 @@ class CancelFlowsMixin:
             "answered": "accept an offer or decline (accept, decline)",
             "finished": "nothing: the flow is finished",
         }[row.status]
-        raise CancelFlowStateError(
+        raise ConflictError(
             f"cannot {step} cancel flow {row.id!r}: it is {row.status!r}, and what comes "
             f"next is {follows}",
             location=Location(field="status"),

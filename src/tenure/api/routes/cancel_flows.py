@@ -15,8 +15,7 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from tenure.api.deps import DeploymentDep, WorkspaceDep, WriteKeyDep, WriteWorkspaceDep
-from tenure.api.errors import ProblemError
-from tenure.workspace import CancelFlow, CancelFlowStateError, Workspace
+from tenure.workspace import CancelFlow
 
 router = APIRouter(prefix="/cancel-flows", tags=["cancel-flows"])
 
@@ -143,13 +142,6 @@ def public(flow: CancelFlow) -> CancelFlowPublic:
     )
 
 
-def _step(ws: Workspace, run: Any, *args: Any, **kwargs: Any) -> CancelFlowPublic:
-    try:
-        return public(run(*args, **kwargs))
-    except CancelFlowStateError as exc:
-        raise ProblemError(409, str(exc)) from exc
-
-
 @router.post(
     "/token",
     status_code=201,
@@ -181,7 +173,7 @@ def read_flow(flow_id: FlowId, ws: WorkspaceDep) -> CancelFlowPublic:
     "/{flow_id}/answer", summary="Answer the exit survey: the offers shown", responses=_CONFLICT
 )
 def answer_flow(flow_id: FlowId, body: CancelFlowAnswer, ws: WriteWorkspaceDep) -> CancelFlowPublic:
-    return _step(ws, ws.cancel_flow_answer, flow_id, body.reason, body.text)
+    return public(ws.cancel_flow_answer(flow_id, body.reason, body.text))
 
 
 @router.post(
@@ -192,7 +184,7 @@ def answer_flow(flow_id: FlowId, body: CancelFlowAnswer, ws: WriteWorkspaceDep) 
 def accept_offer(
     flow_id: FlowId, body: CancelFlowAccept, ws: WriteWorkspaceDep, request: Request
 ) -> CancelFlowPublic:
-    flow = _step(ws, ws.cancel_flow_accept, flow_id, body.offer, mrr_after=body.mrr_after)
+    flow = public(ws.cancel_flow_accept(flow_id, body.offer, mrr_after=body.mrr_after))
     if flow.webhook_queued and (sender := getattr(request.app.state, "sender", None)):
         sender.notify()
     return flow
@@ -205,4 +197,4 @@ def decline_offers(
     flow_id: FlowId, ws: WriteWorkspaceDep, body: CancelFlowDecline | None = None
 ) -> CancelFlowPublic:
     outcome = body.outcome if body is not None else "canceled"
-    return _step(ws, ws.cancel_flow_decline, flow_id, outcome=outcome)
+    return public(ws.cancel_flow_decline(flow_id, outcome=outcome))

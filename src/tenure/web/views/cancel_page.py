@@ -19,11 +19,11 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from tenure.config import Offer
-from tenure.errors import NotFoundError, SignatureError, TenureError
+from tenure.errors import ConflictError, NotFoundError, SignatureError, TenureError
 from tenure.store.operational import Tenant
 from tenure.web._auth import form_of, get_deployment
 from tenure.web._pages import templates
-from tenure.workspace import CancelFlow, CancelFlowStateError, Deployment
+from tenure.workspace import CancelFlow, Deployment
 
 router = APIRouter(include_in_schema=False)
 DeploymentDep = Annotated[Deployment, Depends(get_deployment)]
@@ -138,7 +138,7 @@ def _step(deployment: Deployment, tenant: Tenant, customer: str, form: dict[str,
                 flow = ws.cancel_flow_accept(flow.id, form.get("offer", ""))
             elif action == "decline":
                 flow = ws.cancel_flow_decline(flow.id, outcome="canceled")
-        except CancelFlowStateError:  # a second click, or the back button: show where it is
+        except ConflictError:  # a second click, or the back button: show where it is
             flow = ws.cancel_flow(flow.id)
         return flow, ancestors
 
