@@ -474,12 +474,17 @@ class CancelFlowsMixin:
         counts = status_counts(
             self.operational.engine, tenant_id=self._tenant_id, kind="offer.accepted"
         )
-        note = (
-            None
-            if hooks.url
-            else "[webhooks] url is not set: accepted offers are recorded, but nothing is "
-            "sent to your backend"
-        )
+        note = None
+        if not hooks.url:
+            note = (
+                "[webhooks] url is not set: accepted offers are recorded, but nothing is "
+                "sent to your backend"
+            )
+        elif not hooks.secret:
+            note = (
+                f"[webhooks] secret is not set: {counts['pending']} offer.accepted webhooks "
+                "wait unsent until it is (they are signed with it)"
+            )
         return cancel_flow_report(
             self.cancel_flow_frame(),
             currency=self.settings.reporting_currency,
