@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from typer.testing import CliRunner
 
 from tenure.cli.main import app
 from tenure.measure.intervals import difference_in_proportions, wilson
-from tenure.store.operational import CancelFlowRow
+from tenure.store.operational import CancelFlowRow, OperationalStore, sqlalchemy_url
 from tenure.workspace import Workspace
 
 AT = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
@@ -52,7 +53,21 @@ def record(ws: Workspace, *, open_flow: bool = True) -> None:
             con.execute(CancelFlowRow.__table__.insert().values(**row))
 
 
-def test_report_matches_the_hand_worked_numbers(ws: Workspace) -> None:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def flows_ws(request: pytest.FixtureRequest, ws: Workspace) -> Iterator[Workspace]:
+    """The empty workspace, its flows in its own SQLite store or in a PostgreSQL one."""
+    if request.param == "sqlite":
+        yield ws
+        return
+    store = OperationalStore(sqlalchemy_url(request.getfixturevalue("postgres_url")))
+    store.upgrade()
+    ws.bind_operational(store, "ten_pg")
+    yield ws
+    store.close()
+
+
+def test_report_matches_the_hand_worked_numbers(flows_ws: Workspace) -> None:
+    ws = flows_ws
     record(ws)
     report = ws.cancel_flow_report()
     assert report.flows == 7  # the open flow is not counted
