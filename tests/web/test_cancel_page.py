@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -60,6 +61,14 @@ def test_page_needs_a_valid_token_and_may_be_framed_only_by_the_product(hosted: 
         for bad in ("", "v1.x.y.1.z", token[:-2] + "00"):
             refused = web.get("/cancel", params={"token": bad})
             assert refused.status_code == 401 and "not valid" in refused.text
+        # the survey submitted twice (a double click) is one flow, answered once
+        attempt = re.search(r'name="attempt" value="([^"]+)"', page.text)
+        assert attempt is not None
+        form = {"token": token, "action": "answer", "attempt": attempt[1]}
+        first = web.post("/cancel", data=form | {"reason": "too_expensive"})
+        again = web.post("/cancel", data=form | {"reason": "other"})
+        ids = [re.findall(r'name="flow_id" value="([^"]+)"', r.text)[0] for r in (first, again)]
+        assert ids[0] == ids[1] and "It is too expensive" in again.text
         # a form posted without the token (e.g. from another site) does nothing
         forged = web.post("/cancel", data={"action": "answer", "reason": "other"})
         assert forged.status_code == 401

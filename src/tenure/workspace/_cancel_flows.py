@@ -15,6 +15,7 @@ next. Accepting an offer enqueues the signed ``offer.accepted`` webhook
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,6 +38,7 @@ from tenure.errors import (
     StoreError,
 )
 from tenure.store.operational import CancelFlowRow, OperationalStore
+from tenure.workspace._cancel_flow_prices import downgrade_price
 
 if TYPE_CHECKING:
     import polars as pl
@@ -196,11 +198,13 @@ class CancelFlowsMixin:
 
     # -- the flow ------------------------------------------------------------------------------
 
-    def cancel_flow_start(self, customer_id: str) -> CancelFlow:
+    def cancel_flow_start(self, customer_id: str, *, key: str | None = None) -> CancelFlow:
         """Start a cancel flow for a customer; the result lists the survey's ``reasons``.
 
         MRR, plan and segments come from the latest refreshed customer profile
-        (``tenure refresh``).
+        (``tenure refresh``). With ``key`` (an idempotency key, e.g. one per form shown)
+        the flow's id is derived from it, and starting again with the same key returns
+        the flow already started, in whatever state it is.
 
         Raises
         ------
@@ -216,8 +220,12 @@ class CancelFlowsMixin:
                 "profiles, and none exist yet; run 'tenure refresh' (Workspace.refresh) first"
             )
         now = self.clock.now()
+        flow_id = "cf_" + secrets.token_hex(8)
+        if key is not None:
+            digest = hashlib.sha256(f"{self._tenant_id}:{key}".encode()).hexdigest()
+            flow_id = "cf_" + digest[:24]
         row = {
-            "id": "cf_" + secrets.token_hex(8),
+            "id": flow_id,
             "tenant_id": self._tenant_id,
             "customer_id": customer_id,
             "status": "started",
@@ -228,8 +236,17 @@ class CancelFlowsMixin:
             "mrr_before": float(profile["mrr"] or 0.0),
         }
         with self._flow_tx("start a cancel flow") as con:
+            if key is not None:
+                found = con.execute(select(_FLOWS).where(_FLOWS.c.id == flow_id)).first()
+                if found is not None:
+                    if found.customer_id != customer_id or found.tenant_id != self._tenant_id:
+                        raise ConflictError(
+                            f"the key {key!r} started a cancel flow for another customer; "
+                            "use a new key for each flow"
+                        )
+                    return self._flow(found)
             con.execute(_FLOWS.insert().values(**row))
-            return self._flow(self._locked(con, row["id"]))
+            return self._flow(self._locked(con, flow_id))
 
     def cancel_flow(self, flow_id: str) -> CancelFlow:
         """A cancel flow of this workspace's tenant by id."""
@@ -411,31 +428,8 @@ class CancelFlowsMixin:
             return self._flow(self._locked(con, flow_id))
 
     def _downgrade_target(self, offer: Offer, plan: str | None, mrr: float) -> tuple[str, float]:
-        """The downgrade's plan and its MRR: the median MRR of its customers on the day."""
-        import ibis
-
-        con = self.warehouse.ibis
-        if "customer_profiles" not in con.list_tables():
-            raise DataError("no refreshed profiles to price the downgrade; run 'tenure refresh'")
-        p = con.table("customer_profiles")
-        day = p.as_of.max()
-        prices = (
-            p.filter((p.as_of == day) & p.plan.notnull() & (p.mrr > 0))
-            .group_by("plan")
-            .aggregate(mrr=p.mrr.median())
-        )
-        if offer.plan is not None:
-            prices = prices.filter(prices.plan == offer.plan)
-        else:
-            prices = prices.filter((prices.mrr < mrr) & (prices.plan != ibis.literal(plan or "")))
-        found = prices.order_by(prices.mrr.desc()).limit(1).to_pyarrow().to_pylist()
-        if not found:
-            target = offer.plan or f"a plan cheaper than {mrr:.2f}"
-            raise DataError(
-                f"no customer pays for {target} in the latest profiles, so the downgrade's "
-                "MRR is unknown; pass mrr_after (the price your billing will charge)"
-            )
-        return str(found[0]["plan"]), float(found[0]["mrr"])
+        """The downgrade's plan and its MRR (:func:`downgrade_price`)."""
+        return downgrade_price(self.warehouse.ibis, offer, plan, mrr)
 
     # -- webhooks and measurement --------------------------------------------------------------
 
