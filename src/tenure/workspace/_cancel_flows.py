@@ -297,7 +297,7 @@ class CancelFlowsMixin:
                     status="answered",
                     answered_at=now,
                     reason=reason,
-                    free_text=(text or None),
+                    free_text=(text or "").replace("\x00", "") or None,  # PostgreSQL: no NUL
                     control=decision.control,
                     offers=list(decision.offers),
                     decision=decision.to_dict(),

@@ -20,6 +20,8 @@ from tenure.workspace import CancelFlow
 router = APIRouter(prefix="/cancel-flows", tags=["cancel-flows"])
 
 FlowId = Annotated[str, Path(min_length=1, max_length=32)]
+CUSTOMER_ID = r"^[^\x00-\x1f\x7f]+$"
+"""A customer id: any text without control characters (as Stripe's and Segment's ids)."""
 _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "The step does not follow the flow's state"}
 }
@@ -28,7 +30,7 @@ _CONFLICT: dict[int | str, dict[str, Any]] = {
 class CancelFlowCreate(BaseModel):
     """Start a cancel flow for a customer of the key's tenant."""
 
-    customer_id: str = Field(min_length=1, max_length=255)
+    customer_id: str = Field(min_length=1, max_length=255, pattern=CUSTOMER_ID)
 
 
 class CancelFlowAnswer(BaseModel):
@@ -103,7 +105,7 @@ class CancelFlowPublic(BaseModel):
 class CancelTokenCreate(BaseModel):
     """Ask for a hosted cancel page token for a customer."""
 
-    customer_id: str = Field(min_length=1, max_length=255)
+    customer_id: str = Field(min_length=1, max_length=255, pattern=CUSTOMER_ID)
 
 
 class CancelTokenPublic(BaseModel):
