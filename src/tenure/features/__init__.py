@@ -15,14 +15,17 @@ from tenure.features.frames import (
 )
 from tenure.features.labels import INVOLUNTARY_REASONS, churn_labels
 from tenure.features.point_in_time import RULES, PointInTimeContext, cutoff_of, known_before
+from tenure.features.send_time import SEND_HOUR_COLUMNS, active_hours, send_hours
 from tenure.features.spec import FEATURES, Feature, feature_names
 
 __all__ = [
     "FEATURES",
     "INVOLUNTARY_REASONS",
     "RULES",
+    "SEND_HOUR_COLUMNS",
     "Feature",
     "PointInTimeContext",
+    "active_hours",
     "churn_labels",
     "customer_features",
     "cutoff_of",
@@ -32,5 +35,6 @@ __all__ = [
     "labelled_frame",
     "monthly_origins",
     "population",
+    "send_hours",
     "stacked_frames",
 ]

@@ -1,11 +1,18 @@
 """Feature frames at one or several ``as_of`` days, with churn labels for training.
 
 The frames are polars DataFrames built by the warehouse (one query per ``as_of``).
+
+Training the churn, lifetime-value, win-back and offer models reads the frames of many
+overlapping days. A caller that trains several of them on the same data passes one
+``cache`` (a mapping from day to frame, e.g. :class:`FrameCache`), so each day's frame is
+built once. The cache must be dropped when the data or the settings change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
+from collections.abc import MutableMapping
 
 import polars as pl
 from ibis.backends import BaseBackend
@@ -17,7 +24,14 @@ from tenure.features.point_in_time import PointInTimeContext
 from tenure.metrics import MetricsContext
 from tenure.progress import NullProgress, Progress
 
-__all__ = ["feature_frame", "labelled_frame", "monthly_origins", "population", "stacked_frames"]
+__all__ = [
+    "FrameCache",
+    "feature_frame",
+    "labelled_frame",
+    "monthly_origins",
+    "population",
+    "stacked_frames",
+]
 
 
 def feature_frame(
@@ -27,13 +41,47 @@ def feature_frame(
     currency: str = "USD",
     rules: MetricsSettings | None = None,
     settings: FeatureSettings | None = None,
+    cache: MutableMapping[dt.date, pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
-    """Features of every customer created before ``as_of``, from data before ``as_of``."""
+    """Features of every customer created before ``as_of``, from data before ``as_of``.
+
+    With ``cache``, a frame already built for ``as_of`` is returned instead of built again.
+    """
+    if cache is not None and as_of in cache:
+        return cache[as_of]
     ctx = PointInTimeContext(
         con, as_of - dt.timedelta(days=1), currency, rules or MetricsSettings()
     )
     frame: pl.DataFrame = customer_features(ctx, settings).to_polars()
+    if cache is not None:
+        cache[as_of] = frame
     return frame
+
+
+class FrameCache(OrderedDict[dt.date, pl.DataFrame]):
+    """Feature frames by day, the least recently used dropped beyond ``max_bytes``.
+
+    >>> cache = FrameCache(max_bytes=100)
+    >>> cache[dt.date(2026, 1, 1)] = pl.DataFrame({"x": list(range(10))})
+    >>> cache[dt.date(2026, 2, 1)] = pl.DataFrame({"x": list(range(10))})
+    >>> list(cache)
+    [datetime.date(2026, 2, 1)]
+    """
+
+    def __init__(self, max_bytes: int = 1 << 30) -> None:
+        super().__init__()
+        self.max_bytes = max_bytes
+
+    def __getitem__(self, day: dt.date) -> pl.DataFrame:
+        frame = super().__getitem__(day)
+        self.move_to_end(day)
+        return frame
+
+    def __setitem__(self, day: dt.date, frame: pl.DataFrame) -> None:
+        super().__setitem__(day, frame)
+        self.move_to_end(day)
+        while len(self) > 1 and sum(f.estimated_size() for f in self.values()) > self.max_bytes:
+            self.popitem(last=False)
 
 
 def population(frame: pl.DataFrame) -> pl.DataFrame:
@@ -54,10 +102,13 @@ def labelled_frame(
     currency: str = "USD",
     rules: MetricsSettings | None = None,
     settings: FeatureSettings | None = None,
+    cache: MutableMapping[dt.date, pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
     """The population's features at ``as_of`` with ``churned``, ``churn_type``, ``observed``."""
     rules = rules or MetricsSettings()
-    frame = population(feature_frame(con, as_of, currency=currency, rules=rules, settings=settings))
+    frame = population(
+        feature_frame(con, as_of, currency=currency, rules=rules, settings=settings, cache=cache)
+    )
     full = MetricsContext(con, data_through, currency, rules)
     labels = churn_labels(full, as_of, horizon_days, data_through=data_through).to_polars()
     out = frame.join(labels, on="customer_id", how="left")
@@ -87,6 +138,7 @@ def stacked_frames(
     rules: MetricsSettings | None = None,
     settings: FeatureSettings | None = None,
     progress: Progress | None = None,
+    cache: MutableMapping[dt.date, pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
     """:func:`labelled_frame` at each origin, stacked (``as_of`` tells them apart)."""
     progress = progress or NullProgress()
@@ -102,6 +154,7 @@ def stacked_frames(
                     currency=currency,
                     rules=rules,
                     settings=settings,
+                    cache=cache,
                 )
             )
             task.advance(1)

@@ -23,7 +23,7 @@ monthly origins, each with their features at the origin, the months they had pai
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from numbers import Integral, Real
 from typing import Any, Literal, Self
 
@@ -339,6 +339,7 @@ def training_frame(
     rules: MetricsSettings | None = None,
     features: FeatureSettings | None = None,
     progress: Progress | None = None,
+    cache: MutableMapping[dt.date, pl.DataFrame] | None = None,
 ) -> pl.DataFrame:
     """Rows to fit :class:`LifetimeValueModel` on, from data known before ``as_of`` only.
 
@@ -355,7 +356,9 @@ def training_frame(
     parts = []
     with progress.task("Building lifetime training rows", total=len(origins)) as task:
         for origin, end in zip(origins, ends, strict=True):
-            frame = feature_frame(con, origin, currency=currency, rules=rules, settings=features)
+            frame = feature_frame(
+                con, origin, currency=currency, rules=rules, settings=features, cache=cache
+            )
             frame = frame.filter((pl.col("mrr") > 0) & ~pl.col("cancel_pending"))
             rows = frame.select("customer_id", *ltv.covariates).join(
                 _open_spells(spells, origin), on="customer_id", how="inner"
@@ -384,6 +387,7 @@ def fit_lifetime_model(
     rules: MetricsSettings | None = None,
     features: FeatureSettings | None = None,
     progress: Progress | None = None,
+    cache: MutableMapping[dt.date, pl.DataFrame] | None = None,
 ) -> LifetimeValueModel:
     """:class:`LifetimeValueModel` fitted on :func:`training_frame` (data before ``as_of``).
 
@@ -394,7 +398,14 @@ def fit_lifetime_model(
     """
     progress = progress or NullProgress()
     train = training_frame(
-        con, as_of, ltv=ltv, currency=currency, rules=rules, features=features, progress=progress
+        con,
+        as_of,
+        ltv=ltv,
+        currency=currency,
+        rules=rules,
+        features=features,
+        progress=progress,
+        cache=cache,
     )
     if train.is_empty() or not train["churned"].any():
         raise ModelError(
@@ -428,6 +439,7 @@ def customer_lifetime_values(
     model: LifetimeValueModel | None = None,
     frame: pl.DataFrame | None = None,
     progress: Progress | None = None,
+    cache: MutableMapping[dt.date, pl.DataFrame] | None = None,
 ) -> tuple[pl.DataFrame, LifetimeValueModel]:
     """Every paying customer's expected remaining months and LTV at ``as_of``.
 
@@ -436,7 +448,8 @@ def customer_lifetime_values(
     and predicts for the customers paying on the day before ``as_of``, conditional on
     the months they have paid in their current spell. A customer with a cancellation
     scheduled is not predicted: they pay until their period ends (``renewal_in_days``),
-    then leave. ``frame``: the features at ``as_of``, when the caller has them.
+    then leave. ``frame``: the features at ``as_of``, when the caller has them; ``cache``:
+    feature frames by day shared with other training (:func:`tenure.features.feature_frame`).
 
     Returns
     -------
@@ -454,12 +467,15 @@ def customer_lifetime_values(
             rules=rules,
             features=features,
             progress=progress,
+            cache=cache,
         )
     spells = spell_frame(con, as_of, currency=currency, rules=rules)
     now = (
         frame
         if frame is not None
-        else feature_frame(con, as_of, currency=currency, rules=rules, settings=features)
+        else feature_frame(
+            con, as_of, currency=currency, rules=rules, settings=features, cache=cache
+        )
     )
     cols = dict.fromkeys(["customer_id", "mrr", "plan", "cancel_pending", "renewal_in_days"])
     now = now.filter(pl.col("mrr") > 0).select(*cols, *(c for c in ltv.covariates if c not in cols))

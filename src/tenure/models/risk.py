@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,7 @@ def train_churn(
     oracle: pl.DataFrame | None = None,
     random_state: int = 0,
     progress: Progress | None = None,
+    cache: MutableMapping[dt.date, pl.DataFrame] | None = None,
 ) -> TrainResult:
     """Backtest and fit the churn model on the warehouse behind ``con``.
 
@@ -98,6 +100,7 @@ def train_churn(
         rules=rules,
         settings=features,
         progress=progress,
+        cache=cache,
     )
     frame = frame.filter(pl.col("observed"))
     if frame.is_empty() or not frame["churned"].any():

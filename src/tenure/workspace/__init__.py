@@ -33,6 +33,7 @@ from tenure.workspace._customer_notes import CustomerNotesMixin
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
 from tenure.workspace._deployment import Deployment, MoveResult
 from tenure.workspace._deployment_cancel import CancelToken
+from tenure.workspace._frame_cache import FrameCacheMixin
 from tenure.workspace._insights import FEEDBACK_KINDS, PAGE_VIEWS, InsightsMixin
 from tenure.workspace._profiles import ProfilesMixin
 from tenure.workspace._result_cache import ResultCacheMixin
@@ -119,6 +120,7 @@ class Workspace(
     ResultCacheMixin,
     StripeEventsMixin,
     WinbackMixin,
+    FrameCacheMixin,
     CancelFlowsMixin,
 ):
     """A Tenure workspace: settings, a warehouse and everything computed from them.

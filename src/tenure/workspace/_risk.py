@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from tenure.clock import Clock
     from tenure.config import Settings
+    from tenure.features.frames import FrameCache
     from tenure.models import ModelArtifact
     from tenure.progress import Progress
     from tenure.store import Warehouse
@@ -46,6 +47,8 @@ class RiskMixin:
         def warehouse(self) -> Warehouse: ...
 
         def data_through(self) -> dt.date | None: ...
+
+        def _frames(self) -> FrameCache: ...
 
     # -- days --------------------------------------------------------------------------------
 
@@ -81,6 +84,7 @@ class RiskMixin:
                 currency=self.settings.reporting_currency,
                 rules=self.settings.metrics,
                 settings=self.settings.features,
+                cache=self._frames(),
             )
 
     # -- churn -------------------------------------------------------------------------------
@@ -123,6 +127,7 @@ class RiskMixin:
             rules=self.settings.metrics,
             features=self.settings.features,
             oracle=self._oracle(),
+            cache=self._frames(),
             progress=self.progress,
         )
         target = self.churn_model_path

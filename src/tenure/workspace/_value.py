@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from tenure.config import Settings
+    from tenure.features.frames import FrameCache
     from tenure.models.clv import LifetimeValueModel
     from tenure.progress import Progress
     from tenure.store import Warehouse
@@ -41,6 +42,8 @@ class ValueMixin:
         def scoring_day(self) -> dt.date: ...
 
         def features(self, *, as_of: dt.date | None = None) -> pl.DataFrame: ...
+
+        def _frames(self) -> FrameCache: ...
 
     # -- grouping ----------------------------------------------------------------------------
 
@@ -193,6 +196,7 @@ class ValueMixin:
             model=model,
             frame=features,
             progress=self.progress,
+            cache=self._frames(),
         )
         replace_slice(self.warehouse.ibis, CUSTOMER_VALUES, day, values.to_arrow())
         return values, model

@@ -86,14 +86,16 @@ class WinbackMixin:
             self.settings.reporting_currency,
             self.settings.metrics,
         )
-        churned = churned_customers(ctx, day).to_polars()
+        expr = churned_customers(ctx, day)
+        # Names and e-mails of the churned only, joined in the warehouse (current values).
+        who = self.warehouse.ibis.table("customers").select("customer_id", "name", "email")
+        churned = expr.left_join(who, "customer_id").drop("customer_id_right").to_polars()
         base = self.features(as_of=day)
         keep = [c for c in WINBACK_FEATURES if c in base.columns and c not in churned.columns]
-        frame = churned.join(base.select("customer_id", *keep), on="customer_id", how="left")
-        c = self.warehouse.ibis.table("customers")
-        who: pl.DataFrame = c.select("customer_id", "name", "email").to_polars()
-        out: pl.DataFrame = frame.join(who, on="customer_id", how="left")
-        return out.with_columns(as_of=pl.lit(day))
+        frame: pl.DataFrame = churned.join(
+            base.select("customer_id", *keep), on="customer_id", how="left"
+        )
+        return frame.with_columns(as_of=pl.lit(day))
 
     def winback_train(self, *, data_through: dt.date | None = None) -> dict[str, Any]:
         """Backtest and fit the reactivation model; save it to ``models/winback/``.
