@@ -202,6 +202,9 @@ def test_tokens_need_a_write_key_name_a_real_customer_and_expire(shop: Site) -> 
     with shop.client("a_write") as c:
         missing = c.post("/v1/cancel-flows/token", json={"customer_id": "cus_nobody"})
         assert missing.status_code == 404
+        for path in ("/v1/cancel-flows/token", "/v1/cancel-flows"):  # never reaches SQL
+            control = c.post(path, json={"customer_id": "cus\x00nul"})
+            assert control.status_code == 422 and control.json()["errors"][0]["field"]
         r = c.post("/v1/cancel-flows/token", json={"customer_id": customer})
     assert r.status_code == 201, r.text
     token = r.json()["token"]

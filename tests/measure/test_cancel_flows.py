@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from tenure.cli.main import app
 from tenure.measure.intervals import difference_in_proportions, wilson
-from tenure.store.operational import CancelFlowRow
+from tenure.store.operational import CancelFlowRow, OperationalStore, sqlalchemy_url
 from tenure.workspace import Workspace
 
 AT = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
@@ -31,9 +33,10 @@ FLOWS = [
 
 def record(ws: Workspace, *, open_flow: bool = True) -> None:
     """The flows above, finished, and one still open (not counted)."""
+    tenant = ws._tenant_id
     rows = [
         {
-            "id": f[0], "tenant_id": "local", "customer_id": f"cus_{f[0]}", "status": "finished",
+            "id": f[0], "tenant_id": tenant, "customer_id": f"cus_{f[0]}", "status": "finished",
             "started_at": AT, "segments": f[4], "currency": "USD", "mrr_before": f[7],
             "reason": f[1], "control": f[2], "offers": f[3], "accepted_offer": f[5],
             "outcome": f[6], "mrr_after": f[8], "mrr_effect": f[8] - f[7], "discount_cost": f[9],
@@ -42,7 +45,7 @@ def record(ws: Workspace, *, open_flow: bool = True) -> None:
     ]  # fmt: skip
     if open_flow:
         rows.append(
-            {"id": "open", "tenant_id": "local", "customer_id": "cus_x", "status": "answered",
+            {"id": "open", "tenant_id": tenant, "customer_id": "cus_x", "status": "answered",
              "started_at": AT, "segments": [], "currency": "USD", "mrr_before": 10.0}
         )  # fmt: skip
     with ws.operational.engine.begin() as con:
@@ -50,7 +53,21 @@ def record(ws: Workspace, *, open_flow: bool = True) -> None:
             con.execute(CancelFlowRow.__table__.insert().values(**row))
 
 
-def test_report_matches_the_hand_worked_numbers(ws: Workspace) -> None:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def flows_ws(request: pytest.FixtureRequest, ws: Workspace) -> Iterator[Workspace]:
+    """The empty workspace, its flows in its own SQLite store or in a PostgreSQL one."""
+    if request.param == "sqlite":
+        yield ws
+        return
+    store = OperationalStore(sqlalchemy_url(request.getfixturevalue("postgres_url")))
+    store.upgrade()
+    ws.bind_operational(store, "ten_pg")
+    yield ws
+    store.close()
+
+
+def test_report_matches_the_hand_worked_numbers(flows_ws: Workspace) -> None:
+    ws = flows_ws
     record(ws)
     report = ws.cancel_flow_report()
     assert report.flows == 7  # the open flow is not counted
@@ -105,3 +122,27 @@ def test_cli_report_prints_a_table_and_json(ws: Workspace) -> None:
     assert table.exit_code == 0, table.output
     assert "Cancel flows: 7 finished" in table.output and "too_expensive" in table.output
     assert "[webhooks] url is not set" in table.output
+
+
+def test_cli_reports_one_tenant_of_a_deployment(tmp_path: Path) -> None:
+    from tenure.workspace import Deployment
+
+    folder = tmp_path / "deployment"
+    Deployment.upgrade(folder)
+    with Deployment.open(folder) as deployment:
+        for slug in ("acme", "other"):
+            deployment.create_tenant(slug)
+        acme = deployment.tenant("acme")
+        with deployment.workspace(acme) as ws:
+            record(ws, open_flow=False)  # bound to the deployment's store as acme
+            assert ws.cancel_flow_report().flows == 7
+        with deployment.workspace(deployment.tenant("other")) as ws:
+            assert ws.cancel_flow_report().flows == 0  # another tenant sees none of them
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["offers", "report", "-w", str(folder), "--tenant", "acme", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["flows"] == 7
+    missing = runner.invoke(app, ["offers", "report", "-w", str(folder), "--tenant", "nope"])
+    assert missing.exit_code == 2 and "no tenant 'nope'" in missing.output

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
+import re
+import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -57,6 +61,14 @@ def test_page_needs_a_valid_token_and_may_be_framed_only_by_the_product(hosted: 
         for bad in ("", "v1.x.y.1.z", token[:-2] + "00"):
             refused = web.get("/cancel", params={"token": bad})
             assert refused.status_code == 401 and "not valid" in refused.text
+        # the survey submitted twice (a double click) is one flow, answered once
+        attempt = re.search(r'name="attempt" value="([^"]+)"', page.text)
+        assert attempt is not None
+        form = {"token": token, "action": "answer", "attempt": attempt[1]}
+        first = web.post("/cancel", data=form | {"reason": "too_expensive"})
+        again = web.post("/cancel", data=form | {"reason": "other"})
+        ids = [re.findall(r'name="flow_id" value="([^"]+)"', r.text)[0] for r in (first, again)]
+        assert ids[0] == ids[1] and "It is too expensive" in again.text
         # a form posted without the token (e.g. from another site) does nothing
         forged = web.post("/cancel", data={"action": "answer", "reason": "other"})
         assert forged.status_code == 401
@@ -191,3 +203,66 @@ def test_dashboard_shows_the_report_with_its_chart(
     assert any(r.startswith("offer\tdiscount_25_3m") for r in rows)
     assert "1 sent" in page.locator("#webhooks-note").inner_text()
     assert errors == []
+
+
+class _Parent(http.server.BaseHTTPRequestHandler):
+    """The product's page that embeds the cancel page (``src`` set per server)."""
+
+    src = ""
+
+    def do_GET(self) -> None:
+        html = f'<!doctype html><title>Acme</title><iframe src="{self.src}"></iframe>'
+        body = html.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def parent_page() -> Iterator[tuple[str, type[_Parent]]]:
+    handler = type("Parent", (_Parent,), {"src": ""})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.browser
+def test_the_page_works_in_the_products_iframe_and_not_in_anyone_elses(
+    tmp_path: Path, demo_world: Path, start_server: Callable[..., Site], browser
+) -> None:
+    with parent_page() as (product, allowed), parent_page() as (elsewhere, stranger):
+        site = make_world(tmp_path / "deployment", "sqlite:///tenure.sqlite", demo_world)
+        toml = site.folder / "workspaces" / "a" / "tenure.toml"
+        with toml.open("a", encoding="utf-8") as fh:
+            fh.write(f'\n[offers]\nframe_ancestors = ["{product}"]\n')
+        start_server(site)
+        customer, _ = paying(site, control=False)
+        allowed.src = stranger.src = f"{site.url}/cancel?token={token_for(site, customer)}"
+
+        page = browser.new_page()
+        page.goto(f"{product}/")
+        frame = page.frame_locator("iframe")
+        frame.locator("input[value=too_expensive]").check()
+        frame.locator("#continue").click()
+        frame.locator("main[data-step=offers]").wait_for(timeout=30_000)
+        assert frame.locator("form.offer").count() == 2
+
+        other = browser.new_page()
+        other.goto(f"{elsewhere}/")
+        other.wait_for_load_state("load")
+        deadline = time.monotonic() + 10
+        while len(other.frames) < 2 or other.frames[1].url in ("", "about:blank"):
+            assert time.monotonic() < deadline, [f.url for f in other.frames]
+            time.sleep(0.1)
+        assert other.frames[1].url.startswith("chrome-error://")  # refused: frame-ancestors
+        assert page.frames[1].url.startswith(site.url)

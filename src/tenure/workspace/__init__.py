@@ -28,7 +28,7 @@ from tenure.ingest import expand_paths, plan_file
 from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
 from tenure.store.operational import NewSession, Tenant, User, WebSession
-from tenure.workspace._cancel_flows import CancelFlow, CancelFlowsMixin, CancelFlowStateError
+from tenure.workspace._cancel_flows import CancelFlow, CancelFlowsMixin
 from tenure.workspace._customer_notes import CustomerNotesMixin
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
 from tenure.workspace._deployment import Deployment, MoveResult
@@ -62,7 +62,6 @@ __all__ = [
     "METRIC_TABLES",
     "PAGE_VIEWS",
     "CancelFlow",
-    "CancelFlowStateError",
     "CancelToken",
     "Deployment",
     "Freshness",

@@ -5,15 +5,17 @@ A flow is a row of ``cancel_flows`` in the operational store (docs/cancel-flow.m
     started ──answer──▶ answered ──accept(offer)──▶ finished (saved | paused | downgraded)
                                  └─decline──────────▶ finished (canceled | saved)
 
-Each step is one transaction; a step out of order raises :class:`ConfigError` naming the
-flow's state and the step that comes next. Accepting an offer enqueues the signed
-``offer.accepted`` webhook (``tenure.act.outbox``) in the same transaction when
-``[webhooks] url`` is set; :meth:`CancelFlowsMixin.deliver_webhooks` posts it.
+Each step is one transaction; a step out of order raises
+:class:`~tenure.errors.ConflictError` naming the flow's state and the step that comes
+next. Accepting an offer enqueues the signed ``offer.accepted`` webhook
+(``tenure.act.outbox``) in the same transaction when ``[webhooks] url`` is set;
+:meth:`CancelFlowsMixin.deliver_webhooks` posts it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,8 +29,16 @@ from tenure.act.cancel_offers import Outcome, accepted_event, effect, outcome_of
 from tenure.act.outbox import DeliveryReport, deliver_due, enqueue, status_counts
 from tenure.config import Offer, Settings
 from tenure.decide.offers import OfferContext, decide_offers
-from tenure.errors import ConfigError, DataError, Location, NotFoundError, StoreError
+from tenure.errors import (
+    ConfigError,
+    ConflictError,
+    DataError,
+    Location,
+    NotFoundError,
+    StoreError,
+)
 from tenure.store.operational import CancelFlowRow, OperationalStore
+from tenure.workspace._cancel_flow_prices import downgrade_price
 
 if TYPE_CHECKING:
     import polars as pl
@@ -37,7 +47,7 @@ if TYPE_CHECKING:
     from tenure.measure.cancel_flows import CancelFlowReport
     from tenure.store import Warehouse
 
-__all__ = ["LOCAL_TENANT", "CancelFlow", "CancelFlowStateError", "CancelFlowsMixin"]
+__all__ = ["LOCAL_TENANT", "CancelFlow", "CancelFlowsMixin"]
 
 LOCAL_TENANT = "local"
 """The tenant id of flows recorded by a workspace used on its own (no deployment)."""
@@ -48,10 +58,6 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=dt.UTC)
     return value
-
-
-class CancelFlowStateError(ConfigError):
-    """A cancel-flow step out of order (the API answers 409)."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +190,7 @@ class CancelFlowsMixin:
             "answered": "accept an offer or decline (accept, decline)",
             "finished": "nothing: the flow is finished",
         }[row.status]
-        raise CancelFlowStateError(
+        raise ConflictError(
             f"cannot {step} cancel flow {row.id!r}: it is {row.status!r}, and what comes "
             f"next is {follows}",
             location=Location(field="status"),
@@ -192,11 +198,13 @@ class CancelFlowsMixin:
 
     # -- the flow ------------------------------------------------------------------------------
 
-    def cancel_flow_start(self, customer_id: str) -> CancelFlow:
+    def cancel_flow_start(self, customer_id: str, *, key: str | None = None) -> CancelFlow:
         """Start a cancel flow for a customer; the result lists the survey's ``reasons``.
 
         MRR, plan and segments come from the latest refreshed customer profile
-        (``tenure refresh``).
+        (``tenure refresh``). With ``key`` (an idempotency key, e.g. one per form shown)
+        the flow's id is derived from it, and starting again with the same key returns
+        the flow already started, in whatever state it is.
 
         Raises
         ------
@@ -212,8 +220,12 @@ class CancelFlowsMixin:
                 "profiles, and none exist yet; run 'tenure refresh' (Workspace.refresh) first"
             )
         now = self.clock.now()
+        flow_id = "cf_" + secrets.token_hex(8)
+        if key is not None:
+            digest = hashlib.sha256(f"{self._tenant_id}:{key}".encode()).hexdigest()
+            flow_id = "cf_" + digest[:24]
         row = {
-            "id": "cf_" + secrets.token_hex(8),
+            "id": flow_id,
             "tenant_id": self._tenant_id,
             "customer_id": customer_id,
             "status": "started",
@@ -224,8 +236,17 @@ class CancelFlowsMixin:
             "mrr_before": float(profile["mrr"] or 0.0),
         }
         with self._flow_tx("start a cancel flow") as con:
+            if key is not None:
+                found = con.execute(select(_FLOWS).where(_FLOWS.c.id == flow_id)).first()
+                if found is not None:
+                    if found.customer_id != customer_id or found.tenant_id != self._tenant_id:
+                        raise ConflictError(
+                            f"the key {key!r} started a cancel flow for another customer; "
+                            "use a new key for each flow"
+                        )
+                    return self._flow(found)
             con.execute(_FLOWS.insert().values(**row))
-            return self._flow(self._locked(con, row["id"]))
+            return self._flow(self._locked(con, flow_id))
 
     def cancel_flow(self, flow_id: str) -> CancelFlow:
         """A cancel flow of this workspace's tenant by id."""
@@ -276,7 +297,7 @@ class CancelFlowsMixin:
                     status="answered",
                     answered_at=now,
                     reason=reason,
-                    free_text=(text or None),
+                    free_text=(text or "").replace("\x00", "") or None,  # PostgreSQL: no NUL
                     control=decision.control,
                     offers=list(decision.offers),
                     decision=decision.to_dict(),
@@ -407,31 +428,8 @@ class CancelFlowsMixin:
             return self._flow(self._locked(con, flow_id))
 
     def _downgrade_target(self, offer: Offer, plan: str | None, mrr: float) -> tuple[str, float]:
-        """The downgrade's plan and its MRR: the median MRR of its customers on the day."""
-        import ibis
-
-        con = self.warehouse.ibis
-        if "customer_profiles" not in con.list_tables():
-            raise DataError("no refreshed profiles to price the downgrade; run 'tenure refresh'")
-        p = con.table("customer_profiles")
-        day = p.as_of.max()
-        prices = (
-            p.filter((p.as_of == day) & p.plan.notnull() & (p.mrr > 0))
-            .group_by("plan")
-            .aggregate(mrr=p.mrr.median())
-        )
-        if offer.plan is not None:
-            prices = prices.filter(prices.plan == offer.plan)
-        else:
-            prices = prices.filter((prices.mrr < mrr) & (prices.plan != ibis.literal(plan or "")))
-        found = prices.order_by(prices.mrr.desc()).limit(1).to_pyarrow().to_pylist()
-        if not found:
-            target = offer.plan or f"a plan cheaper than {mrr:.2f}"
-            raise DataError(
-                f"no customer pays for {target} in the latest profiles, so the downgrade's "
-                "MRR is unknown; pass mrr_after (the price your billing will charge)"
-            )
-        return str(found[0]["plan"]), float(found[0]["mrr"])
+        """The downgrade's plan and its MRR (:func:`downgrade_price`)."""
+        return downgrade_price(self.warehouse.ibis, offer, plan, mrr)
 
     # -- webhooks and measurement --------------------------------------------------------------
 
@@ -470,12 +468,17 @@ class CancelFlowsMixin:
         counts = status_counts(
             self.operational.engine, tenant_id=self._tenant_id, kind="offer.accepted"
         )
-        note = (
-            None
-            if hooks.url
-            else "[webhooks] url is not set: accepted offers are recorded, but nothing is "
-            "sent to your backend"
-        )
+        note = None
+        if not hooks.url:
+            note = (
+                "[webhooks] url is not set: accepted offers are recorded, but nothing is "
+                "sent to your backend"
+            )
+        elif not hooks.secret:
+            note = (
+                f"[webhooks] secret is not set: {counts['pending']} offer.accepted webhooks "
+                "wait unsent until it is (they are signed with it)"
+            )
         return cancel_flow_report(
             self.cancel_flow_frame(),
             currency=self.settings.reporting_currency,

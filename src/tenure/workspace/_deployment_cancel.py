@@ -149,6 +149,8 @@ class DeploymentCancelMixin:
         """Post every tenant's due outbox webhooks, each with its own ``[webhooks]``.
 
         A tenant's workspace lock is held only to read its settings, not while posting.
+        A tenant without ``[webhooks] secret`` is passed over (its rows wait, and its
+        cancel-flow report says why), so one tenant's settings cannot stop the others'.
         """
         import httpx
 
@@ -169,6 +171,8 @@ class DeploymentCancelMixin:
         for tenant in self._tenants_by_id(due):
             with self.workspace(tenant) as ws:
                 hooks = ws.settings.webhooks
+            if not hooks.secret:
+                continue
             with httpx.Client(timeout=hooks.timeout_seconds) as client:
                 report += deliver_due(
                     self.store.engine, client, hooks, now, limit, tenant_id=tenant.id

@@ -15,12 +15,13 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, Field
 
 from tenure.api.deps import DeploymentDep, WorkspaceDep, WriteKeyDep, WriteWorkspaceDep
-from tenure.api.errors import ProblemError
-from tenure.workspace import CancelFlow, CancelFlowStateError, Workspace
+from tenure.workspace import CancelFlow
 
 router = APIRouter(prefix="/cancel-flows", tags=["cancel-flows"])
 
 FlowId = Annotated[str, Path(min_length=1, max_length=32)]
+CUSTOMER_ID = r"^[^\x00-\x1f\x7f]+$"
+"""A customer id: any text without control characters (as Stripe's and Segment's ids)."""
 _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "The step does not follow the flow's state"}
 }
@@ -29,7 +30,7 @@ _CONFLICT: dict[int | str, dict[str, Any]] = {
 class CancelFlowCreate(BaseModel):
     """Start a cancel flow for a customer of the key's tenant."""
 
-    customer_id: str = Field(min_length=1, max_length=255)
+    customer_id: str = Field(min_length=1, max_length=255, pattern=CUSTOMER_ID)
 
 
 class CancelFlowAnswer(BaseModel):
@@ -104,7 +105,7 @@ class CancelFlowPublic(BaseModel):
 class CancelTokenCreate(BaseModel):
     """Ask for a hosted cancel page token for a customer."""
 
-    customer_id: str = Field(min_length=1, max_length=255)
+    customer_id: str = Field(min_length=1, max_length=255, pattern=CUSTOMER_ID)
 
 
 class CancelTokenPublic(BaseModel):
@@ -143,13 +144,6 @@ def public(flow: CancelFlow) -> CancelFlowPublic:
     )
 
 
-def _step(ws: Workspace, run: Any, *args: Any, **kwargs: Any) -> CancelFlowPublic:
-    try:
-        return public(run(*args, **kwargs))
-    except CancelFlowStateError as exc:
-        raise ProblemError(409, str(exc)) from exc
-
-
 @router.post(
     "/token",
     status_code=201,
@@ -181,7 +175,7 @@ def read_flow(flow_id: FlowId, ws: WorkspaceDep) -> CancelFlowPublic:
     "/{flow_id}/answer", summary="Answer the exit survey: the offers shown", responses=_CONFLICT
 )
 def answer_flow(flow_id: FlowId, body: CancelFlowAnswer, ws: WriteWorkspaceDep) -> CancelFlowPublic:
-    return _step(ws, ws.cancel_flow_answer, flow_id, body.reason, body.text)
+    return public(ws.cancel_flow_answer(flow_id, body.reason, body.text))
 
 
 @router.post(
@@ -192,7 +186,7 @@ def answer_flow(flow_id: FlowId, body: CancelFlowAnswer, ws: WriteWorkspaceDep) 
 def accept_offer(
     flow_id: FlowId, body: CancelFlowAccept, ws: WriteWorkspaceDep, request: Request
 ) -> CancelFlowPublic:
-    flow = _step(ws, ws.cancel_flow_accept, flow_id, body.offer, mrr_after=body.mrr_after)
+    flow = public(ws.cancel_flow_accept(flow_id, body.offer, mrr_after=body.mrr_after))
     if flow.webhook_queued and (sender := getattr(request.app.state, "sender", None)):
         sender.notify()
     return flow
@@ -205,4 +199,4 @@ def decline_offers(
     flow_id: FlowId, ws: WriteWorkspaceDep, body: CancelFlowDecline | None = None
 ) -> CancelFlowPublic:
     outcome = body.outcome if body is not None else "canceled"
-    return _step(ws, ws.cancel_flow_decline, flow_id, outcome=outcome)
+    return public(ws.cancel_flow_decline(flow_id, outcome=outcome))

@@ -11,6 +11,7 @@ offers, accept or decline, the confirmation. Framing is allowed only from
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -19,11 +20,11 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from tenure.config import Offer
-from tenure.errors import NotFoundError, SignatureError, TenureError
+from tenure.errors import ConflictError, NotFoundError, SignatureError, TenureError
 from tenure.store.operational import Tenant
 from tenure.web._auth import form_of, get_deployment
 from tenure.web._pages import templates
-from tenure.workspace import CancelFlow, CancelFlowStateError, Deployment
+from tenure.workspace import CancelFlow, Deployment
 
 router = APIRouter(include_in_schema=False)
 DeploymentDep = Annotated[Deployment, Depends(get_deployment)]
@@ -116,6 +117,7 @@ async def cancel_page(request: Request, deployment: DeploymentDep, token: str = 
         return _error(request, exc, 404)
     context = _context(tenant, token) | {
         "step": "reason",
+        "attempt": secrets.token_urlsafe(16),
         "reasons": [(c, reason_label(c)) for c in codes],
     }
     return _page(request, context, ancestors=ancestors)
@@ -127,8 +129,12 @@ def _step(deployment: Deployment, tenant: Tenant, customer: str, form: dict[str,
     with deployment.workspace(tenant) as ws:
         ancestors = ws.settings.offers.frame_ancestors
         if action == "answer":
-            flow = ws.cancel_flow_start(customer)
-            flow = ws.cancel_flow_answer(flow.id, form.get("reason", ""), form.get("text") or None)
+            # one flow per survey shown: a second submit of the same form finds it
+            key = f"hosted:{form.get('attempt', '')}" if form.get("attempt") else None
+            flow = ws.cancel_flow_start(customer, key=key)
+            if flow.status == "started":
+                text = form.get("text") or None
+                flow = ws.cancel_flow_answer(flow.id, form.get("reason", ""), text)
             return flow, ancestors
         flow = ws.cancel_flow(form.get("flow_id", ""))
         if flow.customer_id != customer:
@@ -138,7 +144,7 @@ def _step(deployment: Deployment, tenant: Tenant, customer: str, form: dict[str,
                 flow = ws.cancel_flow_accept(flow.id, form.get("offer", ""))
             elif action == "decline":
                 flow = ws.cancel_flow_decline(flow.id, outcome="canceled")
-        except CancelFlowStateError:  # a second click, or the back button: show where it is
+        except ConflictError:  # a second click, or the back button: show where it is
             flow = ws.cancel_flow(flow.id)
         return flow, ancestors
 
