@@ -6,5 +6,24 @@ from tenure.measure.intervals import (
     difference_in_proportions,
     wilson,
 )
+from tenure.measure.offer_policy import (
+    POLICIES,
+    PolicyOutcome,
+    PolicyReport,
+    evaluate_ground_truth,
+    evaluate_logged,
+    policy_actions,
+)
 
-__all__ = ["Estimate", "difference_in_means", "difference_in_proportions", "wilson"]
+__all__ = [
+    "POLICIES",
+    "Estimate",
+    "PolicyOutcome",
+    "PolicyReport",
+    "difference_in_means",
+    "difference_in_proportions",
+    "evaluate_ground_truth",
+    "evaluate_logged",
+    "policy_actions",
+    "wilson",
+]

@@ -32,6 +32,7 @@ from tenure.workspace._customer_notes import CustomerNotesMixin
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
 from tenure.workspace._deployment import Deployment, MoveResult
 from tenure.workspace._insights import FEEDBACK_KINDS, PAGE_VIEWS, InsightsMixin
+from tenure.workspace._offer_uplift import OfferUpliftMixin
 from tenure.workspace._profiles import ProfilesMixin
 from tenure.workspace._result_cache import ResultCacheMixin
 from tenure.workspace._risk import CHURN_SCORES, RiskMixin
@@ -115,6 +116,7 @@ class Workspace(
     ResultCacheMixin,
     StripeEventsMixin,
     WinbackMixin,
+    OfferUpliftMixin,
 ):
     """A Tenure workspace: settings, a warehouse and everything computed from them.
 
