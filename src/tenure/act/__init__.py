@@ -1,5 +1,6 @@
-"""Act: deliver what the decisions chose (webhooks, and as they land, e-mail and in-app)."""
+"""Act: deliver what the decisions chose (webhooks, Stripe, and as they land, e-mail and in-app)."""
 
+from tenure.act.stripe_billing import StripeAction, StripeBilling
 from tenure.act.webhooks import (
     SIGNATURE_HEADER,
     Delivery,
@@ -9,4 +10,13 @@ from tenure.act.webhooks import (
     verify,
 )
 
-__all__ = ["SIGNATURE_HEADER", "Delivery", "backoff", "post", "sign", "verify"]
+__all__ = [
+    "SIGNATURE_HEADER",
+    "Delivery",
+    "StripeAction",
+    "StripeBilling",
+    "backoff",
+    "post",
+    "sign",
+    "verify",
+]

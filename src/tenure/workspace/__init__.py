@@ -37,6 +37,7 @@ from tenure.workspace._profiles import ProfilesMixin
 from tenure.workspace._result_cache import ResultCacheMixin
 from tenure.workspace._risk import CHURN_SCORES, RiskMixin
 from tenure.workspace._segments import SegmentsMixin
+from tenure.workspace._stripe_billing import StripeBillingMixin
 from tenure.workspace._stripe_events import StripeEventsMixin
 from tenure.workspace._tabular import fit_churn_table, predict_churn_table
 from tenure.workspace._uplift_tabular import fit_uplift_table, predict_uplift_table
@@ -117,6 +118,7 @@ class Workspace(
     StripeEventsMixin,
     WinbackMixin,
     OfferUpliftMixin,
+    StripeBillingMixin,
 ):
     """A Tenure workspace: settings, a warehouse and everything computed from them.
 
