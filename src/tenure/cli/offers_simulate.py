@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tenure.cli.console import console
+
+if TYPE_CHECKING:
+    from tenure.workspace import Workspace
 
 _NAMES = {
     "none": "no discount",
@@ -78,3 +82,42 @@ def print_simulation(report: dict[str, Any]) -> None:
             f"{gt['rows_used']:,} decisions without an offer, scaled to "
             f"{gt['decisions']:,}. " + caption,
         )
+
+
+def demo_offers_and_winback(ws: Workspace) -> tuple[dict[str, Any] | str, Any]:
+    """For ``tenure demo``: the offer simulation and the ranked win-back list.
+
+    Trains the discount uplift model and simulates the offer policies, then trains the
+    win-back model and ranks the churned customers. Each part is its message instead when
+    the world is too small or short to learn from.
+    """
+    from tenure.errors import ModelError, NotFoundError
+
+    offers: dict[str, Any] | str
+    try:
+        ws.offer_uplift_train()
+        offers = ws.offers_simulate()
+    except (ModelError, NotFoundError) as exc:
+        offers = str(exc)
+    winback: Any
+    try:
+        ws.winback_train()
+        winback = ws.winback()
+    except (ModelError, NotFoundError) as exc:
+        winback = str(exc)
+    return offers, winback
+
+
+def print_demo_offers(offers: dict[str, Any] | str, winback: Any, directory: Path) -> None:
+    """The demo's offer simulation (ground truth) and the top of its win-back list."""
+    from tenure.cli.winback import AUDIENCE, print_winback
+
+    if isinstance(offers, str):
+        console.print(f"No offer simulation: {offers}")
+    else:
+        print_simulation(offers)
+        console.print(f"Details: tenure offers simulate -w {directory} (--json)")
+    if isinstance(winback, str):
+        console.print(f"No win-back list: {winback}")
+    else:
+        print_winback(winback.select([c for c in AUDIENCE if c in winback.columns]), 5)

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["OfferUpliftMixin"]
 
 _MODEL_DIR = Path("models") / "offer_uplift"
+_MIN_ARM = 2
+"""Fewest decisions with, and without, an offer the uplift model is fitted on."""
 _GROUND_TRUTH = Path("data") / "ground_truth" / "churn_drivers.parquet"
 _NOT_FEATURES = frozenset(
     {
@@ -156,11 +158,12 @@ class OfferUpliftMixin:
         return kind(random_state=0, min_child_samples=20)
 
     def _fit(self, rows: pl.DataFrame) -> Any:
-        if rows.height == 0 or rows["treated"].all() or not rows["treated"].any():
+        offered = int(rows["treated"].sum()) if rows.height else 0
+        if min(offered, rows.height - offered) < _MIN_ARM:
             raise ModelError(
                 f"{rows.height} cancel decisions with a known outcome, "
-                f"{int(rows['treated'].sum()) if rows.height else 0} of them offered a "
-                "discount; the uplift model needs decisions with and without an offer "
+                f"{offered} of them offered a discount; the uplift model needs at least "
+                f"{_MIN_ARM} decisions with and {_MIN_ARM} without an offer "
                 "(ingest more history, or wait for the cancel flow's control group to grow)"
             )
         return self._uplift_estimator().fit(
