@@ -48,7 +48,10 @@ def test_outcome_is_read_on_the_first_of_the_month_at_least_90_days_on_when_know
         D(2026, 3, 1): _frame(D(2026, 3, 1), [("d", 30, False)]),
         D(2026, 5, 1): _frame(D(2026, 5, 1), [("a", 10, False), ("b", 20, True)]),
     }
-    out = offer_decision_frame(_decisions(), frames, outcome_days=90).sort("customer_id")
+    decisions = _decisions().with_columns(
+        decided_at=pl.col("decided_on").cast(pl.Datetime("us", "UTC"))
+    )
+    out = offer_decision_frame(decisions, frames, outcome_days=90).sort("customer_id")
     assert out["customer_id"].to_list() == ["a", "b", "d"]  # c did not pay on Jan 1
     assert out["outcome_as_of"].to_list() == [D(2026, 5, 1), D(2026, 5, 1), D(2026, 6, 1)]
     # a pays on May 1; b pays but has a cancellation pending; d's outcome is not known yet

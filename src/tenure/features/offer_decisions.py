@@ -192,6 +192,8 @@ def offer_decision_frame(
     out = out.join(status, on=["customer_id", "outcome_as_of"], how="left").with_columns(
         observed=pl.col("outcome_as_of").is_in(list(known))
     )
-    return out.with_columns(
+    out = out.with_columns(
         retained=pl.when(pl.col("observed")).then(pl.col("_stays").fill_null(value=False))
     ).drop("_stays")
+    # joins do not keep row order; a fixed order keeps a seeded model's fit reproducible
+    return out.sort("decided_at", "customer_id", "treated")
