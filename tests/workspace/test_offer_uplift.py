@@ -118,6 +118,28 @@ def test_cli_simulate_prints_json_and_table_when_asked(
     table = runner.invoke(app, ["offers", "simulate", "-w", str(offers_workspace)])
     assert table.exit_code == 0, table.output
     assert "discount everyone who cancels" in table.output and "oracle" in table.output
+    trained = runner.invoke(app, ["offers", "train", "-w", str(offers_workspace), "--json"])
+    assert trained.exit_code == 0, trained.output
+    assert json.loads(trained.output)["rows"] == simulated["train"]["rows"]
+    # the decisions were built once and kept for the next process
+    assert (offers_workspace / "cache" / "offer_decisions" / "key.json").exists()
+
+
+def test_stored_decisions_are_rebuilt_when_a_setting_they_depend_on_changes(
+    offers_workspace: Path,
+    simulated: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(offers_workspace, root)
+    key = root / "cache" / "offer_decisions" / "key.json"
+    before = key.read_text()
+    monkeypatch.setenv("TENURE_OFFERS__OUTCOME_DAYS", "120")
+    with Workspace.open(root) as ws:
+        frame = ws.offer_decisions()
+    assert key.read_text() != before
+    assert (frame["outcome_as_of"] - frame["decided_on"] >= dt.timedelta(days=120)).all()
 
 
 def test_offer_log_is_required_when_workspace_is_not_a_demo(ws: Workspace) -> None:

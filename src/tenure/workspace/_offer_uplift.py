@@ -15,6 +15,7 @@ those after it (:mod:`tenure.measure.offer_policy`).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,8 @@ import polars as pl
 from tenure.errors import ModelError, NotFoundError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from tenure.config import Settings
     from tenure.decide.offers import OfferDecision
     from tenure.models import ModelArtifact
@@ -32,6 +35,8 @@ if TYPE_CHECKING:
 __all__ = ["OfferUpliftMixin"]
 
 _MODEL_DIR = Path("models") / "offer_uplift"
+_CACHE_DIR = Path("cache") / "offer_decisions"
+"""The last decision frame, reused until a load or a setting it depends on changes."""
 _MIN_ARM = 2
 """Fewest decisions with, and without, an offer the uplift model is fitted on."""
 _GROUND_TRUTH = Path("data") / "ground_truth" / "churn_drivers.parquet"
@@ -78,6 +83,12 @@ class OfferUpliftMixin:
 
         def features(self, *, as_of: dt.date | None = None) -> pl.DataFrame: ...
 
+        def profile_day(self) -> dt.date | None: ...
+
+        def customer_notes(
+            self, customer_ids: Sequence[str] | None, *, as_of: dt.date
+        ) -> dict[str, dict[str, Any]]: ...
+
     # -- the training rows ----------------------------------------------------------------
 
     def _truth(self) -> pl.DataFrame | None:
@@ -110,8 +121,9 @@ class OfferUpliftMixin:
         One row per decision (:func:`tenure.features.offer_decisions.offer_decision_frame`):
         ``treated`` (offered), ``accepted``, ``retained`` (paying with no cancellation
         pending on the first of the month ``[offers] outcome_days`` later; null when not
-        yet ``observed``), and on a demo ``would_save`` (ground truth). Kept until the next
-        load.
+        yet ``observed``), and on a demo ``would_save`` (ground truth). Kept in
+        ``cache/offer_decisions/`` until the next load or a change of the settings it
+        depends on.
         """
         from tenure.features.offer_decisions import (
             cancel_decisions,
@@ -122,10 +134,25 @@ class OfferUpliftMixin:
         through = data_through or self.data_through()
         if through is None:
             raise ModelError("the workspace holds no data; ingest billing data first")
-        key = (self.data_version(), through, self.settings.offers.outcome_days)
-        cached: tuple[Any, pl.DataFrame] | None = getattr(self, "_offer_frame_cache", None)
+        key = json.dumps(
+            {
+                "data_version": self.data_version(),
+                "through": through.isoformat(),
+                "outcome_days": self.settings.offers.outcome_days,
+                "currency": self.settings.reporting_currency,
+                "metrics": self.settings.metrics.model_dump(mode="json"),
+                "features": self.settings.features.model_dump(mode="json"),
+            },
+            sort_keys=True,
+        )
+        cached: tuple[str, pl.DataFrame] | None = getattr(self, "_offer_frame_cache", None)
         if cached is not None and cached[0] == key:
             return cached[1]
+        folder = self.root / _CACHE_DIR
+        if (folder / "key.json").exists() and (folder / "key.json").read_text() == key:
+            stored = pl.read_parquet(folder / "decisions.parquet")
+            self._offer_frame_cache = (key, stored)
+            return stored
         log = self.offer_log()
         decisions = cancel_decisions(self.warehouse.ibis, log).filter(
             pl.col("decided_on") < through
@@ -146,6 +173,10 @@ class OfferUpliftMixin:
                 on="customer_id",
                 how="left",
             )
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "key.json").unlink(missing_ok=True)
+        frame.write_parquet(folder / "decisions.parquet")
+        (folder / "key.json").write_text(key)  # written last: marks a complete cache
         self._offer_frame_cache = (key, frame)
         return frame
 
@@ -260,7 +291,8 @@ class OfferUpliftMixin:
     ) -> OfferDecision:
         """The cancel flow's offers for ``customer_id`` leaving for ``reason``.
 
-        The customer's MRR and last discount come from the warehouse; their uplift from the
+        The customer's MRR and last discount come from the warehouse, their segments from
+        the latest refresh (none before one); their uplift from the
         discount uplift model when one is trained (``uplift_source: "model"`` in the
         decision's numbers), else ``[offers] default_uplift`` (``"default"``).
         """
@@ -280,11 +312,18 @@ class OfferUpliftMixin:
             .to_pyarrow()
             .as_py()
         )
+        stored = self.profile_day()  # segments as of the latest refresh
+        segments = (
+            self.customer_notes([customer_id], as_of=stored)[customer_id]["segments"]
+            if stored is not None
+            else []
+        )
         ctx = OfferContext(
             customer_id=customer_id,
             reason=reason,
             mrr=mrr,
             today=day,
+            segments=frozenset(segments),
             uplift=uplift,
             last_discount_on=last.date() if last is not None else None,
         )
