@@ -67,7 +67,7 @@ def print_simulation(report: dict[str, Any]) -> None:
         + ("–" if qini is None else f"{qini:.3f}"),
         highlight=False,
     )
-    caption = "95% intervals in brackets; net revenue = value × saved MRR − discount cost."
+    caption = "95% intervals in parentheses; net revenue = value × saved MRR − discount cost."
     if report.get("logged"):
         print_policy_table(
             report["logged"],
