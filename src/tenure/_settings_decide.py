@@ -215,6 +215,23 @@ class OfferSettings(_Section):
         description="Origins that may embed the hosted cancel page in an iframe "
         "(Content-Security-Policy frame-ancestors), e.g. ['https://app.example.com'].",
     )
+    outcome_days: int = Field(
+        default=90,
+        ge=1,
+        le=730,
+        description="A cancel decision's outcome: still paying this many days later (rounded "
+        "up to the first of a month).",
+    )
+    uplift_learner: Literal["t", "x"] = Field(
+        default="t", description="The discount uplift model: T-learner ('t') or X-learner ('x')."
+    )
+    holdout_months: int = Field(
+        default=6,
+        ge=1,
+        le=36,
+        description="'tenure offers simulate' evaluates on the decisions of the last this many "
+        "months whose outcome is known, after training on those before.",
+    )
 
     @model_validator(mode="after")
     def _known_names(self) -> OfferSettings:

@@ -27,7 +27,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from tenure._settings_act import WebhookSettings
+from tenure._settings_act import StripeSettings, WebhookSettings
 from tenure._settings_decide import (
     Offer,
     OfferRule,
@@ -58,6 +58,7 @@ __all__ = [
     "ServerSettings",
     "Settings",
     "StoreSettings",
+    "StripeSettings",
     "WarehouseSettings",
     "WebhookSettings",
     "WinbackOffer",
@@ -440,6 +441,7 @@ class Settings(BaseSettings):
     winback: WinbackSettings = WinbackSettings()
     offers: OfferSettings = OfferSettings()
     webhooks: WebhookSettings = WebhookSettings()
+    stripe: StripeSettings = StripeSettings()
 
     @field_validator("reporting_currency")
     @classmethod

@@ -65,6 +65,8 @@ def test_demo_prints_headline_metrics_when_world_is_ingested(demo: tuple[Path, s
     # 150 customers over a year hold too few churners to learn from; the demo says so
     assert "No churn model" in output and "churn.horizon_days" in output
     assert "Health of" in output and "Segments:" in output  # health without the model
+    # too few cancel decisions to learn whom a discount saves: the demo says why
+    assert "No offer simulation" in output and "decisions" in output
 
 
 def test_metrics_json_has_one_object_per_month_when_asked(demo: tuple[Path, str]) -> None:

@@ -1,6 +1,7 @@
-"""Act: deliver what the decisions chose (webhooks, and as they land, e-mail and in-app)."""
+"""Act: deliver what the decisions chose (webhooks, Stripe, and as they land, e-mail and in-app)."""
 
 from tenure.act.outbox import DeliveryReport, OutboxMessage, deliver_due, enqueue, messages
+from tenure.act.stripe_billing import StripeAction, StripeBilling
 from tenure.act.webhooks import (
     SIGNATURE_HEADER,
     Delivery,
@@ -15,6 +16,8 @@ __all__ = [
     "Delivery",
     "DeliveryReport",
     "OutboxMessage",
+    "StripeAction",
+    "StripeBilling",
     "backoff",
     "deliver_due",
     "enqueue",

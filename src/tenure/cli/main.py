@@ -20,6 +20,7 @@ from tenure.cli.console import RichProgress, console
 from tenure.cli.health import health_app, refresh
 from tenure.cli.metrics import metrics_app, render
 from tenure.cli.offers import offers_app
+from tenure.cli.offers_simulate import demo_offers_and_winback, print_demo_offers
 from tenure.cli.segments import segments_app
 from tenure.cli.serve import demo_login, serve, serve_app
 from tenure.cli.uplift import uplift_app
@@ -213,6 +214,7 @@ def demo(
                 risk, risk_note = None, str(exc)
             daily = ws.refresh()[-1]  # health, lifetime values, profiles and segments
             segments = [s for s in ws.segments() if s["members"]]
+            offers, winback = demo_offers_and_winback(ws)
     except TenureError as exc:
         raise fail(exc) from exc
     _print_results(results)
@@ -255,6 +257,7 @@ def demo(
         + ", ".join(f"{s['name']} {s['members']:,}" for s in segments[:8])
         + ("" if len(segments) <= 8 else ", ...")
     )
+    print_demo_offers(offers, winback, directory)
     console.print(
         f"Explore: tenure metrics -w {directory}; tenure health -w {directory}; "
         f"tenure segments list -w {directory}; tenure ltv -w {directory}; "

@@ -1,7 +1,8 @@
 """``tenure offers ...``: the cancel flow's offers (docs/cancel-flow.md, docs/offers.md).
 
-``tenure offers report`` measures what the cancel flow saved against its control group.
-Other ``offers`` commands (``simulate``) live in their own modules and join ``offers_app``.
+``tenure offers report`` measures what the cancel flow saved against its control group;
+``tenure offers train`` learns whom a retention discount saves from past cancel decisions;
+``tenure offers simulate`` compares no discount, everyone, targeted and the oracle.
 """
 
 from __future__ import annotations
@@ -14,14 +15,25 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from tenure.cli._common import JsonOpt, WorkspaceOpt, fail, open_workspace, print_json
+from tenure.cli._common import (
+    AsOfOpt,
+    JsonOpt,
+    WorkspaceOpt,
+    as_day,
+    fail,
+    open_workspace,
+    print_json,
+)
 from tenure.cli.console import console
 from tenure.errors import TenureError
 
 if TYPE_CHECKING:
     from tenure.workspace import Workspace
 
-offers_app = typer.Typer(help="Cancel-flow offers: what they saved, against the control group.")
+offers_app = typer.Typer(
+    help="Cancel-flow offers: what they saved against the control group, whom a discount "
+    "saves, and what targeting earns."
+)
 
 TenantOpt = Annotated[
     Optional[str],  # noqa: UP045 (typer needs Optional)
@@ -121,3 +133,44 @@ def report(
             f"offer.accepted webhooks to {hooks['url']}: {hooks['sent']} sent, "
             f"{hooks['pending']} pending, {hooks['dead']} dead."
         )
+
+
+@offers_app.command("train")
+def train(workspace: WorkspaceOpt = Path(), as_json: JsonOpt = False) -> None:
+    """Learn whom the retention discount saves from past cancel decisions; save the model."""
+    try:
+        with open_workspace(workspace) as ws:
+            report = ws.offer_uplift_train()
+    except TenureError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        print_json(report)
+        return
+    effect = report["effect"]
+    console.print(
+        f"Discount uplift model: {report['rows']:,} cancel decisions "
+        f"({report['first_decision']} to {report['last_decision']}), {report['offered']:,} "
+        f"offered, {report['accepted']:,} accepted. Still paying {report['outcome_days']} "
+        f"days on: {report['retained_offered']:.1%} offered, "
+        f"{report['retained_not_offered']:.1%} not offered (difference "
+        f"{effect['value']:+.1%}, 95% {effect['low']:+.1%} to {effect['high']:+.1%}).",
+        highlight=False,
+    )
+
+
+@offers_app.command("simulate")
+def simulate(
+    workspace: WorkspaceOpt = Path(), as_of: AsOfOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Compare no discount, discount everyone, targeted and the oracle on held-out decisions."""
+    from tenure.cli.offers_simulate import print_simulation
+
+    try:
+        with open_workspace(workspace) as ws:
+            report = ws.offers_simulate(as_of=as_day(as_of))
+    except TenureError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        print_json(report)
+        return
+    print_simulation(report)

@@ -7,7 +7,7 @@ Each command parses its options, calls the ``Workspace`` and renders the result
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from tenure.cli._common import (
 )
 from tenure.cli.console import console
 from tenure.errors import TenureError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 winback_app = typer.Typer(help="Win back churned customers: reactivation model and list.")
 
@@ -90,10 +93,18 @@ def list_(
     if as_json:
         print_json({"count": ranked.height, "items": audience.head(limit).to_dicts()})
         return
+    print_winback(audience, limit)
+    if out is not None:
+        console.print(f"Wrote {ranked.height:,} rows to {out}")
+
+
+def print_winback(audience: pl.DataFrame, limit: int) -> None:
+    """The first ``limit`` rows of a ranked win-back audience as a table."""
     from rich.table import Table
 
     table = Table(
-        title=f"Win back first: {min(limit, ranked.height)} of {ranked.height:,} churned customers",
+        title=f"Win back first: {min(limit, audience.height)} of {audience.height:,} churned "
+        "customers",
         caption="probability of coming back within the horizon × value (MRR before churn × "
         "[winback] value_months); ★ high LTV, engagement or order value. See docs/winback.md.",
     )
@@ -113,5 +124,3 @@ def list_(
             str(row["message"]),
         )
     console.print(table)
-    if out is not None:
-        console.print(f"Wrote {ranked.height:,} rows to {out}")

@@ -6,15 +6,29 @@ from tenure.measure.intervals import (
     difference_in_proportions,
     wilson,
 )
+from tenure.measure.offer_policy import (
+    POLICIES,
+    PolicyOutcome,
+    PolicyReport,
+    evaluate_ground_truth,
+    evaluate_logged,
+    policy_actions,
+)
 from tenure.measure.sequential import Look, SequentialEstimate, always_valid, proportions_look
 
 __all__ = [
+    "POLICIES",
     "Estimate",
     "Look",
+    "PolicyOutcome",
+    "PolicyReport",
     "SequentialEstimate",
     "always_valid",
     "difference_in_means",
     "difference_in_proportions",
+    "evaluate_ground_truth",
+    "evaluate_logged",
+    "policy_actions",
     "proportions_look",
     "wilson",
 ]

@@ -35,10 +35,12 @@ from tenure.workspace._deployment import Deployment, MoveResult
 from tenure.workspace._deployment_cancel import CancelToken
 from tenure.workspace._frame_cache import FrameCacheMixin
 from tenure.workspace._insights import FEEDBACK_KINDS, PAGE_VIEWS, InsightsMixin
+from tenure.workspace._offer_uplift import OfferUpliftMixin
 from tenure.workspace._profiles import ProfilesMixin
 from tenure.workspace._result_cache import Freshness, ResultCacheMixin
 from tenure.workspace._risk import CHURN_SCORES, RiskMixin
 from tenure.workspace._segments import SegmentsMixin
+from tenure.workspace._stripe_billing import StripeBillingMixin
 from tenure.workspace._stripe_events import StripeEventsMixin
 from tenure.workspace._tabular import fit_churn_table, predict_churn_table
 from tenure.workspace._uplift_tabular import fit_uplift_table, predict_uplift_table
@@ -123,6 +125,8 @@ class Workspace(
     WinbackMixin,
     FrameCacheMixin,
     CancelFlowsMixin,
+    OfferUpliftMixin,
+    StripeBillingMixin,
 ):
     """A Tenure workspace: settings, a warehouse and everything computed from them.
 

@@ -1,0 +1,199 @@
+"""Cancel decisions, whether a retention discount was offered, and whether the customer stayed.
+
+The training and evaluation rows of the discount uplift model (docs/offers.md, "Learning
+whom a discount saves"). One row per *cancel decision* of a paying customer:
+
+- **offered** decisions come from the **offer log** (``customer_id``, ``offered_at``,
+  ``accepted``, ``percent``, ``months``): what the cancel flow showed. A declined offer
+  leaves no trace in Stripe (the customer just cancels), so the log is the only record of
+  it; an accepted one shows in Stripe as the coupon attached.
+- **not offered** decisions are what the warehouse shows of a customer deciding to leave:
+  a cancellation request (a version of the subscription with ``canceled_at``) or a pause
+  (a ``customer.subscription.paused`` event), when the log has no offer to that customer
+  at or before it (a customer offered once is not offered again, so their later decisions
+  were never randomised).
+
+Each decision gets the customer's features on the first day of its month, built from the
+data known before that day (:func:`tenure.features.feature_frame`: no leakage from the
+decision or its outcome), and its outcome: **retained** when, on the first day of the first
+month at least ``outcome_days`` after the decision, the customer pays (``mrr > 0``) and has
+no cancellation pending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import polars as pl
+from ibis.backends import BaseBackend
+
+__all__ = [
+    "OFFER_LOG_COLUMNS",
+    "cancel_decisions",
+    "decision_months",
+    "demo_offer_log",
+    "first_of_month",
+    "offer_decision_frame",
+]
+
+OFFER_LOG_COLUMNS = ("customer_id", "offered_at", "accepted", "percent", "months")
+"""The columns of an offer log: one row per retention discount shown in a cancel flow."""
+
+DEMO_OFFER = (50.0, 3)
+"""The demo world's retention offer (SAVE50): 50 % off for 3 months."""
+
+
+def demo_offer_log(truth: pl.DataFrame) -> pl.DataFrame:
+    """The demo world's offer log, from its ground truth (``retention_offer_*`` columns).
+
+    The demo's cancel flow offers SAVE50 (:data:`DEMO_OFFER`) in 30 % of paying customers'
+    cancel decisions, at random, once per subscription; the ground truth keeps when the
+    (last) offer was made and whether it was accepted, as a cancel flow's log would.
+    """
+    percent, months = DEMO_OFFER
+    return truth.filter(pl.col("retention_offer_at").is_not_null()).select(
+        "customer_id",
+        offered_at=pl.col("retention_offer_at"),
+        accepted=pl.col("retention_offer_accepted"),
+        percent=pl.lit(percent),
+        months=pl.lit(months),
+    )
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    """The first day of ``day``'s month."""
+    return day.replace(day=1)
+
+
+def _month_on_or_after(day: dt.date) -> dt.date:
+    if day.day == 1:
+        return day
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def cancel_decisions(con: BaseBackend, offer_log: pl.DataFrame) -> pl.DataFrame:
+    """Every cancel decision, offered or not.
+
+    Columns ``customer_id``, ``decided_at``, ``decided_on``, ``treated``, ``accepted``,
+    ``percent`` and ``months``. Not-offered decisions of a customer are kept once per
+    month (the first), and dropped from the customer's first offer on.
+    """
+    missing = [c for c in OFFER_LOG_COLUMNS if c not in offer_log.columns]
+    if missing:
+        from tenure.errors import DataError
+
+        raise DataError(
+            f"the offer log lacks the columns {', '.join(missing)}; it needs "
+            f"{', '.join(OFFER_LOG_COLUMNS)} (docs/offers.md)"
+        )
+    subs = con.table("subscriptions_versions")
+    requests = subs.filter(subs.canceled_at.notnull()).select(
+        "customer_id", decided_at=subs.canceled_at
+    )
+    owners = con.table("subscriptions").select("subscription_id", "customer_id")
+    ev = con.table("stripe_events")
+    paused = ev.filter(ev.type == "customer.subscription.paused")
+    pauses = paused.join(owners, paused.object_id == owners.subscription_id).select(
+        "customer_id", decided_at=paused.created_at
+    )
+    seen: pl.DataFrame = requests.union(pauses).distinct().to_polars()
+    log = offer_log.select(
+        pl.col("customer_id").cast(pl.Utf8),
+        pl.col("offered_at").cast(pl.Datetime("us", "UTC")),
+        pl.col("accepted").cast(pl.Boolean),
+        pl.col("percent").cast(pl.Float64),
+        pl.col("months").cast(pl.Int64),
+    )
+    first_offer = log.group_by("customer_id").agg(first_offer_at=pl.col("offered_at").min())
+    control = (
+        seen.with_columns(pl.col("decided_at").cast(pl.Datetime("us", "UTC")))
+        .join(first_offer, on="customer_id", how="left")
+        .filter(
+            pl.col("first_offer_at").is_null() | (pl.col("decided_at") < pl.col("first_offer_at"))
+        )
+        .with_columns(decided_on=pl.col("decided_at").dt.date())
+        .sort("customer_id", "decided_at")
+        .unique(["customer_id", pl.col("decided_on").dt.month_start()], keep="first")
+        .select(
+            "customer_id",
+            "decided_at",
+            "decided_on",
+            treated=pl.lit(value=False),
+            accepted=pl.lit(value=False),
+            percent=pl.lit(0.0),
+            months=pl.lit(0, dtype=pl.Int64),
+        )
+    )
+    treated = log.select(
+        "customer_id",
+        decided_at=pl.col("offered_at"),
+        decided_on=pl.col("offered_at").dt.date(),
+        treated=pl.lit(value=True),
+        accepted="accepted",
+        percent="percent",
+        months="months",
+    )
+    return pl.concat([control, treated]).sort("decided_at", "customer_id")
+
+
+def decision_months(
+    decisions: pl.DataFrame, outcome_days: int, data_through: dt.date
+) -> tuple[list[dt.date], list[dt.date]]:
+    """The months whose feature frames the decisions need, and the outcome months.
+
+    A decision needs the frame of its month (features) and of its outcome month (the first
+    of a month at least ``outcome_days`` later), which must be on or before
+    ``data_through``.
+    """
+    if decisions.height == 0:
+        return [], []
+    feature_months = sorted({first_of_month(d) for d in decisions["decided_on"].to_list()})
+    outcome_months = sorted(
+        {
+            _month_on_or_after(d + dt.timedelta(days=outcome_days))
+            for d in decisions["decided_on"].to_list()
+        }
+    )
+    return feature_months, [m for m in outcome_months if m <= data_through]
+
+
+def offer_decision_frame(
+    decisions: pl.DataFrame,
+    frames: Mapping[dt.date, pl.DataFrame],
+    *,
+    outcome_days: int,
+) -> pl.DataFrame:
+    """Decisions of paying customers with their features and outcome.
+
+    ``frames`` maps first-of-month days to feature frames (:func:`feature_frame`). Rows
+    whose month has no frame, or whose customer did not pay on the first of the month, are
+    left out; ``observed`` is False when the outcome month has no frame yet (``retained``
+    is then null).
+    """
+    if not frames:
+        return decisions.head(0)
+    stacked = pl.concat(list(frames.values()), how="vertical_relaxed")
+    status = stacked.select(
+        "customer_id",
+        outcome_as_of="as_of",
+        _stays=(pl.col("mrr") > 0) & ~pl.col("cancel_pending").fill_null(value=False),
+    )
+    features = stacked.filter(pl.col("mrr") > 0)
+    later = pl.col("decided_on") + pl.duration(days=outcome_days)
+    rows = decisions.with_columns(
+        as_of=pl.col("decided_on").dt.month_start(),
+        outcome_as_of=pl.when(later.dt.day() == 1)
+        .then(later)
+        .otherwise(later.dt.month_start().dt.offset_by("1mo")),
+    )
+    out = rows.join(features, on=["customer_id", "as_of"], how="inner")
+    known = set(frames)
+    out = out.join(status, on=["customer_id", "outcome_as_of"], how="left").with_columns(
+        observed=pl.col("outcome_as_of").is_in(list(known))
+    )
+    out = out.with_columns(
+        retained=pl.when(pl.col("observed")).then(pl.col("_stays").fill_null(value=False))
+    ).drop("_stays")
+    # joins do not keep row order; a fixed order keeps a seeded model's fit reproducible
+    return out.sort("decided_at", "customer_id", "treated")

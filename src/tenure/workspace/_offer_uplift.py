@@ -1,0 +1,400 @@
+"""Whom a retention discount saves: the discount uplift model, the offer policy, the simulation.
+
+Mixed into :class:`tenure.Workspace` (docs/offers.md). From the cancel decisions of the
+past (:mod:`tenure.features.offer_decisions`: the offer log plus what the warehouse shows),
+:meth:`OfferUpliftMixin.offer_uplift_train` fits a meta-learner (``[offers]
+uplift_learner``) on the customers' features at each decision and whether they stayed;
+:meth:`OfferUpliftMixin.offer_uplift` predicts each customer's retention uplift from the
+discount, which :meth:`OfferUpliftMixin.offer_decision` hands to
+:func:`tenure.decide.offers.decide_offers` in place of ``[offers] default_uplift``.
+:meth:`OfferUpliftMixin.offers_simulate` trains on the decisions before a cutoff and
+compares "discount everyone", "targeted", "no discount" and (on the demo) the oracle on
+those after it (:mod:`tenure.measure.offer_policy`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from tenure.errors import ModelError, NotFoundError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from tenure.config import Settings
+    from tenure.decide.offers import OfferDecision
+    from tenure.models import ModelArtifact
+    from tenure.progress import Progress
+    from tenure.store import Warehouse
+
+__all__ = ["OfferUpliftMixin"]
+
+_MODEL_DIR = Path("models") / "offer_uplift"
+_CACHE_DIR = Path("cache") / "offer_decisions"
+"""The last decision frame, reused until a load or a setting it depends on changes."""
+_MIN_ARM = 2
+"""Fewest decisions with, and without, an offer the uplift model is fitted on."""
+_GROUND_TRUTH = Path("data") / "ground_truth" / "churn_drivers.parquet"
+_NOT_FEATURES = frozenset(
+    {
+        "customer_id",
+        "as_of",
+        "decided_at",
+        "decided_on",
+        "treated",
+        "accepted",
+        "percent",
+        "months",
+        "retained",
+        "observed",
+        "outcome_as_of",
+        "would_save",
+        "cancel_pending",
+    }
+)
+
+
+def _feature_columns(frame: pl.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c not in _NOT_FEATURES]
+
+
+class OfferUpliftMixin:
+    settings: Settings
+    progress: Progress
+
+    if TYPE_CHECKING:  # what the mixin reads from Workspace, declared for type checkers
+
+        @property
+        def root(self) -> Path: ...
+
+        @property
+        def warehouse(self) -> Warehouse: ...
+
+        def scoring_day(self) -> dt.date: ...
+
+        def data_through(self) -> dt.date | None: ...
+
+        def data_version(self) -> int: ...
+
+        def features(self, *, as_of: dt.date | None = None) -> pl.DataFrame: ...
+
+        def profile_day(self) -> dt.date | None: ...
+
+        def customer_notes(
+            self, customer_ids: Sequence[str] | None, *, as_of: dt.date
+        ) -> dict[str, dict[str, Any]]: ...
+
+    # -- the training rows ----------------------------------------------------------------
+
+    def _truth(self) -> pl.DataFrame | None:
+        path = self.root / _GROUND_TRUTH
+        return pl.read_parquet(path) if path.exists() else None
+
+    def offer_log(self) -> pl.DataFrame:
+        """The retention offers shown in past cancel flows (``OFFER_LOG_COLUMNS``).
+
+        A declined offer leaves no trace in Stripe, so this log is what tells an offered
+        decision from one without an offer. On a demo workspace it is the demo's (from its
+        ground truth, ``retention_offer_at`` and ``retention_offer_accepted``); elsewhere
+        :class:`NotFoundError` until the cancel flow has logged offers.
+        """
+        from tenure.features.offer_decisions import demo_offer_log
+
+        truth = self._truth()
+        if truth is None:
+            raise NotFoundError(
+                "there is no offer log: the discount uplift model learns from cancel flows "
+                "that offered a discount to a random share of customers, and a declined offer "
+                "leaves no trace in Stripe; run the cancel flow with a control group first "
+                "(docs/offers.md), or try it on 'tenure demo'"
+            )
+        return demo_offer_log(truth)
+
+    def offer_decisions(self, *, data_through: dt.date | None = None) -> pl.DataFrame:
+        """Past cancel decisions with the customer's features, the offer and the outcome.
+
+        One row per decision (:func:`tenure.features.offer_decisions.offer_decision_frame`):
+        ``treated`` (offered), ``accepted``, ``retained`` (paying with no cancellation
+        pending on the first of the month ``[offers] outcome_days`` later; null when not
+        yet ``observed``), and on a demo ``would_save`` (ground truth). Kept in
+        ``cache/offer_decisions/`` until the next load or a change of the settings it
+        depends on.
+        """
+        from tenure.features.offer_decisions import (
+            cancel_decisions,
+            decision_months,
+            offer_decision_frame,
+        )
+
+        through = data_through or self.data_through()
+        if through is None:
+            raise ModelError("the workspace holds no data; ingest billing data first")
+        key = json.dumps(
+            {
+                "data_version": self.data_version(),
+                "through": through.isoformat(),
+                "outcome_days": self.settings.offers.outcome_days,
+                "currency": self.settings.reporting_currency,
+                "metrics": self.settings.metrics.model_dump(mode="json"),
+                "features": self.settings.features.model_dump(mode="json"),
+            },
+            sort_keys=True,
+        )
+        cached: tuple[str, pl.DataFrame] | None = getattr(self, "_offer_frame_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        folder = self.root / _CACHE_DIR
+        if (folder / "key.json").exists() and (folder / "key.json").read_text() == key:
+            stored = pl.read_parquet(folder / "decisions.parquet")
+            self._offer_frame_cache = (key, stored)
+            return stored
+        log = self.offer_log()
+        decisions = cancel_decisions(self.warehouse.ibis, log).filter(
+            pl.col("decided_on") < through
+        )
+        days = self.settings.offers.outcome_days
+        feature_months, outcome_months = decision_months(decisions, days, through)
+        frames: dict[dt.date, pl.DataFrame] = {}
+        months = sorted(set(feature_months) | set(outcome_months))
+        with self.progress.task("Features at past cancel decisions", total=len(months)) as task:
+            for month in months:
+                frames[month] = self.features(as_of=month)
+                task.advance(1)
+        frame = offer_decision_frame(decisions, frames, outcome_days=days)
+        truth = self._truth()
+        if truth is not None:
+            frame = frame.join(
+                truth.select("customer_id", would_save="discount_would_save"),
+                on="customer_id",
+                how="left",
+            )
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "key.json").unlink(missing_ok=True)
+        frame.write_parquet(folder / "decisions.parquet")
+        (folder / "key.json").write_text(key)  # written last: marks a complete cache
+        self._offer_frame_cache = (key, frame)
+        return frame
+
+    # -- the model ------------------------------------------------------------------------
+
+    def _uplift_estimator(self) -> Any:
+        from tenure.models import TLearner, XLearner
+
+        kind = TLearner if self.settings.offers.uplift_learner == "t" else XLearner
+        return kind(random_state=0, min_child_samples=20)
+
+    def _fit(self, rows: pl.DataFrame) -> Any:
+        offered = int(rows["treated"].sum()) if rows.height else 0
+        if min(offered, rows.height - offered) < _MIN_ARM:
+            raise ModelError(
+                f"{rows.height} cancel decisions with a known outcome, "
+                f"{offered} of them offered a discount; the uplift model needs at least "
+                f"{_MIN_ARM} decisions with and {_MIN_ARM} without an offer "
+                "(ingest more history, or wait for the cancel flow's control group to grow)"
+            )
+        return self._uplift_estimator().fit(
+            rows.select(_feature_columns(rows)),
+            rows["treated"].to_numpy(),
+            rows["retained"].cast(pl.Int8).to_numpy(),
+        )
+
+    def offer_uplift_train(self, *, data_through: dt.date | None = None) -> dict[str, Any]:
+        """Fit the discount uplift model on every decision with a known outcome; save it.
+
+        The model (``[offers] uplift_learner``, seed 0) goes to ``models/offer_uplift/``
+        with the report: rows, offered, retention with and without an offer and their
+        difference (Newcombe interval).
+        """
+        from tenure.measure import difference_in_proportions
+        from tenure.models import save_model
+
+        frame = self.offer_decisions(data_through=data_through)
+        rows = frame.filter(pl.col("observed"))
+        model = self._fit(rows)
+        treated = rows.filter(pl.col("treated"))
+        control = rows.filter(~pl.col("treated"))
+        effect = difference_in_proportions(
+            int(treated["retained"].sum()),
+            treated.height,
+            int(control["retained"].sum()),
+            control.height,
+        )
+        report: dict[str, Any] = {
+            "rows": rows.height,
+            "offered": treated.height,
+            "accepted": int(treated["accepted"].sum()),
+            "retained_offered": treated["retained"].mean(),
+            "retained_not_offered": control["retained"].mean(),
+            "effect": {"value": effect.value, "low": effect.low, "high": effect.high},
+            "learner": self.settings.offers.uplift_learner,
+            "outcome_days": self.settings.offers.outcome_days,
+            "first_decision": str(rows["decided_on"].min()),
+            "last_decision": str(rows["decided_on"].max()),
+        }
+        save_model(
+            model,
+            self.root / _MODEL_DIR,
+            {"target": "retained", "treatment": "offered a discount", "metrics": report},
+        )
+        return report
+
+    def offer_uplift_model(self) -> ModelArtifact:
+        """The saved discount uplift model; :class:`NotFoundError` before training."""
+        from tenure.models import load_model
+
+        folder = self.root / _MODEL_DIR
+        if not (folder / "metadata.json").exists():
+            raise NotFoundError(
+                "there is no discount uplift model yet; train one with 'tenure offers train' "
+                "(Workspace.offer_uplift_train)"
+            )
+        return load_model(folder)
+
+    def offer_uplift(
+        self, customer_ids: list[str] | None = None, *, as_of: dt.date | None = None
+    ) -> pl.DataFrame:
+        """Each customer's predicted retention uplift from the discount on ``as_of``.
+
+        Columns ``customer_id``, ``uplift`` (the chance of staying if offered minus if
+        not), ``retained_if_offered``, ``retained_if_not`` and ``mrr``; paying customers
+        only (``customer_ids`` restricts them).
+        """
+        artifact = self.offer_uplift_model()
+        frame = self.features(as_of=as_of or self.scoring_day()).filter(pl.col("mrr") > 0)
+        if customer_ids is not None:
+            frame = frame.filter(pl.col("customer_id").is_in(customer_ids))
+        if frame.height == 0:
+            return pl.DataFrame(
+                schema={
+                    "customer_id": pl.Utf8,
+                    "uplift": pl.Float64,
+                    "retained_if_offered": pl.Float64,
+                    "retained_if_not": pl.Float64,
+                    "mrr": pl.Float64,
+                }
+            )
+        X = frame.select(artifact.features)
+        mu0, mu1 = artifact.model.predict_outcomes(X)
+        return frame.select("customer_id", "mrr").with_columns(
+            uplift=pl.Series(artifact.model.predict(X), dtype=pl.Float64),
+            retained_if_offered=pl.Series(mu1, dtype=pl.Float64),
+            retained_if_not=pl.Series(mu0, dtype=pl.Float64),
+        )
+
+    def offer_decision(
+        self, customer_id: str, reason: str, *, today: dt.date | None = None
+    ) -> OfferDecision:
+        """The cancel flow's offers for ``customer_id`` leaving for ``reason``.
+
+        The customer's MRR and last discount come from the warehouse, their segments from
+        the latest refresh (none before one); their uplift from the
+        discount uplift model when one is trained (``uplift_source: "model"`` in the
+        decision's numbers), else ``[offers] default_uplift`` (``"default"``).
+        """
+        from tenure.decide.offers import OfferContext, decide_offers
+
+        day = today or self.scoring_day()
+        features = self.features(as_of=day).filter(pl.col("customer_id") == customer_id)
+        mrr = float(features["mrr"][0] or 0.0) if features.height else 0.0
+        uplift: float | None = None
+        if (self.root / _MODEL_DIR / "metadata.json").exists() and features.height:
+            artifact = self.offer_uplift_model()
+            uplift = float(artifact.model.predict(features.select(artifact.features))[0])
+        subs = self.warehouse.ibis.table("subscriptions_versions")
+        last = (
+            subs.filter((subs.customer_id == customer_id) & subs.discount_start_at.notnull())
+            .discount_start_at.max()
+            .to_pyarrow()
+            .as_py()
+        )
+        stored = self.profile_day()  # segments as of the latest refresh
+        segments = (
+            self.customer_notes([customer_id], as_of=stored)[customer_id]["segments"]
+            if stored is not None
+            else []
+        )
+        ctx = OfferContext(
+            customer_id=customer_id,
+            reason=reason,
+            mrr=mrr,
+            today=day,
+            segments=frozenset(segments),
+            uplift=uplift,
+            last_discount_on=last.date() if last is not None else None,
+        )
+        return decide_offers(ctx, self.settings.offers)
+
+    # -- the simulation -------------------------------------------------------------------
+
+    def offers_simulate(self, *, as_of: dt.date | None = None) -> dict[str, Any]:
+        """Train on the decisions before ``as_of``, compare the policies on those after.
+
+        ``as_of`` defaults to the first of the month that leaves ``[offers]
+        holdout_months`` months of decisions with a known outcome. Training uses only
+        decisions whose outcome was known before ``as_of``. Returns the report: the split,
+        the model's Qini AUC on the held-out decisions, and the policies' outcomes by the
+        logged (randomised) offers and, on a demo, by the ground truth.
+        """
+        from tenure.features.offer_decisions import first_of_month
+        from tenure.measure.offer_policy import evaluate_ground_truth, evaluate_logged
+        from tenure.models import qini_auc_score
+
+        frame = self.offer_decisions().filter(pl.col("observed"))
+        if frame.height == 0:
+            raise ModelError("no cancel decision has a known outcome yet; ingest more history")
+        cfg = self.settings.offers
+        last = first_of_month(frame["decided_on"].max())  # type: ignore[arg-type]
+        cutoff = as_of or _months_before(last, cfg.holdout_months - 1)
+        train = frame.filter(pl.col("outcome_as_of") <= cutoff)
+        test = frame.filter(pl.col("decided_on") >= cutoff)
+        model = self._fit(train)
+        X = test.select(_feature_columns(test))
+        test = test.with_columns(uplift=pl.Series(model.predict(X), dtype=pl.Float64))
+        offered = frame.filter(pl.col("treated"))
+        percent = float(offered["percent"].mode()[0]) if offered.height else 50.0
+        months = int(offered["months"].mode()[0]) if offered.height else 3
+        terms: dict[str, Any] = {
+            "percent": percent,
+            "months": months,
+            "value_months": cfg.value_months,
+        }
+        both = test["treated"].any() and not test["treated"].all()
+        qini = (
+            float(
+                qini_auc_score(
+                    test["retained"].cast(pl.Int8).to_numpy(),
+                    test["uplift"].to_numpy(),
+                    test["treated"].to_numpy(),
+                )
+            )
+            if both
+            else None
+        )
+        report: dict[str, Any] = {
+            "as_of": cutoff.isoformat(),
+            "train_decisions": train.height,
+            "train_offered": int(train["treated"].sum()),
+            "test_decisions": test.height,
+            "test_offered": int(test["treated"].sum()),
+            "test_from": str(test["decided_on"].min()),
+            "test_to": str(test["decided_on"].max()),
+            "qini_auc": qini,
+            "learner": cfg.uplift_learner,
+            "outcome_days": cfg.outcome_days,
+            **terms,
+            "logged": evaluate_logged(test, **terms).to_dict() if both else None,
+            "ground_truth": None,
+        }
+        if "would_save" in test.columns and (~test["treated"]).any():
+            report["ground_truth"] = evaluate_ground_truth(test, **terms).to_dict()
+        return report
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)

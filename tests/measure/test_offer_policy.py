@@ -1,0 +1,88 @@
+"""Offer policies on logged decisions: the estimators' arithmetic and their invariants."""
+
+from __future__ import annotations
+
+import math
+
+import polars as pl
+import pytest
+
+from tenure.measure import evaluate_ground_truth, evaluate_logged
+
+TERMS = {"percent": 50.0, "months": 3, "value_months": 12.0}  # cost = 1.5 MRR, value 12 MRR
+
+
+def _frame() -> pl.DataFrame:
+    """Eight decisions, MRR 100: four offered (two accepted and stayed), four not."""
+    return pl.DataFrame(
+        {
+            "treated": [True, True, True, True, False, False, False, False],
+            "accepted": [True, True, False, False, False, False, False, False],
+            "retained": [True, True, False, False, True, False, False, False],
+            "mrr": [100.0] * 8,
+            "uplift": [0.9, 0.8, 0.01, 0.01, 0.9, 0.8, 0.01, 0.01],
+            "would_save": [True, True, False, False, True, True, False, False],
+        }
+    )
+
+
+def test_logged_estimates_scale_each_arm_to_all_decisions_when_policy_is_fixed() -> None:
+    """Everyone: 8 × mean over the offered (2 of 4 stay, cost 150 each accepted).
+
+    saved = 8 × 2/4 = 4; saved MRR 400; cost 8 × (2 × 150) / 4 = 600;
+    net = 12 × 400 − 600 = 4200. None: 8 × 1/4 = 2 saved, cost 0, net 12 × 200 = 2400.
+    """
+    report = evaluate_logged(_frame(), **TERMS)
+    everyone, none = report.policy("everyone"), report.policy("none")
+    assert everyone.saved.value == pytest.approx(4.0)
+    assert everyone.discount_cost.value == pytest.approx(600.0)
+    assert everyone.net_revenue.value == pytest.approx(4200.0)
+    assert none.saved.value == pytest.approx(2.0)
+    assert none.discount_cost.value == 0.0 and none.net_revenue.value == pytest.approx(2400.0)
+    assert everyone.offered == 8 and none.offered == 0
+    assert everyone.saved.low < 4.0 < everyone.saved.high
+
+
+def test_logged_targeted_combines_offered_high_uplift_with_unoffered_low_when_mixed() -> None:
+    """Targeted offers the four with uplift 0.8-0.9 (0.8 × 1200 > 150), not the 0.01 ones.
+
+    Offered stratum (4 decisions): logged offered rows 0, 1 both stayed → 4 saved, cost
+    4 × 150 = 600. Not-offered stratum (4): logged unoffered rows 6, 7 left → 0 saved.
+    """
+    targeted = evaluate_logged(_frame(), **TERMS).policy("targeted")
+    assert targeted.offered == 4
+    assert targeted.saved.value == pytest.approx(4.0)
+    assert targeted.discount_cost.value == pytest.approx(600.0)
+    assert targeted.net_revenue.value == pytest.approx(12 * 400 - 600)
+
+
+def test_logged_policy_is_not_estimable_when_no_logged_row_matches_its_action() -> None:
+    frame = _frame().with_columns(treated=pl.lit(value=False), accepted=pl.lit(value=False))
+    assert math.isnan(evaluate_logged(frame, **TERMS).policy("everyone").saved.value)
+
+
+def test_ground_truth_oracle_is_best_and_none_costs_nothing_when_demo_truth_is_known() -> None:
+    """On the four unoffered decisions: row 4 stays anyway, row 5 is saved only by an offer.
+
+    Everyone: rows 4 and 5 accept (would_save), so cost 2 × 150 for one extra save; the
+    oracle offers only row 5. Scaled from 4 rows to 8 decisions (× 2).
+    """
+    report = evaluate_ground_truth(_frame(), **TERMS)
+    none, everyone = report.policy("none"), report.policy("everyone")
+    targeted, oracle = report.policy("targeted"), report.policy("oracle")
+    assert report.rows_used == 4 and report.decisions == 8
+    assert none.discount_cost.value == 0.0 and none.saved.value == pytest.approx(2.0)
+    assert everyone.saved.value == pytest.approx(4.0)
+    assert everyone.discount_cost.value == pytest.approx(600.0)
+    assert oracle.discount_cost.value == pytest.approx(300.0)
+    assert everyone.discount_cost.value >= targeted.discount_cost.value
+    for policy in report.policies:
+        assert oracle.net_revenue.value >= policy.net_revenue.value
+    assert oracle.net_revenue.value == pytest.approx(12 * 400 - 300)
+
+
+def test_report_serialises_nan_as_null_when_written_as_json() -> None:
+    frame = _frame().with_columns(treated=pl.lit(value=False), accepted=pl.lit(value=False))
+    payload = evaluate_logged(frame, **TERMS).to_dict()
+    everyone = next(p for p in payload["policies"] if p["policy"] == "everyone")
+    assert everyone["saved"]["value"] is None

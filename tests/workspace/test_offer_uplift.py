@@ -1,0 +1,147 @@
+"""The discount uplift model and the offer simulation on the small demo world."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from tenure import Workspace
+from tenure.cli.main import app
+from tenure.errors import NotFoundError
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def offers_workspace(
+    demo_workspace: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("offers") / "ws"
+    shutil.copytree(demo_workspace, root)
+    yield root
+
+
+@pytest.fixture(scope="module")
+def simulated(offers_workspace: Path) -> dict[str, Any]:
+    with Workspace.open(offers_workspace) as ws:
+        return {
+            "decisions": ws.offer_decisions(),
+            "train": ws.offer_uplift_train(),
+            "simulate": ws.offers_simulate(),
+        }
+
+
+def test_decisions_use_features_from_before_the_decision_when_built(
+    simulated: dict[str, Any],
+) -> None:
+    frame: pl.DataFrame = simulated["decisions"]
+    assert frame.height > 0 and frame["treated"].any() and (~frame["treated"]).any()
+    assert (frame["as_of"] <= frame["decided_on"]).all()  # features known before deciding
+    assert (frame["outcome_as_of"] - frame["decided_on"] >= dt.timedelta(days=90)).all()
+    assert (frame["mrr"] > 0).all()
+    # an accepted offer is an offered one; unobserved outcomes are null
+    assert not (frame["accepted"] & ~frame["treated"]).any()
+    assert frame.filter(~pl.col("observed"))["retained"].null_count() == (~frame["observed"]).sum()
+    assert "would_save" in frame.columns  # the demo's ground truth is joined
+
+
+def test_simulation_trains_only_on_outcomes_known_before_the_cutoff_when_run(
+    simulated: dict[str, Any],
+) -> None:
+    report = simulated["simulate"]
+    frame: pl.DataFrame = simulated["decisions"].filter(pl.col("observed"))
+    cutoff = pl.Series([report["as_of"]]).str.to_date()[0]
+    assert report["train_decisions"] == frame.filter(pl.col("outcome_as_of") <= cutoff).height
+    assert report["test_decisions"] == frame.filter(pl.col("decided_on") >= cutoff).height
+    assert report["test_from"] >= report["as_of"]
+    assert (report["percent"], report["months"]) == (50.0, 3)  # the demo's SAVE50
+
+
+def test_simulation_invariants_hold_on_ground_truth_when_demo(simulated: dict[str, Any]) -> None:
+    gt = simulated["simulate"]["ground_truth"]
+    by = {p["policy"]: p for p in gt["policies"]}
+    assert set(by) == {"none", "everyone", "targeted", "oracle"}
+    assert by["none"]["discount_cost"]["value"] == 0 and by["none"]["offered"] == 0
+    assert by["everyone"]["discount_cost"]["value"] >= by["targeted"]["discount_cost"]["value"]
+    for policy in by.values():
+        assert by["oracle"]["net_revenue"]["value"] >= policy["net_revenue"]["value"] - 1e-6
+    assert by["everyone"]["saved"]["value"] >= by["none"]["saved"]["value"]
+    logged = simulated["simulate"]["logged"]
+    none = next(p for p in logged["policies"] if p["policy"] == "none")
+    assert none["discount_cost"]["value"] == 0
+
+
+def test_offer_decision_uses_model_uplift_when_trained_else_default(
+    offers_workspace: Path, simulated: dict[str, Any], tmp_path: Path
+) -> None:
+    untrained = tmp_path / "ws"
+    shutil.copytree(offers_workspace, untrained)
+    shutil.rmtree(untrained / "models" / "offer_uplift")
+    settings = "\n[offers]\ncontrol_share = 0\n"
+    for root in (offers_workspace, untrained):
+        with (root / "tenure.toml").open("a", encoding="utf-8") as fh:
+            fh.write(settings)
+    with Workspace.open(offers_workspace) as ws:
+        scored = ws.offer_uplift()
+        payer = scored["customer_id"][0]
+        decision = ws.offer_decision(payer, "too_expensive")
+        one = ws.offer_uplift([payer])
+    discount = next(c for c in decision.considered if c["kind"] == "discount")
+    assert discount["uplift_source"] == "model"
+    assert discount["uplift"] == pytest.approx(one["uplift"][0], abs=1e-6)
+    assert scored["uplift"].is_between(-1, 1).all() and (scored["mrr"] > 0).all()
+    with Workspace.open(untrained) as ws:
+        with pytest.raises(NotFoundError, match="tenure offers train"):
+            ws.offer_uplift()
+        fallback = ws.offer_decision(payer, "too_expensive")
+    discount = next(c for c in fallback.considered if c["kind"] == "discount")
+    assert discount["uplift_source"] == "default" and discount["uplift"] == 0.1
+
+
+def test_cli_simulate_prints_json_and_table_when_asked(
+    offers_workspace: Path, simulated: dict[str, Any]
+) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["offers", "simulate", "-w", str(offers_workspace), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["as_of"] == simulated["simulate"]["as_of"]
+    assert payload["ground_truth"] == json.loads(json.dumps(simulated["simulate"]["ground_truth"]))
+    table = runner.invoke(app, ["offers", "simulate", "-w", str(offers_workspace)])
+    assert table.exit_code == 0, table.output
+    assert "discount everyone who cancels" in table.output and "oracle" in table.output
+    trained = runner.invoke(app, ["offers", "train", "-w", str(offers_workspace), "--json"])
+    assert trained.exit_code == 0, trained.output
+    assert json.loads(trained.output)["rows"] == simulated["train"]["rows"]
+    # the decisions were built once and kept for the next process
+    assert (offers_workspace / "cache" / "offer_decisions" / "key.json").exists()
+
+
+def test_stored_decisions_are_rebuilt_when_a_setting_they_depend_on_changes(
+    offers_workspace: Path,
+    simulated: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(offers_workspace, root)
+    key = root / "cache" / "offer_decisions" / "key.json"
+    before = key.read_text()
+    monkeypatch.setenv("TENURE_OFFERS__OUTCOME_DAYS", "120")
+    with Workspace.open(root) as ws:
+        frame = ws.offer_decisions()
+    assert key.read_text() != before
+    assert (frame["outcome_as_of"] - frame["decided_on"] >= dt.timedelta(days=120)).all()
+
+
+def test_offer_log_is_required_when_workspace_is_not_a_demo(ws: Workspace) -> None:
+    with pytest.raises(NotFoundError, match="no offer log"):
+        ws.offer_log()
