@@ -1,4 +1,4 @@
-"""Settings sections of acting on decisions: outgoing webhooks (and, as they land, channels).
+"""Settings sections of acting on decisions: webhooks, e-mail and journeys.
 
 Kept apart from :mod:`tenure.config` so each module stays small; ``tenure.config``
 re-exports them, and :class:`~tenure.config.Settings` holds one of each.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["WebhookSettings"]
+__all__ = ["EmailSettings", "JourneySettings", "WebhookSettings"]
 
 
 class _Section(BaseModel):
@@ -35,4 +35,59 @@ class WebhookSettings(_Section):
     )
     backoff_cap_seconds: float = Field(
         default=6 * 3600.0, gt=0, description="The longest wait between two attempts."
+    )
+
+
+class EmailSettings(_Section):
+    """``[email]``: the SMTP server journeys send e-mail through (docs/journeys.md)."""
+
+    host: str = Field(default="127.0.0.1", description="SMTP server.")
+    port: int = Field(default=25, ge=1, le=65535, description="SMTP port (587 with STARTTLS).")
+    from_address: str = Field(
+        default="Tenure <noreply@tenure.local>", description="The From header of every e-mail."
+    )
+    starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
+    username: str | None = Field(default=None, description="SMTP login, if the server needs one.")
+    password: str | None = Field(default=None, description="SMTP password (with username).")
+    timeout_seconds: float = Field(default=30.0, gt=0, description="Per-connection timeout.")
+    unsubscribe_url: str = Field(
+        default="http://127.0.0.1:8000/unsubscribe",
+        description="The public URL of tenure serve's /unsubscribe endpoint (in every e-mail).",
+    )
+    unsubscribe_secret: str | None = Field(
+        default=None,
+        description="Signs unsubscribe links (HMAC-SHA256); required before e-mail is sent.",
+    )
+
+
+class JourneySettings(_Section):
+    """``[journeys]``: where journey files live and how ``tenure worker`` runs them."""
+
+    path: str = Field(
+        default="journeys", description="Folder of journey YAML files, inside the workspace."
+    )
+    poll_seconds: float = Field(
+        default=5.0, gt=0, description="The worker looks for due steps and new triggers this often."
+    )
+    batch_size: int = Field(
+        default=200, ge=1, le=10000, description="Enrolments one worker claims at a time."
+    )
+    lease_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="A claimed enrolment is another worker's to take after this (a crash).",
+    )
+    lookback_hours: float = Field(
+        default=24.0,
+        ge=0,
+        description="A new journey's triggers look back this far on their first run.",
+    )
+    control_share: float = Field(
+        default=0.0,
+        ge=0,
+        lt=1,
+        description="Share of customers in the global control group: no journey messages.",
+    )
+    recheck_seconds: float = Field(
+        default=300.0, gt=0, description="A wait for an event looks for it this often."
     )

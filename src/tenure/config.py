@@ -27,7 +27,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from tenure._settings_act import WebhookSettings
+from tenure._settings_act import EmailSettings, JourneySettings, WebhookSettings
 from tenure._settings_decide import (
     Offer,
     OfferRule,
@@ -43,11 +43,13 @@ from tenure.errors import ConfigError, Location
 __all__ = [
     "CONFIG_FILE",
     "ChurnSettings",
+    "EmailSettings",
     "FeatureSettings",
     "HealthMeasure",
     "HealthSettings",
     "HealthWeights",
     "IngestSettings",
+    "JourneySettings",
     "LtvSettings",
     "MetricsSettings",
     "Offer",
@@ -440,6 +442,8 @@ class Settings(BaseSettings):
     winback: WinbackSettings = WinbackSettings()
     offers: OfferSettings = OfferSettings()
     webhooks: WebhookSettings = WebhookSettings()
+    email: EmailSettings = EmailSettings()
+    journeys: JourneySettings = JourneySettings()
 
     @field_validator("reporting_currency")
     @classmethod

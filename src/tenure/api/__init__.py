@@ -12,6 +12,7 @@ from tenure.api.errors import ProblemError, install_error_handlers
 from tenure.api.limits import BodyLimitMiddleware, RateLimiter
 from tenure.api.mover import EventMover
 from tenure.api.routes import ROUTERS
+from tenure.api.unsubscribe import unsubscribe_router
 
 __all__ = [
     "ROUTERS",
@@ -21,4 +22,5 @@ __all__ = [
     "ProblemError",
     "RateLimiter",
     "install_error_handlers",
+    "unsubscribe_router",
 ]

@@ -32,6 +32,7 @@ from tenure.workspace._customer_notes import CustomerNotesMixin
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
 from tenure.workspace._deployment import Deployment, MoveResult
 from tenure.workspace._insights import FEEDBACK_KINDS, PAGE_VIEWS, InsightsMixin
+from tenure.workspace._journeys import JourneysMixin, check_journey_files
 from tenure.workspace._profiles import ProfilesMixin
 from tenure.workspace._result_cache import ResultCacheMixin
 from tenure.workspace._risk import CHURN_SCORES, RiskMixin
@@ -66,6 +67,7 @@ __all__ = [
     "User",
     "WebSession",
     "Workspace",
+    "check_journey_files",
     "fit_churn_table",
     "fit_uplift_table",
     "predict_churn_table",
@@ -115,6 +117,7 @@ class Workspace(
     ResultCacheMixin,
     StripeEventsMixin,
     WinbackMixin,
+    JourneysMixin,
 ):
     """A Tenure workspace: settings, a warehouse and everything computed from them.
 

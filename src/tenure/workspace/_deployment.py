@@ -51,6 +51,7 @@ from tenure.store.operational import (
     WebSession,
 )
 from tenure.workspace._insights import PAGE_VIEWS
+from tenure.workspace._journeys import DeploymentJourneysMixin
 
 if TYPE_CHECKING:
     from tenure.workspace import Workspace
@@ -92,7 +93,7 @@ def mask_secret(secret: str) -> str:
     return f"{kind}...{secret[-4:]}"
 
 
-class Deployment:
+class Deployment(DeploymentJourneysMixin):
     """The tenants of one service and their workspaces.
 
     Parameters

@@ -8,6 +8,13 @@ Alembic migrations shipped in the package (``tenure db upgrade``). See ``docs/ap
 
 from __future__ import annotations
 
+from tenure.store.operational._journeys import (
+    Enrolment,
+    InappMessage,
+    StepEffect,
+    StepRun,
+    Task,
+)
 from tenure.store.operational._store import (
     KEY_PREFIXES,
     ApiKey,
@@ -33,6 +40,8 @@ from tenure.store.operational._users import (
 __all__ = [
     "KEY_PREFIXES",
     "ApiKey",
+    "Enrolment",
+    "InappMessage",
     "InboundEvent",
     "KeyKind",
     "NewKey",
@@ -41,6 +50,9 @@ __all__ = [
     "PendingLine",
     "RawJson",
     "Scope",
+    "StepEffect",
+    "StepRun",
+    "Task",
     "Tenant",
     "User",
     "WebSession",
