@@ -230,7 +230,7 @@ class JourneysMixin:
                         index_elements=["tenant_id", "journey", "customer_id", "entry_key"]
                     )
                 )
-                added += _rowcount(session.execute(statement))
+                added += len(session.execute(statement.returning(_E.id)).all())
             cursor = self._insert()(JourneyCursorRow).values(
                 tenant_id=tenant_id, journey=journey, watermark=watermark
             )
