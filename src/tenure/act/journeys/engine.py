@@ -158,6 +158,10 @@ class JourneyRunner:
                             "'webhooks.secret' must be set (it signs them). Got None instead."
                         )
 
+    @property
+    def _lease(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.settings.journeys.lease_seconds)
+
     def close(self) -> None:
         """Close the SMTP and HTTP connections."""
         if self._mailer is not None:
@@ -198,7 +202,7 @@ class JourneyRunner:
             batch = self.store.claim_enrolments(
                 self.tenant_id,
                 owner=self.owner,
-                lease=dt.timedelta(seconds=self.settings.journeys.lease_seconds),
+                lease=self._lease,
                 limit=self.settings.journeys.batch_size,
             )
             if not batch:
@@ -316,7 +320,11 @@ class JourneyRunner:
         result: TickResult,
     ) -> tuple[int, Enrolment] | None:
         channel = step.channel if isinstance(step, SendStep) else None
-        run = self.store.begin_step(e, step.id, kind=step.type, channel=channel)
+        run = self.store.begin_step(
+            e, step.id, kind=step.type, channel=channel, owner=self.owner, lease=self._lease
+        )
+        if run is None:  # the lease expired and another worker holds the enrolment now
+            return None
         if run.status != "pending":  # its outcome was recorded: move on
             prior, prior_variant = self._recorded(journey, step, run, index, e.variant)
             if prior is None:

@@ -284,9 +284,21 @@ class JourneysMixin:
     # -- step runs ---------------------------------------------------------------------------
 
     def begin_step(
-        self, enrolment: Enrolment, step_id: str, *, kind: str, channel: str | None
-    ) -> StepRun:
-        """Record the intent to run a step (once), or return the run recorded before."""
+        self,
+        enrolment: Enrolment,
+        step_id: str,
+        *,
+        kind: str,
+        channel: str | None,
+        owner: str,
+        lease: dt.timedelta,
+    ) -> StepRun | None:
+        """Record the intent to run a step (once), or return the run recorded before.
+
+        In the same transaction the enrolment's lease is renewed; None when ``owner``
+        no longer holds it (it expired and another worker took the enrolment).
+        """
+        now = self.clock.now()
         message_id = f"{enrolment.tenant_id}.{enrolment.id}.{step_id}"
         statement = (
             self._insert()(_S)
@@ -301,11 +313,20 @@ class JourneysMixin:
                 status="pending",
                 message_id=message_id,
                 attempts=0,
-                started_at=self.clock.now(),
+                started_at=now,
             )
             .on_conflict_do_nothing(index_elements=["enrolment_id", "step_id"])
         )
         with self._session("record a journey step") as session:
+            held = _rowcount(
+                session.execute(
+                    update(_E)
+                    .where(_E.id == enrolment.id, _E.lease_owner == owner)
+                    .values(lease_until=now + lease)
+                )
+            )
+            if not held:
+                return None
             session.execute(statement)
             row = session.scalars(
                 select(_S).where(_S.enrolment_id == enrolment.id, _S.step_id == step_id)
