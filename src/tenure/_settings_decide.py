@@ -204,6 +204,17 @@ class OfferSettings(_Section):
     control_share: float = Field(
         default=0.1, ge=0, lt=1, description="Share of cancel flows that get no offer."
     )
+    token_minutes: float = Field(
+        default=15.0,
+        gt=0,
+        le=24 * 60,
+        description="A hosted cancel page's token is valid this long (docs/cancel-flow.md).",
+    )
+    frame_ancestors: tuple[str, ...] = Field(
+        default=("'self'",),
+        description="Origins that may embed the hosted cancel page in an iframe "
+        "(Content-Security-Policy frame-ancestors), e.g. ['https://app.example.com'].",
+    )
 
     @model_validator(mode="after")
     def _known_names(self) -> OfferSettings:

@@ -21,6 +21,7 @@ from tenure.api import (
     EventAppender,
     EventMover,
     RateLimiter,
+    WebhookSender,
     install_error_handlers,
     unsubscribe_router,
 )
@@ -48,7 +49,8 @@ def create_app(
     """The Tenure service for the deployment folder of ``settings``.
 
     The operational store must be up to date (``tenure db upgrade``); the event mover
-    runs while the application does and moves what is left when it stops. ``clock``
+    runs while the application does and moves what is left when it stops, and the
+    webhook sender posts the outbox's due webhooks (accepted offers). ``clock``
     (default: the system clock) is the deployment's and every tenant workspace's "now",
     e.g. for the Stripe signature's timestamp tolerance. With ``worker``, the journey
     worker runs in a thread beside the server (``tenure serve --worker``).
@@ -68,7 +70,10 @@ def create_app(
         app.state.appender = EventAppender(deployment.store)
         app.state.mover = mover
         app.state.tenants = {}
+        sender = WebhookSender(deployment)  # posts accepted offers' webhooks (the outbox)
+        app.state.sender = sender
         mover.start()
+        sender.start()
         stop = threading.Event()
         warming = None
         if server.warm_up:
@@ -93,6 +98,7 @@ def create_app(
             yield
         finally:
             stop.set()
+            await sender.stop()
             await mover.stop()
             if warming is not None:
                 await asyncio.to_thread(warming.join)

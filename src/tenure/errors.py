@@ -13,6 +13,7 @@ can catch one root. The tree::
     │       └── UnknownFormatError           its format cannot be told
     ├── StoreError                       the warehouse or operational store failed
     ├── NotFoundError                    an id or name does not exist (or is another tenant's)
+    ├── ConflictError                    a step that does not follow the current state
     ├── ModelError
     │   └── NotFittedError               (also an AttributeError, as in scikit-learn)
     ├── DeliveryError                    a message could not be delivered
@@ -29,6 +30,7 @@ from pathlib import Path
 
 __all__ = [
     "ConfigError",
+    "ConflictError",
     "DataError",
     "DeliveryError",
     "ExperimentError",
@@ -125,6 +127,13 @@ class StoreError(TenureError):
 
 class NotFoundError(TenureError, LookupError):
     """An id or name does not exist, or belongs to another tenant (the API answers 404)."""
+
+
+class ConflictError(TenureError):
+    """A step that does not follow the current state, e.g. a cancel flow answered twice.
+
+    The API answers 409; the message names the state and the step that comes next.
+    """
 
 
 class ModelError(TenureError):

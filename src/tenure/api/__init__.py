@@ -12,6 +12,7 @@ from tenure.api.errors import ProblemError, install_error_handlers
 from tenure.api.limits import BodyLimitMiddleware, RateLimiter
 from tenure.api.mover import EventMover
 from tenure.api.routes import ROUTERS
+from tenure.api.sender import WebhookSender
 from tenure.api.unsubscribe import unsubscribe_router
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "EventMover",
     "ProblemError",
     "RateLimiter",
+    "WebhookSender",
     "install_error_handlers",
     "unsubscribe_router",
 ]

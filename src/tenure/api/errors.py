@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tenure.errors import (
     ConfigError,
+    ConflictError,
     DataError,
     NotFoundError,
     SegmentError,
@@ -153,6 +154,8 @@ async def _on_tenure(request: Request, exc: Exception) -> JSONResponse:
     errors: list[dict[str, Any]] = []
     if isinstance(exc, NotFoundError):
         status = 404
+    elif isinstance(exc, ConflictError):
+        status = 409
     elif isinstance(exc, SignatureError):
         status = 400  # Stripe's own answer to a delivery that is not signed right
     elif isinstance(exc, ConfigError | DataError):

@@ -20,6 +20,7 @@ from tenure.cli.console import RichProgress, console
 from tenure.cli.health import health_app, refresh
 from tenure.cli.journeys import journeys_app, worker_app
 from tenure.cli.metrics import metrics_app, render
+from tenure.cli.offers import offers_app
 from tenure.cli.segments import segments_app
 from tenure.cli.serve import demo_login, serve, serve_app
 from tenure.cli.uplift import uplift_app
@@ -53,6 +54,7 @@ app.add_typer(segments_app, name="segments")
 app.add_typer(value_app)  # tenure survival, tenure ltv
 app.add_typer(health_app, name="health")
 app.add_typer(winback_app, name="winback")
+app.add_typer(offers_app, name="offers")
 app.add_typer(serve_app)  # tenure serve, tenure db, tenure tenants, tenure keys
 app.add_typer(journeys_app, name="journeys")
 app.add_typer(worker_app)  # tenure worker

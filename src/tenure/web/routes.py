@@ -6,6 +6,8 @@ from fastapi import APIRouter
 
 from tenure.web import _assets
 from tenure.web.views import (
+    cancel_flows,
+    cancel_page,
     cohorts,
     customer,
     customers,
@@ -32,6 +34,8 @@ def web_router() -> APIRouter:
         segments.router,
         engagement.router,
         feedback.router,
+        cancel_page.router,
+        cancel_flows.router,
     ):
         router.include_router(part)
     return router

@@ -28,9 +28,11 @@ from tenure.ingest import expand_paths, plan_file
 from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
 from tenure.store.operational import NewSession, Tenant, User, WebSession
+from tenure.workspace._cancel_flows import CancelFlow, CancelFlowsMixin
 from tenure.workspace._customer_notes import CustomerNotesMixin
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
 from tenure.workspace._deployment import Deployment, MoveResult
+from tenure.workspace._deployment_cancel import CancelToken
 from tenure.workspace._insights import FEEDBACK_KINDS, PAGE_VIEWS, InsightsMixin
 from tenure.workspace._journeys import JourneysMixin, check_journey_files
 from tenure.workspace._profiles import ProfilesMixin
@@ -59,6 +61,8 @@ __all__ = [
     "HEALTH_SCORES",
     "METRIC_TABLES",
     "PAGE_VIEWS",
+    "CancelFlow",
+    "CancelToken",
     "Deployment",
     "MoveResult",
     "NewSession",
@@ -118,6 +122,7 @@ class Workspace(
     StripeEventsMixin,
     WinbackMixin,
     JourneysMixin,
+    CancelFlowsMixin,
 ):
     """A Tenure workspace: settings, a warehouse and everything computed from them.
 
@@ -201,6 +206,7 @@ class Workspace(
         if self._warehouse is not None:
             self._warehouse.close()
             self._warehouse = None
+        self._close_operational()
 
     def __enter__(self) -> Workspace:
         return self

@@ -11,7 +11,7 @@ Examples
 >>> from tenure.workspace import Deployment
 >>> folder = tempfile.mkdtemp()
 >>> Deployment.upgrade(folder)
-'0003'
+'0004'
 >>> with Deployment.open(folder) as deployment:
 ...     tenant = deployment.create_tenant("acme", name="Acme Inc.")
 ...     key = deployment.create_key("acme", scope="read")
@@ -50,6 +50,7 @@ from tenure.store.operational import (
     User,
     WebSession,
 )
+from tenure.workspace._deployment_cancel import DeploymentCancelMixin
 from tenure.workspace._insights import PAGE_VIEWS
 from tenure.workspace._journeys import DeploymentJourneysMixin
 
@@ -93,7 +94,7 @@ def mask_secret(secret: str) -> str:
     return f"{kind}...{secret[-4:]}"
 
 
-class Deployment(DeploymentJourneysMixin):
+class Deployment(DeploymentJourneysMixin, DeploymentCancelMixin):
     """The tenants of one service and their workspaces.
 
     Parameters
@@ -363,6 +364,7 @@ class Deployment(DeploymentJourneysMixin):
 
                 kwargs: dict[str, Any] = {"clock": self._clock, "progress": self._progress}
                 ws = Workspace.open(self.root / tenant.folder, **kwargs)
+                ws.bind_operational(self.store, tenant.id)
                 with self._guard:
                     self._workspaces[name] = ws
             yield ws

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from tenure.api.routes import (
+    cancel_flows,
     customers,
     events,
     keys,
@@ -30,4 +31,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     metrics.router,
     segments.router,
     winback.router,
+    cancel_flows.router,
 )

@@ -1,7 +1,9 @@
 """The operational store: what the service needs to run, on SQLite or PostgreSQL.
 
 Tenants (one Tenure workspace each), API keys (hashed), dashboard users and sessions,
-the durable log of inbound events and the Stripe event ids already processed, with
+the durable log of inbound events and the Stripe event ids already processed, cancel
+flows and the outbox of outgoing webhooks (tables only: ``tenure.act.outbox`` and the
+workspace own their logic), with
 Alembic migrations shipped in the package (``tenure db upgrade``). See ``docs/api.md``,
 ``docs/dashboard.md`` and decision 0007.
 """
@@ -29,6 +31,7 @@ from tenure.store.operational._store import (
     hash_key,
     sqlalchemy_url,
 )
+from tenure.store.operational._tables import CancelFlowRow, OutboxRow
 from tenure.store.operational._users import (
     NewSession,
     User,
@@ -40,6 +43,7 @@ from tenure.store.operational._users import (
 __all__ = [
     "KEY_PREFIXES",
     "ApiKey",
+    "CancelFlowRow",
     "Enrolment",
     "InappMessage",
     "InboundEvent",
@@ -47,6 +51,7 @@ __all__ = [
     "NewKey",
     "NewSession",
     "OperationalStore",
+    "OutboxRow",
     "PendingLine",
     "RawJson",
     "Scope",

@@ -2,7 +2,8 @@
 
 The warehouse holds what Tenure computes; these tables hold what the service needs to
 run: tenants, their API keys, the durable log of inbound events and the Stripe event
-ids already processed. A change here needs a migration in ``migrations/versions``.
+ids already processed, cancel flows and the outbox of outgoing webhooks (0004). A
+change here needs a migration in ``migrations/versions``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -51,6 +55,8 @@ class TenantRow(Base):
     # The Stripe webhook endpoint secret (whsec_...). Kept in plain text: verifying an
     # HMAC needs the secret itself, so it cannot be hashed like an API key (0002).
     stripe_webhook_secret: Mapped[str | None] = mapped_column(String(255))
+    # The key that signs this tenant's hosted cancel-page tokens, made on first use (0004).
+    cancel_token_secret: Mapped[str | None] = mapped_column(String(64))
 
 
 class ApiKeyRow(Base):
@@ -253,3 +259,62 @@ class CustomerTraitRow(Base):
     trait: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
     set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CancelFlowRow(Base):
+    """One cancel flow: the survey answer, the offers shown (with the decision), the outcome.
+
+    ``tenant_id`` has no foreign key: a workspace used on its own (no deployment) records
+    its flows under the tenant id ``local`` in its own store.
+    """
+
+    __tablename__ = "cancel_flows"
+    __table_args__ = (Index("ix_cancel_flows_tenant_started", "tenant_id", "started_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(String(32))
+    customer_id: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    plan: Mapped[str | None] = mapped_column(String(200))
+    segment: Mapped[str | None] = mapped_column(String(200))
+    segments: Mapped[list[str]] = mapped_column(JSON)
+    currency: Mapped[str] = mapped_column(String(3))
+    mrr_before: Mapped[float] = mapped_column(Float)
+    reason: Mapped[str | None] = mapped_column(String(64))
+    free_text: Mapped[str | None] = mapped_column(Text)
+    control: Mapped[bool | None] = mapped_column(Boolean)
+    offers: Mapped[list[str] | None] = mapped_column(JSON)
+    decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    accepted_offer: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    mrr_after: Mapped[float | None] = mapped_column(Float)
+    mrr_effect: Mapped[float | None] = mapped_column(Float)
+    discount_cost: Mapped[float | None] = mapped_column(Float)
+
+
+class OutboxRow(Base):
+    """An outgoing webhook waiting, sent or dead-lettered (``tenure.act.outbox``)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "event_key"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(64))
+    event_key: Mapped[str] = mapped_column(String(255))
+    destination: Mapped[str] = mapped_column(String(2000))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(8))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

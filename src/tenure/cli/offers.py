@@ -1,0 +1,123 @@
+"""``tenure offers ...``: the cancel flow's offers (docs/cancel-flow.md, docs/offers.md).
+
+``tenure offers report`` measures what the cancel flow saved against its control group.
+Other ``offers`` commands (``simulate``) live in their own modules and join ``offers_app``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Optional
+
+import typer
+
+from tenure.cli._common import JsonOpt, WorkspaceOpt, fail, open_workspace, print_json
+from tenure.cli.console import console
+from tenure.errors import TenureError
+
+if TYPE_CHECKING:
+    from tenure.workspace import Workspace
+
+offers_app = typer.Typer(help="Cancel-flow offers: what they saved, against the control group.")
+
+TenantOpt = Annotated[
+    Optional[str],  # noqa: UP045 (typer needs Optional)
+    typer.Option(
+        "--tenant",
+        help="With a deployment folder as --workspace: the tenant whose flows to report.",
+    ),
+]
+
+
+@contextmanager
+def _workspace(folder: Path, tenant: str | None) -> Iterator[Workspace]:
+    if tenant is None:
+        with open_workspace(folder) as ws:
+            yield ws
+        return
+    from tenure.workspace import Deployment
+
+    with (
+        Deployment.open(folder) as deployment,
+        deployment.workspace(deployment.tenant(tenant)) as ws,
+    ):
+        yield ws
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None or math.isnan(value) else f"{value:.1%}"
+
+
+def _interval(low: float | None, high: float | None, fmt: str = "pct") -> str:
+    if low is None or high is None or math.isnan(low) or math.isnan(high):
+        return ""
+    if fmt == "pct":
+        return f" [{low * 100:+.1f}, {high * 100:+.1f}] pp"
+    if fmt == "rate":
+        return f" [{low:.1%}, {high:.1%}]"
+    return f" [{low:,.0f}, {high:,.0f}]"
+
+
+@offers_app.command("report")
+def report(
+    workspace: WorkspaceOpt = Path(),
+    tenant: TenantOpt = None,
+    confidence: Annotated[
+        float, typer.Option("--confidence", min=0.5, max=0.999, help="Of the intervals.")
+    ] = 0.95,
+    as_json: JsonOpt = False,
+) -> None:
+    """Save rate, saved MRR, discount cost and net impact vs control, by reason, offer, segment."""
+    try:
+        with _workspace(workspace, tenant) as ws:
+            result = ws.cancel_flow_report(confidence=confidence)
+    except TenureError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        print_json(result.to_dict())
+        return
+    from rich.table import Table
+
+    cur = result.currency
+    level = f"{result.confidence:.0%}"
+    table = Table(
+        title=f"Cancel flows: {result.flows:,} finished ({cur})",
+        caption=f"save = saved, paused or downgraded; lift = offered − control save rate "
+        f"({level} Newcombe interval); net/flow = (MRR kept × {result.value_months:g} months − "
+        f"discount cost), offered − control ({level} Welch); net impact = net/flow × flows "
+        "offered. See docs/cancel-flow.md.",
+    )
+    for col in ("by", "group", "offered", "control", "save rate", "control rate", "lift"):
+        table.add_column(col, justify="left" if col in ("by", "group") else "right")
+    for col in ("saved MRR", "discount cost", "net/flow", "net impact"):
+        table.add_column(col, justify="right")
+    for row in result.rows.to_dicts():
+        table.add_row(
+            row["dimension"],
+            row["group"],
+            f"{row['flows']:,}",
+            f"{row['control_flows']:,}",
+            _pct(row["save_rate"]) + _interval(row["save_rate_low"], row["save_rate_high"], "rate"),
+            _pct(row["control_save_rate"]),
+            (f"{row['lift'] * 100:+.1f} pp" if not math.isnan(row["lift"]) else "–")
+            + _interval(row["lift_low"], row["lift_high"]),
+            f"{row['saved_mrr']:,.0f}",
+            f"{row['discount_cost']:,.0f}",
+            (f"{row['net_per_flow']:,.0f}" if not math.isnan(row["net_per_flow"]) else "–")
+            + _interval(row["net_per_flow_low"], row["net_per_flow_high"], "money"),
+            f"{row['net_impact']:,.0f}" if not math.isnan(row["net_impact"]) else "–",
+        )
+    console.print(table)
+    hooks = result.webhooks
+    if hooks.get("note"):
+        from rich.markup import escape
+
+        console.print(f"[yellow]{escape(hooks['note'])}[/]")
+    else:
+        console.print(
+            f"offer.accepted webhooks to {hooks['url']}: {hooks['sent']} sent, "
+            f"{hooks['pending']} pending, {hooks['dead']} dead."
+        )
