@@ -1,12 +1,13 @@
 """SIGKILL the journey worker mid-run: no step is lost and no step runs twice.
 
 A real SMTP server (aiosmtpd) and a real HTTP receiver take the journey's e-mails and
-webhooks; ``tenure worker`` runs as a subprocess and is killed with SIGKILL while it
-sends, then restarted. Afterwards every step of every enrolment has exactly one
-recorded run, every e-mail and webhook arrived, and a message arrived twice only inside
-the documented window (accepted by the receiver, the worker killed before recording it:
-at most one per worker and kill), always with the same Message-ID / Tenure-Event-Id.
-On PostgreSQL two workers run side by side and each is killed once.
+webhooks (queued in the outbox with their step, posted by the worker); ``tenure
+worker`` runs as a subprocess and is killed with SIGKILL while it sends, then
+restarted. Afterwards every step of every enrolment has exactly one recorded run, every
+e-mail and webhook arrived, and a message arrived twice only inside the documented
+window (accepted by the receiver, the worker killed before recording it: at most one
+per worker and kill), always with the same Message-ID / Tenure-Event-Id. On PostgreSQL
+two workers run side by side and each is killed once.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from tenure.act.outbox import status_counts
 from tenure.workspace import Deployment
 
 from .conftest import HttpSink, SmtpSink, free_port
@@ -97,7 +99,8 @@ def _run_crash(folder: Path, smtp: SmtpSink, http: HttpSink, *, workers: int) ->
                 done = sum(r["runs"] for r in runs if r["status"] == "done")
                 states = d.store.enrolment_counts(tenant.id, "crash")
                 active = sum(r["enrolments"] for r in states if r["status"] == "active")
-                return done == CUSTOMERS * STEPS and active == 0
+                sent = status_counts(d.store.engine, tenant_id=tenant.id)["sent"]
+                return done == CUSTOMERS * STEPS and active == 0 and sent == CUSTOMERS
 
             _wait(finished, 180, "every step to be recorded")
             enrolments = d.store.enrolments(tenant.id, journey="crash")

@@ -15,7 +15,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from tenure.errors import ConfigError, SignatureError
+from tenure.errors import ConfigError, NotFoundError, SignatureError
 
 __all__ = ["unsubscribe_router"]
 
@@ -47,7 +47,7 @@ def confirm(token: Token) -> HTMLResponse:
 def unsubscribe(request: Request, token: Token) -> HTMLResponse:
     try:
         request.app.state.deployment.unsubscribe(token)
-    except SignatureError:
+    except (SignatureError, NotFoundError):
         return _page("Link not valid", "<p>This unsubscribe link is not valid.</p>", 400)
     except ConfigError:
         return _page("Not available", "<p>Unsubscribing is not set up here.</p>", 503)

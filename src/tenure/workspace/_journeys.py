@@ -3,9 +3,10 @@
 :class:`JourneysMixin` gives :class:`~tenure.workspace.Workspace` its journey files
 (``[journeys] path``). :class:`DeploymentJourneysMixin` gives
 :class:`~tenure.workspace.Deployment` the worker (:meth:`run_journeys`, :meth:`work`),
-the in-app inbox and the unsubscribe list, all in the operational store. Channel and
-worker settings (``[email]``, ``[webhooks]``, ``[journeys]`` poll and lease) are the
-deployment's; each tenant's journey files come from its own workspace.
+the in-app inbox and the unsubscribe list, all in the operational store. Each tenant's
+journeys run with its own workspace's settings (journey files, ``[email]``,
+``[webhooks]``, ``[journeys]``); only the worker's ``[journeys] poll_seconds`` is the
+deployment's.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tenure.act.journeys import (
     load_journey,
     load_journeys,
     read_unsubscribe_token,
+    unsubscribe_tenant,
     worker_id,
 )
 from tenure.config import Settings
@@ -112,9 +114,13 @@ class DeploymentJourneysMixin:
         finally:
             con.disconnect()
 
+    def tenant_settings(self, tenant: Tenant) -> Settings:
+        """The settings of a tenant's workspace (its channels and journeys)."""
+        return Settings.load(self.root / tenant.folder)
+
     def tenant_journeys(self, tenant: Tenant) -> list[Journey]:
         """The journeys of a tenant's workspace."""
-        settings = Settings.load(self.root / tenant.folder)
+        settings = self.tenant_settings(tenant)
         return load_journeys(settings.root / settings.journeys.path)
 
     def run_journeys(
@@ -127,7 +133,8 @@ class DeploymentJourneysMixin:
         owner = owner or worker_id()
         results: dict[str, TickResult] = {}
         for tenant in self.tenants():
-            journeys = self.tenant_journeys(tenant)
+            settings = self.tenant_settings(tenant)
+            journeys = load_journeys(settings.root / settings.journeys.path)
             if not journeys:
                 continue
             with self._journey_warehouse(tenant, shared=shared) as con:
@@ -136,7 +143,7 @@ class DeploymentJourneysMixin:
                     tenant.id,
                     journeys,
                     con,
-                    self.settings,
+                    settings,
                     clock=self.clock,
                     owner=owner,
                 )
@@ -200,12 +207,17 @@ class DeploymentJourneysMixin:
 
         Returns ``(tenant_id, customer_id)``; idempotent.
 
+        The token names its tenant; the tenant's ``[email] unsubscribe_secret`` verifies it.
+
         Raises
         ------
         SignatureError
-            When the token was not signed with ``[email] unsubscribe_secret``.
+            When the token was not signed with that secret.
+        NotFoundError
+            When it names no tenant of this deployment.
         """
-        secret = self.settings.email.unsubscribe_secret
+        tenant = self.store.tenant_by_id(unsubscribe_tenant(token))
+        secret = self.tenant_settings(tenant).email.unsubscribe_secret
         if not secret:
             raise ConfigError(
                 "The setting 'email.unsubscribe_secret' must be set to accept unsubscribe "

@@ -9,6 +9,7 @@ from tenure.act.journeys._channels import (
     build_email,
     read_unsubscribe_token,
     render,
+    unsubscribe_tenant,
     unsubscribe_token,
 )
 from tenure.act.journeys._load import journey_files, load_journey, load_journeys
@@ -31,6 +32,7 @@ __all__ = [
     "read_unsubscribe_token",
     "render",
     "triggered",
+    "unsubscribe_tenant",
     "unsubscribe_token",
     "worker_id",
 ]

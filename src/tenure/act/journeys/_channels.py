@@ -29,6 +29,7 @@ __all__ = [
     "build_email",
     "read_unsubscribe_token",
     "render",
+    "unsubscribe_tenant",
     "unsubscribe_token",
 ]
 
@@ -62,6 +63,21 @@ def unsubscribe_token(secret: str, tenant_id: str, customer_id: str) -> str:
     return f"{payload}.{_b64(mac)}"
 
 
+def _payload(token: str) -> tuple[str, str]:
+    payload = token.partition(".")[0]
+    try:
+        text = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise SignatureError("the unsubscribe link is not valid (cannot decode it)") from exc
+    tenant_id, _, customer_id = text.partition("\n")
+    return tenant_id, customer_id
+
+
+def unsubscribe_tenant(token: str) -> str:
+    """The tenant a token names, *not yet verified*: whose secret verifies it."""
+    return _payload(token)[0]
+
+
 def read_unsubscribe_token(secret: str, token: str) -> tuple[str, str]:
     """``(tenant_id, customer_id)`` of a token made by :func:`unsubscribe_token`.
 
@@ -76,12 +92,7 @@ def read_unsubscribe_token(secret: str, token: str) -> tuple[str, str]:
     )
     if not signature or not hmac.compare_digest(signature, expected):
         raise SignatureError("the unsubscribe link is not valid (its signature does not match)")
-    try:
-        text = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise SignatureError("the unsubscribe link is not valid (cannot decode it)") from exc
-    tenant_id, _, customer_id = text.partition("\n")
-    return tenant_id, customer_id
+    return _payload(token)
 
 
 def build_email(

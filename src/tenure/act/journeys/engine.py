@@ -15,13 +15,14 @@ import os
 import secrets
 import socket
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import ibis
 from ibis.backends import BaseBackend
+from sqlalchemy import Connection
 
 from tenure.act.journeys._channels import Mailer, build_email, render, unsubscribe_token
 from tenure.act.journeys._triggers import assign_arm, bucket, triggered
@@ -36,7 +37,8 @@ from tenure.act.journeys.definition import (
     WaitStep,
     parse_duration,
 )
-from tenure.act.webhooks import backoff, post
+from tenure.act.outbox import DeliveryReport, deliver_due, enqueue
+from tenure.act.webhooks import backoff
 from tenure.clock import Clock
 from tenure.config import Settings
 from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, compile_rule
@@ -45,6 +47,7 @@ from tenure.store.operational import Enrolment, OperationalStore, StepEffect, St
 
 __all__ = ["JourneyRunner", "TickResult", "worker_id"]
 
+_Outcome = tuple[str, str | None, StepEffect | None, Callable[[Connection], None] | None]
 _MAX_STEPS = 100  # steps one enrolment may run in one claim (a journey has no loops)
 
 
@@ -211,6 +214,7 @@ class JourneyRunner:
             context = _BatchContext(self, batch)
             for enrolment in batch:
                 self._advance(enrolment, context, result)
+        self.deliver_webhooks()
         return result
 
     def _end(self, e: Enrolment, status: str) -> None:
@@ -334,6 +338,7 @@ class JourneyRunner:
         result.steps += 1
         variant = e.variant
         status, detail, effect = "done", None, None
+        within: Callable[[Connection], None] | None = None
         target: int | None = index + 1
         if isinstance(step, BranchStep):
             goto, variant, detail = self._branch(journey, step, e, ctx)
@@ -352,7 +357,7 @@ class JourneyRunner:
             outcome = self._send(journey, step, e, run, ctx, result)
             if outcome is None:
                 return None  # retrying later
-            status, detail, effect = outcome
+            status, detail, effect, within = outcome
         if target is None:
             moves = {"status": "exited", "next_run_at": None, "ended_at": self.clock.now()}
             self.store.finish_step(
@@ -366,6 +371,7 @@ class JourneyRunner:
             status=status,
             detail=detail,
             effect=effect,
+            within=within,
             moves=self._moves(target, variant),
         )
         return target, self._replace(e, target, variant)
@@ -430,12 +436,12 @@ class JourneyRunner:
         run: StepRun,
         ctx: _BatchContext,
         result: TickResult,
-    ) -> tuple[str, str | None, StepEffect | None] | None:
-        """Send; ``(status, detail, effect)`` to record, or None when it retries later."""
+    ) -> _Outcome | None:
+        """Send; ``(status, detail, effect, within)`` to record, or None to retry later."""
         blocked = self.store.suppressed(self.tenant_id, e.customer_id) & {"all", step.channel}
         if blocked:
             result.suppressed += 1
-            return "suppressed", ",".join(sorted(blocked)), None
+            return "suppressed", ",".join(sorted(blocked)), None, None
         context = ctx.template_context(journey, e)
         where = f"{journey.name}.{step.id}"
         if step.channel == "inapp":
@@ -444,7 +450,7 @@ class JourneyRunner:
                 "body": render(step.body or "", context, where=f"{where}.body"),
             }
             result.sent["inapp"] = result.sent.get("inapp", 0) + 1
-            return "done", None, StepEffect("inapp", values)
+            return "done", None, StepEffect("inapp", values), None
         if step.channel == "email":
             return self._email(step, e, run, ctx, context, where, result)
         return self._webhook(journey, step, e, run, context, where, result)
@@ -458,11 +464,11 @@ class JourneyRunner:
         context: dict[str, Any],
         where: str,
         result: TickResult,
-    ) -> tuple[str, str | None, StepEffect | None] | None:
+    ) -> _Outcome | None:
         address = ctx.customer(e.customer_id).get("email")
         if not address:
             result.failed += 1
-            return "undeliverable", "the customer has no e-mail address", None
+            return "undeliverable", "the customer has no e-mail address", None, None
         settings = self.settings.email
         token = unsubscribe_token(settings.unsubscribe_secret or "", self.tenant_id, e.customer_id)
         link = f"{settings.unsubscribe_url}?token={token}"
@@ -489,7 +495,7 @@ class JourneyRunner:
         except DeliveryError as exc:
             return self._retry(e, run, str(exc), result)
         result.sent["email"] = result.sent.get("email", 0) + 1
-        return "done", None, None
+        return "done", None, None, None
 
     def _webhook(
         self,
@@ -500,50 +506,65 @@ class JourneyRunner:
         context: dict[str, Any],
         where: str,
         result: TickResult,
-    ) -> tuple[str, str | None, StepEffect | None] | None:
-        hooks = self.settings.webhooks
+    ) -> _Outcome:
+        """Queue the webhook in the outbox, in the transaction that records the step."""
         payload = {
             key: render(value, context, where=f"{where}.payload.{key}")
             if isinstance(value, str)
             else value
             for key, value in (step.payload or {}).items()
         }
-        body = json.dumps(
-            {
-                "id": run.message_id,
-                "type": "journey.step",
-                "journey": journey.name,
-                "step": step.id,
-                "customer_id": e.customer_id,
-                "variant": e.variant,
-                "data": payload,
-            },
-            sort_keys=True,
-        ).encode("utf-8")
+        now = self.clock.now()
+        body = {
+            "id": run.message_id,
+            "type": "journey.step",
+            "created": int(now.timestamp()),
+            "journey": journey.name,
+            "step": step.id,
+            "customer_id": e.customer_id,
+            "variant": e.variant,
+            "data": payload,
+        }
+        destination = step.url or self.settings.webhooks.url or ""
+
+        def queue(connection: Connection) -> None:
+            enqueue(
+                connection,
+                tenant_id=self.tenant_id,
+                kind="journey.step",
+                key=run.message_id,
+                destination=destination,
+                body=body,
+                now=now,
+            )
+
+        result.sent["webhook"] = result.sent.get("webhook", 0) + 1
+        return "done", "queued in the outbox", None, queue
+
+    def deliver_webhooks(self, *, limit: int = 100) -> DeliveryReport:
+        """Post this tenant's due outbox webhooks (``[webhooks]``; leases of ``[journeys]``)."""
+        hooks = self.settings.webhooks
+        if not hooks.secret:
+            return DeliveryReport()
         if self._http is None:
             self._http = httpx.Client(timeout=hooks.timeout_seconds)
-        delivery = post(
+        return deliver_due(
+            self.store.engine,
             self._http,
-            step.url or hooks.url or "",
-            body,
-            secret=hooks.secret or "",
-            event_id=run.message_id,
-            timestamp=int(self.clock.now().timestamp()),
+            hooks,
+            self.clock.now(),
+            limit,
+            tenant_id=self.tenant_id,
+            lease=self._lease + dt.timedelta(seconds=hooks.timeout_seconds),
         )
-        if not delivery.ok:
-            return self._retry(e, run, delivery.error or "failed", result)
-        result.sent["webhook"] = result.sent.get("webhook", 0) + 1
-        return "done", f"HTTP {delivery.status}", None
 
-    def _retry(
-        self, e: Enrolment, run: StepRun, error: str, result: TickResult
-    ) -> tuple[str, str | None, StepEffect | None] | None:
-        """Count a failed attempt: dead-letter after [webhooks] max_attempts, else retry."""
+    def _retry(self, e: Enrolment, run: StepRun, error: str, result: TickResult) -> _Outcome | None:
+        """Count a failed e-mail attempt: dead-letter after [webhooks] max_attempts, or retry."""
         hooks = self.settings.webhooks
         attempts = self.store.note_attempt(run, detail=error)
         if attempts >= hooks.max_attempts:
             result.failed += 1
-            return "dead", f"after {attempts} attempts: {error}", None
+            return "dead", f"after {attempts} attempts: {error}", None, None
         wait = backoff(attempts, hooks.backoff_seconds, hooks.backoff_cap_seconds)
         self.store.move_enrolment(e.id, owner=self.owner, next_run_at=self.clock.now() + wait)
         return None

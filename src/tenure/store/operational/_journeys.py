@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -362,11 +362,14 @@ class JourneysMixin:
         detail: str | None = None,
         effect: StepEffect | None = None,
         release: bool = False,
+        within: Callable[[Connection], object] | None = None,
     ) -> bool:
         """Record a step's outcome, its effect and the enrolment's ``moves``, atomically.
 
         Returns False (and changes nothing of the step) when its outcome was recorded
-        before; the enrolment still moves. ``release`` gives up the lease.
+        before; the enrolment still moves. ``release`` gives up the lease. ``within`` is
+        called with the transaction's connection when the outcome is recorded now (the
+        engine queues a webhook in the outbox there, so both commit or neither).
         """
         now = self.clock.now()
         values = dict(moves)
@@ -382,6 +385,8 @@ class JourneysMixin:
             )
             if changed and effect is not None:
                 self._apply(session, enrolment, run, effect, now)
+            if changed and within is not None:
+                within(session.connection())
             session.execute(
                 update(_E).where(_E.id == enrolment.id, _E.lease_owner == owner).values(**values)
             )
