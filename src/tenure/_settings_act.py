@@ -6,9 +6,17 @@ re-exports them, and :class:`~tenure.config.Settings` holds one of each.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import datetime as dt
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = ["EmailSettings", "JourneySettings", "WebhookSettings"]
+
+
+_CAP = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*(m|h|d|w)\s*$")
+_QUIET = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
 class _Section(BaseModel):
@@ -91,3 +99,45 @@ class JourneySettings(_Section):
     recheck_seconds: float = Field(
         default=300.0, gt=0, description="A wait for an event looks for it this often."
     )
+    caps: dict[str, str] = Field(
+        default_factory=dict,
+        description="Frequency caps per channel across all journeys, e.g. email = '3/7d'.",
+    )
+    quiet_hours: str | None = Field(
+        default=None,
+        description="No e-mail in these local hours of the customer, e.g. '21:00-08:00'.",
+    )
+
+    @field_validator("caps")
+    @classmethod
+    def _caps(cls, value: dict[str, str]) -> dict[str, str]:
+        for channel, cap in value.items():
+            if channel not in ("email", "webhook", "inapp"):
+                raise ValueError(f"caps apply to email, webhook or inapp. Got {channel!r}")
+            if not _CAP.match(cap):
+                raise ValueError(
+                    f"a cap is a count and a period such as '3/7d' or '1/24h'. Got {cap!r}"
+                )
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str | None) -> str | None:
+        if value is not None and not _QUIET.match(value):
+            raise ValueError(f"must be two times HH:MM-HH:MM such as '21:00-08:00'. Got {value!r}")
+        return value
+
+    def cap(self, channel: str) -> tuple[int, dt.timedelta] | None:
+        """``(count, period)`` of a channel's cap, or None when it has none."""
+        match = _CAP.match(self.caps.get(channel, ""))
+        if match is None:
+            return None
+        amount = float(match.group(2)) * _UNIT_SECONDS[match.group(3)]
+        return int(match.group(1)), dt.timedelta(seconds=amount)
+
+    def quiet(self) -> tuple[dt.time, dt.time] | None:
+        """The quiet hours as ``(start, end)`` local times, or None."""
+        if self.quiet_hours is None:
+            return None
+        start, end = self.quiet_hours.split("-")
+        return dt.time.fromisoformat(start), dt.time.fromisoformat(end)

@@ -31,6 +31,7 @@ __all__ = [
     "ExitStep",
     "Goal",
     "Journey",
+    "LocaleTexts",
     "ScheduleTrigger",
     "ScoreTrigger",
     "SegmentTrigger",
@@ -240,10 +241,21 @@ class BranchStep(_Step):
         return self
 
 
+class LocaleTexts(_Model):
+    """A step's texts in one locale; what is not given falls back to the step's own."""
+
+    subject: str | None = None
+    text: str | None = None
+    html: str | None = None
+    title: str | None = None
+    body: str | None = None
+
+
 class SendStep(_Step):
     """Send an e-mail, a webhook or an in-app message.
 
-    Texts are Jinja templates rendered with the customer (docs/journeys.md).
+    Texts are Jinja templates rendered with the customer (docs/journeys.md); ``locales``
+    holds translations chosen by the customer's locale (``de`` for ``de-AT``).
     """
 
     type: Literal["send"]
@@ -255,6 +267,26 @@ class SendStep(_Step):
     body: str | None = None
     url: str | None = Field(default=None, description="webhook endpoint ([webhooks] url)")
     payload: dict[str, object] | None = None
+    locales: dict[str, LocaleTexts] = Field(default_factory=dict)
+
+    @field_validator("locales")
+    @classmethod
+    def _locale_codes(cls, value: dict[str, LocaleTexts]) -> dict[str, LocaleTexts]:
+        for code in value:
+            if not re.match(r"^[a-z]{2}$", code):
+                raise ValueError(
+                    f"locale codes are two lower-case letters such as 'de'. Got {code!r}"
+                )
+        return value
+
+    def texts(self, locale: str | None) -> dict[str, str | None]:
+        """The step's texts in ``locale`` (its language part), each falling back to the default."""
+        base = {k: getattr(self, k) for k in ("subject", "text", "html", "title", "body")}
+        language = (locale or "").replace("_", "-").split("-")[0].lower()
+        override = self.locales.get(language)
+        if override is not None:
+            base.update({k: v for k, v in override.model_dump().items() if v is not None})
+        return base
 
     @model_validator(mode="after")
     def _fields(self) -> SendStep:

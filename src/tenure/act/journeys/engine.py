@@ -65,6 +65,7 @@ class TickResult:
     sent: dict[str, int] = field(default_factory=dict)
     withheld: int = 0
     suppressed: int = 0
+    capped: int = 0
     failed: int = 0
 
     def add(self, other: TickResult) -> None:
@@ -75,6 +76,7 @@ class TickResult:
             self.sent[k] = self.sent.get(k, 0) + v
         self.withheld += other.withheld
         self.suppressed += other.suppressed
+        self.capped += other.capped
         self.failed += other.failed
 
 
@@ -442,22 +444,53 @@ class JourneyRunner:
         if blocked:
             result.suppressed += 1
             return "suppressed", ",".join(sorted(blocked)), None, None
+        now = self.clock.now()
+        cap = self.settings.journeys.cap(step.channel)
+        if cap is not None:
+            count, period = cap
+            sent = self.store.sends_since(self.tenant_id, e.customer_id, step.channel, now - period)
+            if sent >= count:
+                result.capped += 1
+                return "capped", f"{sent} {step.channel} messages in {period}", None, None
+        if step.channel == "email":
+            until = self._quiet_until(now, ctx.customer(e.customer_id).get("timezone"))
+            if until is not None:  # wait for the end of the quiet hours, then send
+                self.store.move_enrolment(e.id, owner=self.owner, next_run_at=until)
+                return None
         context = ctx.template_context(journey, e)
         where = f"{journey.name}.{step.id}"
+        texts = step.texts(ctx.customer(e.customer_id).get("locale"))
         if step.channel == "inapp":
             values = {
-                "title": render(step.title or "", context, where=f"{where}.title"),
-                "body": render(step.body or "", context, where=f"{where}.body"),
+                "title": render(texts["title"] or "", context, where=f"{where}.title"),
+                "body": render(texts["body"] or "", context, where=f"{where}.body"),
             }
             result.sent["inapp"] = result.sent.get("inapp", 0) + 1
             return "done", None, StepEffect("inapp", values), None
         if step.channel == "email":
-            return self._email(step, e, run, ctx, context, where, result)
+            return self._email(texts, e, run, ctx, context, where, result)
         return self._webhook(journey, step, e, run, context, where, result)
+
+    def _quiet_until(self, now: dt.datetime, zone: str | None) -> dt.datetime | None:
+        """When the customer's quiet hours end, if ``now`` is inside them; else None."""
+        quiet = self.settings.journeys.quiet()
+        if quiet is None:
+            return None
+        start, end = quiet
+        try:
+            tz: dt.tzinfo = zoneinfo.ZoneInfo(zone) if zone else dt.UTC
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            tz = dt.UTC
+        local = now.astimezone(tz)
+        t = local.time().replace(tzinfo=None)
+        inside = start <= t < end if start < end else (t >= start or t < end)
+        if not inside:
+            return None
+        return _local_time(now, end.strftime("%H:%M"), zone)
 
     def _email(
         self,
-        step: SendStep,
+        texts: dict[str, str | None],
         e: Enrolment,
         run: StepRun,
         ctx: _BatchContext,
@@ -473,17 +506,19 @@ class JourneyRunner:
         token = unsubscribe_token(settings.unsubscribe_secret or "", self.tenant_id, e.customer_id)
         link = f"{settings.unsubscribe_url}?token={token}"
         context = {**context, "unsubscribe_url": link}
-        text = render(step.text or "", context, where=f"{where}.text")
-        if "unsubscribe_url" not in (step.text or ""):
+        text = render(texts["text"] or "", context, where=f"{where}.text")
+        if "unsubscribe_url" not in (texts["text"] or ""):
             text += f"\n\n--\nUnsubscribe: {link}\n"
         message = build_email(
             settings,
             to=str(address),
-            subject=render(step.subject or "", context, where=f"{where}.subject"),
+            subject=render(texts["subject"] or "", context, where=f"{where}.subject"),
             text=text,
-            html=render(step.html, context, html=True, where=f"{where}.html")
-            if step.html
-            else None,
+            html=(
+                render(texts["html"], context, html=True, where=f"{where}.html")
+                if texts["html"]
+                else None
+            ),
             message_id=run.message_id,
             unsubscribe_link=link,
             at=self.clock.now().timestamp(),

@@ -42,7 +42,7 @@ __all__ = ["Enrolment", "InappMessage", "JourneysMixin", "StepEffect", "StepRun"
 
 _E = JourneyEnrolmentRow
 _S = JourneyStepRow
-FINAL = ("done", "withheld", "suppressed", "undeliverable", "dead")
+FINAL = ("done", "withheld", "suppressed", "capped", "undeliverable", "dead")
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -476,6 +476,20 @@ class JourneysMixin:
             query = query.where(_E.journey == journey)
         with self._session("read journey enrolments") as session:
             return [_enrolment(r) for r in session.scalars(query.order_by(_E.id))]
+
+    def sends_since(
+        self, tenant_id: str, customer_id: str, channel: str, since: dt.datetime
+    ) -> int:
+        """Messages of a channel sent to a customer since ``since``, across all journeys."""
+        query = select(func.count()).where(
+            _S.tenant_id == tenant_id,
+            _S.customer_id == customer_id,
+            _S.channel == channel,
+            _S.status == "done",
+            _S.finished_at >= since,
+        )
+        with self._session("count a customer's messages") as session:
+            return int(session.scalar(query) or 0)
 
     # -- inbox, suppressions, traits, tasks ---------------------------------------------------
 

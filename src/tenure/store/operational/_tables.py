@@ -173,7 +173,10 @@ class JourneyStepRow(Base):
     """One step run for one enrolment; the unique key makes every step run at most once."""
 
     __tablename__ = "journey_steps"
-    __table_args__ = (UniqueConstraint("enrolment_id", "step_id"),)
+    __table_args__ = (
+        UniqueConstraint("enrolment_id", "step_id"),
+        Index("ix_journey_steps_sends", "tenant_id", "customer_id", "channel", "finished_at"),
+    )
 
     id: Mapped[int] = mapped_column(_BigId, primary_key=True, autoincrement=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("journey_enrolments.id"))
@@ -183,7 +186,7 @@ class JourneyStepRow(Base):
     step_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))
     channel: Mapped[str | None] = mapped_column(String(16))
-    # pending (intent recorded), done, withheld, suppressed, undeliverable, dead
+    # pending (intent recorded), done, withheld, suppressed, capped, undeliverable, dead
     status: Mapped[str] = mapped_column(String(16))
     message_id: Mapped[str] = mapped_column(String(255))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

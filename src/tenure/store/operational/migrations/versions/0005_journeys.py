@@ -81,6 +81,11 @@ def upgrade() -> None:
             "enrolment_id", "step_id", name="uq_journey_steps_enrolment_id_step_id"
         ),
     )
+    op.create_index(
+        "ix_journey_steps_sends",
+        "journey_steps",
+        ["tenant_id", "customer_id", "channel", "finished_at"],
+    )
     op.create_table(
         "journey_cursors",
         sa.Column("tenant_id", sa.String(32), nullable=False),
@@ -149,6 +154,7 @@ def downgrade() -> None:
     op.drop_index("ix_inapp_messages_customer", table_name="inapp_messages")
     op.drop_table("inapp_messages")
     op.drop_table("journey_cursors")
+    op.drop_index("ix_journey_steps_sends", table_name="journey_steps")
     op.drop_table("journey_steps")
     op.drop_index("ix_journey_enrolments_due", table_name="journey_enrolments")
     op.drop_table("journey_enrolments")
