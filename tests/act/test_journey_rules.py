@@ -111,3 +111,30 @@ def test_bad_caps_and_quiet_hours_name_the_setting(
     with pytest.raises(ConfigError, match=words) as info:
         Settings.load(tmp_path)
     assert info.value.location is not None and info.value.location.line == 2
+
+
+def test_cli_previews_a_step_in_the_customers_locale_and_test_sends_it(
+    tmp_path: Path, smtp_sink: SmtpSink
+) -> None:
+    from typer.testing import CliRunner
+
+    from tenure.cli.main import app
+
+    folder = _world(tmp_path, smtp_sink, "", {"three": THREE})
+    runner = CliRunner()
+    args = ["journeys", "preview", "three", "one", "--customer", customer_id(0), "-w", str(folder)]
+    shown = runner.invoke(app, [*args, "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert '"subject": "Hallo Customer 0"' in shown.output and '"locale": "de"' in shown.output
+    english = runner.invoke(app, [*args[:4], "--customer", customer_id(1), "-w", str(folder)])
+    assert english.exit_code == 0 and "subject: Hello" in english.output
+    wrong = runner.invoke(app, [*args[:3], "nope", "--customer", customer_id(0), "-w", str(folder)])
+    assert wrong.exit_code == 2 and "no step 'nope'" in wrong.output
+    sent = runner.invoke(
+        app,
+        ["journeys", "test-send", "three", "one", "--customer", customer_id(0),
+         "--to", "qa@acme.test", "-w", str(folder)],
+    )  # fmt: skip
+    assert sent.exit_code == 0, sent.output
+    [message] = smtp_sink.messages
+    assert str(message["To"]) == "qa@acme.test" and message["Subject"] == "[test] Hallo Customer 0"

@@ -120,6 +120,49 @@ def show(
         console.print(f"{i:>2}. {step.id}\t{step.type}\t{done}", highlight=False)
 
 
+CustomerOpt = Annotated[str, typer.Option("--customer", help="The customer to render it for.")]
+
+
+@journeys_app.command("preview")
+def preview(
+    name: Annotated[str, typer.Argument(help="The journey's name.")],
+    step: Annotated[str, typer.Argument(help="A send step's id.")],
+    customer: CustomerOpt,
+    workspace: WorkspaceOpt = Path(),
+    as_json: JsonOpt = False,
+) -> None:
+    """Render a send step for one customer (their locale, traits and name)."""
+    try:
+        with open_workspace(workspace) as ws:
+            rendered = ws.journey_preview(name, step, customer)
+    except TenureError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        print_json(rendered)
+        return
+    from rich.text import Text
+
+    for key, value in rendered.items():
+        console.print(Text.assemble((key, "bold"), f": {value}"), highlight=False)
+
+
+@journeys_app.command("test-send")
+def test_send(
+    name: Annotated[str, typer.Argument(help="The journey's name.")],
+    step: Annotated[str, typer.Argument(help="An e-mail step's id.")],
+    customer: CustomerOpt,
+    to: Annotated[str, typer.Option("--to", help="Send it here, not to the customer.")],
+    workspace: WorkspaceOpt = Path(),
+) -> None:
+    """Send an e-mail step, rendered for a customer, to a test address ([email] server)."""
+    try:
+        with open_workspace(workspace) as ws:
+            message_id = ws.journey_test_send(name, step, customer, to=to)
+    except TenureError as exc:
+        raise fail(exc) from exc
+    console.print(f"Sent {message_id} to {to}", highlight=False)
+
+
 def _report(results: dict[str, TickResult]) -> None:
     for slug, r in results.items():
         if r.enrolled or r.steps:

@@ -23,7 +23,9 @@ from tenure.act.journeys import (
     TickResult,
     load_journey,
     load_journeys,
+    preview_step,
     read_unsubscribe_token,
+    send_test,
     unsubscribe_tenant,
     worker_id,
 )
@@ -73,6 +75,25 @@ class JourneysMixin:
             f"there is no journey {name!r} in {self.journeys_path}; "
             "'tenure journeys list' shows them"
         )
+
+    def _customer_row(self, customer_id: str) -> dict[str, Any]:
+        c = self.warehouse.ibis.table("customers")  # type: ignore[attr-defined]
+        rows = c.filter(c.customer_id == customer_id).to_pyarrow().to_pylist()
+        if not rows:
+            raise NotFoundError(f"there is no customer {customer_id!r} in the warehouse")
+        return dict(rows[0])
+
+    def journey_preview(self, name: str, step: str, customer_id: str) -> dict[str, Any]:
+        """A send step rendered for one customer: channel, locale and the rendered texts."""
+        return preview_step(
+            self.journey(name), step, self._customer_row(customer_id), settings=self.settings
+        )
+
+    def journey_test_send(self, name: str, step: str, customer_id: str, *, to: str) -> str:
+        """Send an e-mail step, rendered for ``customer_id``, to ``to``; its Message-ID."""
+        preview = self.journey_preview(name, step, customer_id)
+        now = self.clock.now().timestamp()  # type: ignore[attr-defined]
+        return send_test(preview, settings=self.settings, to=to, at=now)
 
 
 class DeploymentJourneysMixin:

@@ -13,6 +13,7 @@ from tenure.act.journeys._channels import (
     unsubscribe_token,
 )
 from tenure.act.journeys._load import journey_files, load_journey, load_journeys
+from tenure.act.journeys._preview import preview_step, send_test, template_context
 from tenure.act.journeys._triggers import assign_arm, bucket, triggered
 from tenure.act.journeys.definition import Journey, parse_duration
 from tenure.act.journeys.engine import JourneyRunner, TickResult, worker_id
@@ -29,8 +30,11 @@ __all__ = [
     "load_journey",
     "load_journeys",
     "parse_duration",
+    "preview_step",
     "read_unsubscribe_token",
     "render",
+    "send_test",
+    "template_context",
     "triggered",
     "unsubscribe_tenant",
     "unsubscribe_token",
