@@ -97,15 +97,17 @@ def http_sink() -> Iterator[HttpSink]:
 
 
 @contextlib.contextmanager
-def serving(folder: Path, *, clock: Clock | None = None) -> Iterator[httpx.Client]:
-    """``tenure serve`` of ``folder`` under uvicorn in a thread; a client to it."""
+def serving(
+    folder: Path, *, clock: Clock | None = None, worker: bool = False
+) -> Iterator[httpx.Client]:
+    """``tenure serve [--worker]`` of ``folder`` under uvicorn in a thread; a client to it."""
     import uvicorn
 
     from tenure.app import create_app
     from tenure.config import Settings
 
     port = free_port()
-    app = create_app(Settings.load(folder), clock=clock)
+    app = create_app(Settings.load(folder), clock=clock, worker=worker)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -376,3 +376,34 @@ def test_inbox_api_lists_and_marks_read_only_the_keys_tenant_customer(
         assert client.post(other, headers=wauth).status_code == 404
         after = client.get(f"/v1/customers/{customer_id(0)}/messages?unread=true", headers=auth)
         assert after.json() == {"customer_id": customer_id(0), "unread": 0, "items": []}
+
+
+def test_serve_with_worker_runs_journeys_beside_the_api(
+    tmp_path: Path, smtp_sink: SmtpSink
+) -> None:
+    import time
+
+    now = dt.datetime.now(dt.UTC)  # the server's worker runs on the system clock
+    events = [(i, "usage_limit_reached", now - HOUR) for i in range(3)]
+    folder = _world(
+        tmp_path,
+        smtp_sink,
+        journeys={"limit": LIMIT},
+        events=events,
+        extra_toml="[journeys]\npoll_seconds = 0.2\n",
+    )
+    with Deployment.open(folder) as d:
+        key = d.create_key("acme", scope="read").secret
+    with serving(folder, worker=True) as client:
+        deadline = time.monotonic() + 60
+        while True:
+            got = client.get(
+                f"/v1/customers/{customer_id(2)}/messages",
+                headers={"Authorization": f"Bearer {key}"},
+            )
+            if got.status_code == 200 and got.json()["items"]:
+                break
+            assert time.monotonic() < deadline, got.text
+            time.sleep(0.1)
+    assert got.json()["items"][0]["title"] == "Limit reached"
+    assert len(smtp_sink.messages) == 3
