@@ -47,16 +47,25 @@ class SmtpSink:
             return [str(m["Message-ID"]) for m in self.messages]
 
 
-@pytest.fixture
-def smtp_sink() -> Iterator[SmtpSink]:
+@contextlib.contextmanager
+def running_smtp() -> Iterator[SmtpSink]:
     """A real SMTP server on localhost (aiosmtpd) that keeps what it receives."""
     from aiosmtpd.controller import Controller
 
     sink = SmtpSink(free_port())
     controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
     controller.start()
-    yield sink
-    controller.stop()
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    """A real SMTP server on localhost (aiosmtpd) that keeps what it receives."""
+    with running_smtp() as sink:
+        yield sink
 
 
 @dataclass
