@@ -216,6 +216,19 @@ def test_control_group_and_holdout_get_no_messages_but_walk_the_steps(
     definition = load_journey(folder / "journeys" / "limit.yaml")
     tenant_id = enrolments[0].tenant_id
     assert all(assign_arm(tenant_id, definition, c, 0.1) == a for c, a in arms.items())
+    from typer.testing import CliRunner
+
+    from tenure.cli.main import app
+
+    shown = CliRunner().invoke(
+        app, ["journeys", "report", "limit", "--tenant", "acme", "-w", str(folder), "--json"]
+    )
+    assert shown.exit_code == 0, shown.output
+    report = json.loads(shown.output)
+    enrolled = {a["name"]: a["enrolled"] for a in report["arms"]}
+    assert enrolled["treatment"] == counts["treatment"]
+    assert enrolled["kept out"] == counts["control"] + counts["holdout"]
+    assert report["lift"]["value"] == 0.0 and report["p_always_valid"] == 1.0  # no goal
 
 
 SPLIT = """\

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import signal
 import threading
 from pathlib import Path
@@ -161,6 +162,46 @@ def test_send(
     except TenureError as exc:
         raise fail(exc) from exc
     console.print(f"Sent {message_id} to {to}", highlight=False)
+
+
+@journeys_app.command("report")
+def report(
+    name: Annotated[str, typer.Argument(help="The journey's name.")],
+    tenant: Annotated[str, typer.Option("--tenant", help="The tenant's slug.")],
+    folder: Annotated[
+        Path, typer.Option("--workspace", "-w", help="Deployment folder.", show_default=True)
+    ] = Path(),
+    as_json: JsonOpt = False,
+) -> None:
+    """Goal conversion of treatment vs control and holdout, per A/B variant, with intervals."""
+    from dataclasses import asdict
+
+    from tenure.workspace import Deployment
+
+    try:
+        with Deployment.open(folder) as deployment:
+            result = deployment.journey_report(tenant, name)
+    except TenureError as exc:
+        raise fail(exc) from exc
+    if as_json:
+        print_json(asdict(result))
+        return
+    level = f"{result.confidence:.0%}"
+    console.print(f"[bold]{name}[/]: goal conversion by arm ({level} Wilson intervals)")
+    for arm in [*result.arms, *result.variants]:
+        r = arm.rate
+        shown = "-" if arm.enrolled == 0 else f"{r.value:.1%} [{r.low:.1%}, {r.high:.1%}]"
+        console.print(f"  {arm.name}\t{arm.converted}/{arm.enrolled}\t{shown}", highlight=False)
+    lift = result.lift
+    if math.isnan(lift.value):
+        console.print("Lift: not yet (an arm has no enrolments).")
+    else:
+        console.print(
+            f"Lift (treatment - kept out): {lift.value * 100:+.1f} pp "
+            f"[{lift.low * 100:+.1f}, {lift.high * 100:+.1f}] (Newcombe); always-valid "
+            f"p = {result.p_always_valid:.3g}",
+            highlight=False,
+        )
 
 
 def _report(results: dict[str, TickResult]) -> None:

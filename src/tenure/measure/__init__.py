@@ -6,5 +6,15 @@ from tenure.measure.intervals import (
     difference_in_proportions,
     wilson,
 )
+from tenure.measure.journeys import ArmResult, JourneyReport, always_valid_p, journey_report
 
-__all__ = ["Estimate", "difference_in_means", "difference_in_proportions", "wilson"]
+__all__ = [
+    "ArmResult",
+    "Estimate",
+    "JourneyReport",
+    "always_valid_p",
+    "difference_in_means",
+    "difference_in_proportions",
+    "journey_report",
+    "wilson",
+]

@@ -31,6 +31,7 @@ from tenure.act.journeys import (
 )
 from tenure.config import Settings
 from tenure.errors import ConfigError, NotFoundError, TenureError
+from tenure.measure import JourneyReport, journey_report
 
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
@@ -208,6 +209,13 @@ class DeploymentJourneysMixin:
             "enrolments": self.store.enrolment_counts(tenant.id, journey),
             "steps": self.store.step_runs(tenant.id, journey),
         }
+
+    def journey_report(self, slug: str, journey: str, *, confidence: float = 0.95) -> JourneyReport:
+        """Goal conversion of treatment against control and holdout, and per variant."""
+        tenant = self.tenant(slug)
+        enrolments = self.store.enrolments(tenant.id, journey=journey)
+        rows = [(e.arm, e.variant, e.status) for e in enrolments]
+        return journey_report(journey, rows, confidence=confidence)
 
     def inbox(
         self, tenant: Tenant, customer_id: str, *, unread: bool = False
