@@ -325,19 +325,58 @@ class JourneyRunner:
         ctx: _BatchContext,
         result: TickResult,
     ) -> tuple[int, Enrolment] | None:
-        channel = step.channel if isinstance(step, SendStep) else None
+        email = isinstance(step, SendStep) and step.channel == "email" and e.arm == "treatment"
+        if not email:
+            return self._run_local(journey, step, e, index, ctx, result)
+        assert isinstance(step, SendStep)
         run = self.store.begin_step(
-            e, step.id, kind=step.type, channel=channel, owner=self.owner, lease=self._lease
+            e, step.id, kind=step.type, channel=step.channel, owner=self.owner, lease=self._lease
         )
         if run is None:  # the lease expired and another worker holds the enrolment now
             return None
         if run.status != "pending":  # its outcome was recorded: move on
-            prior, prior_variant = self._recorded(journey, step, run, index, e.variant)
-            if prior is None:
-                self._end(e, "exited")
-                return None
-            return prior, self._replace(e, prior, prior_variant)
+            return self._after(journey, step, run, index, e)
         result.steps += 1
+        outcome = self._send(journey, step, e, run, ctx, result)
+        if outcome is None:
+            return None  # retrying later, or waiting for the end of quiet hours
+        status, detail, effect, within = outcome
+        self.store.finish_step(
+            e,
+            run,
+            owner=self.owner,
+            status=status,
+            detail=detail,
+            effect=effect,
+            within=within,
+            moves=self._moves(index + 1, e.variant),
+        )
+        return index + 1, self._replace(e, index + 1, e.variant)
+
+    def _after(
+        self, journey: Journey, step: Step, run: StepRun, index: int, e: Enrolment
+    ) -> tuple[int, Enrolment] | None:
+        """Move past a step whose outcome was recorded before."""
+        prior, prior_variant = self._recorded(journey, step, run, index, e.variant)
+        if prior is None:
+            self._end(e, "exited")
+            return None
+        return prior, self._replace(e, prior, prior_variant)
+
+    def _run_local(
+        self,
+        journey: Journey,
+        step: Step,
+        e: Enrolment,
+        index: int,
+        ctx: _BatchContext,
+        result: TickResult,
+    ) -> tuple[int, Enrolment] | None:
+        """A step with no effect outside the store: decided, then recorded in one transaction."""
+        channel = step.channel if isinstance(step, SendStep) else None
+        message_id = f"{e.tenant_id}.{e.id}.{step.id}"
+        draft = StepRun(0, e.id, step.id, "pending", message_id, 0, None)
+        counted = TickResult()  # a send's counts, added once it is recorded
         variant = e.variant
         status, detail, effect = "done", None, None
         within: Callable[[Connection], None] | None = None
@@ -349,33 +388,47 @@ class JourneyRunner:
             target = None
         elif e.arm != "treatment":
             status, detail = "withheld", e.arm
-            result.withheld += 1
         elif isinstance(step, SetTraitStep):
             effect = StepEffect("trait", {"trait": step.trait, "value": step.value})
         elif isinstance(step, TaskStep):
             effect = StepEffect("task", self._task(journey, step, e, ctx))
         else:
             assert isinstance(step, SendStep)
-            outcome = self._send(journey, step, e, run, ctx, result)
-            if outcome is None:
-                return None  # retrying later
+            outcome = self._send(journey, step, e, draft, ctx, counted)
+            if outcome is None:  # pragma: no cover - only e-mail waits or retries
+                return None
             status, detail, effect, within = outcome
         if target is None:
-            moves = {"status": "exited", "next_run_at": None, "ended_at": self.clock.now()}
-            self.store.finish_step(
-                e, run, owner=self.owner, status=status, moves=moves, release=True
-            )
-            return None
-        self.store.finish_step(
+            moves: dict[str, Any] = {
+                "status": "exited", "next_run_at": None, "ended_at": self.clock.now(),
+            }  # fmt: skip
+        else:
+            moves = self._moves(target, variant)
+        recorded = self.store.record_step(
             e,
-            run,
+            step.id,
+            kind=step.type,
+            channel=channel,
             owner=self.owner,
+            lease=self._lease,
             status=status,
             detail=detail,
             effect=effect,
             within=within,
-            moves=self._moves(target, variant),
+            moves=moves,
+            release=target is None,
         )
+        if recorded is None:  # the lease expired and another worker holds the enrolment now
+            return None
+        run, fresh = recorded
+        if not fresh:
+            return self._after(journey, step, run, index, e)
+        result.steps += 1
+        if status == "withheld":
+            result.withheld += 1
+        result.add(counted)
+        if target is None:
+            return None
         return target, self._replace(e, target, variant)
 
     def _recorded(

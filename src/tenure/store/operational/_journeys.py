@@ -341,6 +341,85 @@ class JourneysMixin:
                 row.detail,
             )
 
+    def record_step(
+        self,
+        enrolment: Enrolment,
+        step_id: str,
+        *,
+        kind: str,
+        channel: str | None,
+        owner: str,
+        lease: dt.timedelta,
+        status: str,
+        moves: dict[str, Any],
+        detail: str | None = None,
+        effect: StepEffect | None = None,
+        within: Callable[[Connection], object] | None = None,
+        release: bool = False,
+    ) -> tuple[StepRun, bool] | None:
+        """Run a step that stays in this store in one transaction: its run, effect and moves.
+
+        For steps with no effect outside the store (branches, in-app messages, traits,
+        tasks, webhooks queued in the outbox, withheld and suppressed sends) there is no
+        intent to record first. Returns ``(run, True)`` when recorded now; ``(run, False)``
+        with the earlier run (nothing changed) when it was recorded before; None when
+        ``owner`` no longer holds the enrolment.
+        """
+        now = self.clock.now()
+        message_id = f"{enrolment.tenant_id}.{enrolment.id}.{step_id}"
+        statement = (
+            self._insert()(_S)
+            .values(
+                enrolment_id=enrolment.id,
+                tenant_id=enrolment.tenant_id,
+                journey=enrolment.journey,
+                customer_id=enrolment.customer_id,
+                step_id=step_id,
+                kind=kind,
+                channel=channel,
+                status=status,
+                message_id=message_id,
+                attempts=0,
+                detail=detail and detail[:1000],
+                started_at=now,
+                finished_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["enrolment_id", "step_id"])
+            .returning(_S.id)
+        )
+        with self._session("run a journey step") as session:
+            held = _rowcount(
+                session.execute(
+                    update(_E)
+                    .where(_E.id == enrolment.id, _E.lease_owner == owner)
+                    .values(lease_until=now + lease)
+                )
+            )
+            if not held:
+                return None
+            inserted = session.execute(statement).first()
+            if inserted is None:
+                row = session.scalars(
+                    select(_S).where(_S.enrolment_id == enrolment.id, _S.step_id == step_id)
+                ).one()
+                earlier = StepRun(
+                    row.id, row.enrolment_id, row.step_id, row.status, row.message_id,
+                    row.attempts, row.detail,
+                )  # fmt: skip
+                return earlier, False
+            run = StepRun(inserted[0], enrolment.id, step_id, status, message_id, 0, detail)
+            if effect is not None:
+                self._apply(session, enrolment, run, effect, now)
+            if within is not None:
+                within(session.connection())
+            values = dict(moves)
+            if release:
+                values.update(lease_owner=None, lease_until=None)
+            session.execute(
+                update(_E).where(_E.id == enrolment.id, _E.lease_owner == owner).values(**values)
+            )
+            return run, True
+
     def note_attempt(self, run: StepRun, *, detail: str | None) -> int:
         """Count one more delivery attempt of a pending run; returns the attempts so far."""
         with self._session("count a delivery attempt") as session:
