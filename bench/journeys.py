@@ -64,7 +64,8 @@ def build(folder: Path, customers: int, store_url: str | None) -> None:
         f'COPY (SELECT printf(\'{{"type":"track","event":"usage_limit_reached",'
         f'"userId":"u%d","context":{{"groupId":"cus_%07d"}},"messageId":"m-%d",'
         f'"timestamp":"{stamp}"}}\', i, i, i) FROM range({customers}) t(i)) '
-        f"TO '{folder / 'events.jsonl'}' (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\\t')"
+        f"TO '{folder / 'events.jsonl'}' "
+        "(FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\\t')"
     )
     store = f'[store]\nurl = "{store_url}"\n' if store_url else ""
     (folder / "tenure.toml").write_text(
