@@ -24,6 +24,8 @@ PACKAGES = [
     "tenure.features",
     "tenure.models",
     "tenure.decide",
+    "tenure.act",
+    "tenure.act.journeys",
     "tenure.workspace",
     "tenure.api",
     "tenure.web",

@@ -1,4 +1,4 @@
-"""Settings sections of acting on decisions: outgoing webhooks, Stripe (and, later, channels).
+"""Settings sections of acting on decisions: webhooks, Stripe, e-mail and journeys.
 
 Kept apart from :mod:`tenure.config` so each module stays small; ``tenure.config``
 re-exports them, and :class:`~tenure.config.Settings` holds one of each.
@@ -6,11 +6,18 @@ re-exports them, and :class:`~tenure.config.Settings` holds one of each.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["StripeSettings", "WebhookSettings"]
+__all__ = ["EmailSettings", "JourneySettings", "StripeSettings", "WebhookSettings"]
+
+
+_CAP = re.compile(r"^\s*(\d+)\s*/\s*(\d+(?:\.\d+)?)\s*(m|h|d|w)\s*$")
+_QUIET = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
 class _Section(BaseModel):
@@ -66,3 +73,100 @@ class StripeSettings(_Section):
     max_network_retries: int = Field(
         default=2, ge=0, le=10, description="Retries of a failed request (same idempotency key)."
     )
+
+
+class EmailSettings(_Section):
+    """``[email]``: the SMTP server journeys send e-mail through (docs/journeys.md)."""
+
+    host: str = Field(default="127.0.0.1", description="SMTP server.")
+    port: int = Field(default=25, ge=1, le=65535, description="SMTP port (587 with STARTTLS).")
+    from_address: str = Field(
+        default="Tenure <noreply@tenure.local>", description="The From header of every e-mail."
+    )
+    starttls: bool = Field(default=False, description="Upgrade the connection with STARTTLS.")
+    username: str | None = Field(default=None, description="SMTP login, if the server needs one.")
+    password: str | None = Field(default=None, description="SMTP password (with username).")
+    timeout_seconds: float = Field(default=30.0, gt=0, description="Per-connection timeout.")
+    unsubscribe_url: str = Field(
+        default="http://127.0.0.1:8000/unsubscribe",
+        description="The public URL of tenure serve's /unsubscribe endpoint (in every e-mail).",
+    )
+    unsubscribe_secret: str | None = Field(
+        default=None,
+        description="Signs unsubscribe links (HMAC-SHA256); required before e-mail is sent.",
+    )
+
+
+class JourneySettings(_Section):
+    """``[journeys]``: where journey files live and how ``tenure worker`` runs them."""
+
+    path: str = Field(
+        default="journeys", description="Folder of journey YAML files, inside the workspace."
+    )
+    poll_seconds: float = Field(
+        default=5.0, gt=0, description="The worker looks for due steps and new triggers this often."
+    )
+    batch_size: int = Field(
+        default=200, ge=1, le=10000, description="Enrolments one worker claims at a time."
+    )
+    lease_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="A claimed enrolment is another worker's to take after this (a crash).",
+    )
+    lookback_hours: float = Field(
+        default=24.0,
+        ge=0,
+        description="A new journey's triggers look back this far on their first run.",
+    )
+    control_share: float = Field(
+        default=0.0,
+        ge=0,
+        lt=1,
+        description="Share of customers in the global control group: no journey messages.",
+    )
+    recheck_seconds: float = Field(
+        default=300.0, gt=0, description="A wait for an event looks for it this often."
+    )
+    caps: dict[str, str] = Field(
+        default_factory=dict,
+        description="Frequency caps per channel across all journeys, e.g. email = '3/7d'.",
+    )
+    quiet_hours: str | None = Field(
+        default=None,
+        description="No e-mail in these local hours of the customer, e.g. '21:00-08:00'.",
+    )
+
+    @field_validator("caps")
+    @classmethod
+    def _caps(cls, value: dict[str, str]) -> dict[str, str]:
+        for channel, cap in value.items():
+            if channel not in ("email", "webhook", "inapp"):
+                raise ValueError(f"caps apply to email, webhook or inapp. Got {channel!r}")
+            if not _CAP.match(cap):
+                raise ValueError(
+                    f"a cap is a count and a period such as '3/7d' or '1/24h'. Got {cap!r}"
+                )
+        return value
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet(cls, value: str | None) -> str | None:
+        if value is not None and not _QUIET.match(value):
+            raise ValueError(f"must be two times HH:MM-HH:MM such as '21:00-08:00'. Got {value!r}")
+        return value
+
+    def cap(self, channel: str) -> tuple[int, dt.timedelta] | None:
+        """``(count, period)`` of a channel's cap, or None when it has none."""
+        match = _CAP.match(self.caps.get(channel, ""))
+        if match is None:
+            return None
+        amount = float(match.group(2)) * _UNIT_SECONDS[match.group(3)]
+        return int(match.group(1)), dt.timedelta(seconds=amount)
+
+    def quiet(self) -> tuple[dt.time, dt.time] | None:
+        """The quiet hours as ``(start, end)`` local times, or None."""
+        if self.quiet_hours is None:
+            return None
+        start, end = self.quiet_hours.split("-")
+        return dt.time.fromisoformat(start), dt.time.fromisoformat(end)

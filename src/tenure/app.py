@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +23,7 @@ from tenure.api import (
     RateLimiter,
     WebhookSender,
     install_error_handlers,
+    unsubscribe_router,
 )
 from tenure.clock import Clock
 from tenure.config import Settings
@@ -38,14 +40,20 @@ def _version() -> str:
         return "0.0.0"
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+_log = logging.getLogger("tenure.worker")
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, worker: bool = False
+) -> FastAPI:
     """The Tenure service for the deployment folder of ``settings``.
 
     The operational store must be up to date (``tenure db upgrade``); the event mover
     runs while the application does and moves what is left when it stops, and the
     webhook sender posts the outbox's due webhooks (accepted offers). ``clock``
     (default: the system clock) is the deployment's and every tenant workspace's "now",
-    e.g. for the Stripe signature's timestamp tolerance.
+    e.g. for the Stripe signature's timestamp tolerance. With ``worker``, the journey
+    worker runs in a thread beside the server (``tenure serve --worker``).
     """
     settings = settings or Settings.load()
     server = settings.server
@@ -73,6 +81,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 target=deployment.warm_up, kwargs={"stop": stop}, name="tenure-warm-up", daemon=True
             )
             warming.start()
+        working = None
+        if worker:
+            working = threading.Thread(
+                target=deployment.work,
+                kwargs={
+                    "stop": stop,
+                    "shared": True,
+                    "on_error": lambda exc: _log.error("journey worker: %s", exc),
+                },
+                name="tenure-journeys",
+                daemon=True,
+            )
+            working.start()
         try:
             yield
         finally:
@@ -81,6 +102,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             await mover.stop()
             if warming is not None:
                 await asyncio.to_thread(warming.join)
+            if working is not None:
+                await asyncio.to_thread(working.join)
             deployment.close()
 
     app = FastAPI(
@@ -98,5 +121,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     for router in ROUTERS:
         v1.include_router(router)
     app.include_router(v1)
+    app.include_router(unsubscribe_router)
     app.include_router(web_router())
     return app

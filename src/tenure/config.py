@@ -27,7 +27,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from tenure._settings_act import StripeSettings, WebhookSettings
+from tenure._settings_act import EmailSettings, JourneySettings, StripeSettings, WebhookSettings
 from tenure._settings_decide import (
     Offer,
     OfferRule,
@@ -43,11 +43,13 @@ from tenure.errors import ConfigError, Location
 __all__ = [
     "CONFIG_FILE",
     "ChurnSettings",
+    "EmailSettings",
     "FeatureSettings",
     "HealthMeasure",
     "HealthSettings",
     "HealthWeights",
     "IngestSettings",
+    "JourneySettings",
     "LtvSettings",
     "MetricsSettings",
     "Offer",
@@ -442,6 +444,8 @@ class Settings(BaseSettings):
     offers: OfferSettings = OfferSettings()
     webhooks: WebhookSettings = WebhookSettings()
     stripe: StripeSettings = StripeSettings()
+    email: EmailSettings = EmailSettings()
+    journeys: JourneySettings = JourneySettings()
 
     @field_validator("reporting_currency")
     @classmethod

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from tenure.cli.main import app
 from tenure.errors import NotFoundError, StoreError
 from tenure.store.operational import OperationalStore, RawJson, hash_key, sqlalchemy_url
+from tenure.store.operational._migrate import head_revision
 from tenure.workspace import Deployment
 
 pytestmark = pytest.mark.slow
@@ -24,13 +25,16 @@ def test_db_upgrade_is_idempotent_when_run_twice(folder: Path) -> None:
     for _ in range(2):
         result = runner.invoke(app, ["db", "upgrade", "-w", str(folder)])
         assert result.exit_code == 0, result.output
-        assert "revision 0004" in result.output
+        assert f"revision {head_revision()}" in result.output
     with Deployment.open(folder) as deployment:
         engine = deployment.store.engine
         tables = set(inspect(engine).get_table_names())
         assert {"tenants", "api_keys", "inbound_events", "stripe_events"} <= tables
+        assert {"journey_enrolments", "journey_steps", "inapp_messages", "suppressions"} <= tables
         with engine.connect() as con:
-            assert con.execute(text("SELECT version_num FROM alembic_version")).all() == [("0004",)]
+            assert con.execute(text("SELECT version_num FROM alembic_version")).all() == [
+                (head_revision(),)
+            ]
 
 
 def test_deployment_refuses_to_open_when_store_is_not_upgraded(folder: Path) -> None:

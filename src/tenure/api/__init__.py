@@ -13,6 +13,7 @@ from tenure.api.limits import BodyLimitMiddleware, RateLimiter
 from tenure.api.mover import EventMover
 from tenure.api.routes import ROUTERS
 from tenure.api.sender import WebhookSender
+from tenure.api.unsubscribe import unsubscribe_router
 
 __all__ = [
     "ROUTERS",
@@ -23,4 +24,5 @@ __all__ = [
     "RateLimiter",
     "WebhookSender",
     "install_error_handlers",
+    "unsubscribe_router",
 ]

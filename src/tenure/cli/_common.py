@@ -48,9 +48,22 @@ def as_day(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value is not None else None
 
 
+def print_error(message: object) -> None:
+    """Print ``error: message`` on standard error, as written.
+
+    The message is escaped (a setting such as ``[offers] reasons`` is not Rich markup) and
+    soft-wrapped, so a long file path is never broken by an inserted newline.
+    """
+    from rich.markup import escape
+
+    err_console.print(
+        f"[bold red]error:[/] {escape(str(message))}", soft_wrap=True, highlight=False
+    )
+
+
 def fail(exc: TenureError) -> typer.Exit:
     """Print a Tenure error (what, where, how to fix) and exit with status 2."""
-    err_console.print(f"[bold red]error:[/] {exc}")
+    print_error(exc)
     return typer.Exit(code=2)
 
 

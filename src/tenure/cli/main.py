@@ -18,6 +18,7 @@ from tenure.cli._common import WorkspaceOpt, fail, open_workspace
 from tenure.cli.churn import churn_app, print_riskiest
 from tenure.cli.console import RichProgress, console
 from tenure.cli.health import health_app, refresh
+from tenure.cli.journeys import journeys_app, worker_app
 from tenure.cli.metrics import metrics_app, render
 from tenure.cli.offers import offers_app
 from tenure.cli.offers_simulate import demo_offers_and_winback, print_demo_offers
@@ -56,6 +57,8 @@ app.add_typer(health_app, name="health")
 app.add_typer(winback_app, name="winback")
 app.add_typer(offers_app, name="offers")
 app.add_typer(serve_app)  # tenure serve, tenure db, tenure tenants, tenure keys
+app.add_typer(journeys_app, name="journeys")
+app.add_typer(worker_app)  # tenure worker
 
 
 @app.command()

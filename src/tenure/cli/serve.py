@@ -47,6 +47,9 @@ def serve(
     folder: DeploymentOpt = Path(),
     host: Annotated[Optional[str], typer.Option(help="Interface ([server] host).")] = None,  # noqa: UP045
     port: Annotated[Optional[int], typer.Option(help="Port ([server] port).")] = None,  # noqa: UP045
+    worker: Annotated[
+        bool, typer.Option("--worker", help="Also run the journey worker (tenure worker).")
+    ] = False,
 ) -> None:
     """Run the API (docs at /docs), the dashboard (at /) and the event mover."""
     import uvicorn
@@ -60,7 +63,7 @@ def serve(
     except TenureError as exc:
         raise fail(exc) from exc
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, worker=worker),
         host=host or settings.server.host,
         port=port or settings.server.port,
         log_level="info",

@@ -1,5 +1,6 @@
 """Policies from scores to decisions: health score and segments."""
 
+from tenure.decide._rules import check_rule, compile_rule
 from tenure.decide._segment_store import (
     SEGMENT_MEMBERS,
     SEGMENTS,
@@ -36,7 +37,9 @@ __all__ = [
     "SegmentKind",
     "backfill_segment",
     "builtin_segments",
+    "check_rule",
     "check_segment",
+    "compile_rule",
     "delete_segment",
     "health_scores",
     "invoice_purchases",

@@ -13,6 +13,7 @@ from tenure.web.views import (
     customers,
     engagement,
     feedback,
+    journeys,
     login,
     overview,
     segments,
@@ -36,6 +37,7 @@ def web_router() -> APIRouter:
         feedback.router,
         cancel_page.router,
         cancel_flows.router,
+        journeys.router,
     ):
         router.include_router(part)
     return router

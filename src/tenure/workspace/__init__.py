@@ -35,6 +35,7 @@ from tenure.workspace._deployment import Deployment, MoveResult
 from tenure.workspace._deployment_cancel import CancelToken
 from tenure.workspace._frame_cache import FrameCacheMixin
 from tenure.workspace._insights import FEEDBACK_KINDS, PAGE_VIEWS, InsightsMixin
+from tenure.workspace._journeys import JourneysMixin, check_journey_files
 from tenure.workspace._offer_uplift import OfferUpliftMixin
 from tenure.workspace._profiles import ProfilesMixin
 from tenure.workspace._result_cache import Freshness, ResultCacheMixin
@@ -74,6 +75,7 @@ __all__ = [
     "User",
     "WebSession",
     "Workspace",
+    "check_journey_files",
     "fit_churn_table",
     "fit_uplift_table",
     "predict_churn_table",
@@ -124,6 +126,7 @@ class Workspace(
     StripeEventsMixin,
     WinbackMixin,
     FrameCacheMixin,
+    JourneysMixin,
     CancelFlowsMixin,
     OfferUpliftMixin,
     StripeBillingMixin,

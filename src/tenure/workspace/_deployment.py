@@ -52,6 +52,7 @@ from tenure.store.operational import (
 )
 from tenure.workspace._deployment_cancel import DeploymentCancelMixin
 from tenure.workspace._insights import PAGE_VIEWS
+from tenure.workspace._journeys import DeploymentJourneysMixin
 
 if TYPE_CHECKING:
     from tenure.workspace import Workspace
@@ -93,7 +94,7 @@ def mask_secret(secret: str) -> str:
     return f"{kind}...{secret[-4:]}"
 
 
-class Deployment(DeploymentCancelMixin):
+class Deployment(DeploymentJourneysMixin, DeploymentCancelMixin):
     """The tenants of one service and their workspaces.
 
     Parameters

@@ -10,6 +10,13 @@ Alembic migrations shipped in the package (``tenure db upgrade``). See ``docs/ap
 
 from __future__ import annotations
 
+from tenure.store.operational._journeys import (
+    Enrolment,
+    InappMessage,
+    StepEffect,
+    StepRun,
+    Task,
+)
 from tenure.store.operational._store import (
     KEY_PREFIXES,
     ApiKey,
@@ -37,6 +44,8 @@ __all__ = [
     "KEY_PREFIXES",
     "ApiKey",
     "CancelFlowRow",
+    "Enrolment",
+    "InappMessage",
     "InboundEvent",
     "KeyKind",
     "NewKey",
@@ -46,6 +55,9 @@ __all__ = [
     "PendingLine",
     "RawJson",
     "Scope",
+    "StepEffect",
+    "StepRun",
+    "Task",
     "Tenant",
     "User",
     "WebSession",

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tenure.clock import Clock, SystemClock
 from tenure.errors import MissingDependencyError, NotFoundError, StoreError
+from tenure.store.operational._journeys import JourneysMixin
 from tenure.store.operational._tables import (
     ApiKeyRow,
     InboundEventRow,
@@ -200,7 +201,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class OperationalStore(UsersMixin):
+class OperationalStore(UsersMixin, JourneysMixin):
     """The operational store on SQLite (a file) or PostgreSQL, by SQLAlchemy URL.
 
     Parameters

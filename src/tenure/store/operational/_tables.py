@@ -139,6 +139,131 @@ class WebSessionRow(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+# -- journeys (0005) -------------------------------------------------------------------------
+
+
+class JourneyEnrolmentRow(Base):
+    """A customer in a journey: where they are, when to look again, and who holds them."""
+
+    __tablename__ = "journey_enrolments"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "journey", "customer_id", "entry_key"),
+        Index("ix_journey_enrolments_due", "status", "next_run_at"),
+    )
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True, autoincrement=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    journey: Mapped[str] = mapped_column(String(63))
+    customer_id: Mapped[str] = mapped_column(String(255))
+    entry_key: Mapped[str] = mapped_column(String(255))
+    arm: Mapped[str] = mapped_column(String(16))  # treatment, control, holdout
+    variant: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))  # active, completed, converted, exited
+    step_index: Mapped[int] = mapped_column(Integer)
+    entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    next_run_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    waiting_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    deadline_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class JourneyStepRow(Base):
+    """One step run for one enrolment; the unique key makes every step run at most once."""
+
+    __tablename__ = "journey_steps"
+    __table_args__ = (
+        UniqueConstraint("enrolment_id", "step_id"),
+        Index("ix_journey_steps_sends", "tenant_id", "customer_id", "channel", "finished_at"),
+    )
+
+    id: Mapped[int] = mapped_column(_BigId, primary_key=True, autoincrement=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("journey_enrolments.id"))
+    tenant_id: Mapped[str] = mapped_column(String(32))
+    journey: Mapped[str] = mapped_column(String(63))
+    customer_id: Mapped[str] = mapped_column(String(255))
+    step_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    # pending (intent recorded), done, withheld, suppressed, capped, undeliverable, dead
+    status: Mapped[str] = mapped_column(String(16))
+    message_id: Mapped[str] = mapped_column(String(255))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[str | None] = mapped_column(String(1000))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class JourneyCursorRow(Base):
+    """How far a journey's trigger has looked (a watermark per tenant and journey)."""
+
+    __tablename__ = "journey_cursors"
+
+    tenant_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    journey: Mapped[str] = mapped_column(String(63), primary_key=True)
+    watermark: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InappMessageRow(Base):
+    """A message in a customer's in-app inbox, read by the product through the API."""
+
+    __tablename__ = "inapp_messages"
+    __table_args__ = (Index("ix_inapp_messages_customer", "tenant_id", "customer_id"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    customer_id: Mapped[str] = mapped_column(String(255))
+    journey: Mapped[str | None] = mapped_column(String(63))
+    step_id: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(String(10000))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TaskRow(Base):
+    """A task for the customer-success owner, created by a journey."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_tenant", "tenant_id", "done_at"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"))
+    customer_id: Mapped[str] = mapped_column(String(255))
+    journey: Mapped[str | None] = mapped_column(String(63))
+    title: Mapped[str] = mapped_column(String(500))
+    note: Mapped[str | None] = mapped_column(String(5000))
+    owner: Mapped[str | None] = mapped_column(String(320))
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SuppressionRow(Base):
+    """A customer who gets no messages on a channel (``all``: none at all), and why."""
+
+    __tablename__ = "suppressions"
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CustomerTraitRow(Base):
+    """A trait a journey set on a customer (the warehouse's traits are not written)."""
+
+    __tablename__ = "customer_traits"
+
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    trait: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class CancelFlowRow(Base):
     """One cancel flow: the survey answer, the offers shown (with the decision), the outcome.
 

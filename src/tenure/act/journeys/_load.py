@@ -1,0 +1,135 @@
+"""Read journey YAML files, turning every problem into an error with file, line and field.
+
+PyYAML's composer keeps each node's position, so a pydantic error's location
+(``steps.2.subject``) is mapped back to the line of that key in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from tenure.act.journeys.definition import Journey
+from tenure.errors import ConfigError, Location, NotFoundError
+
+__all__ = ["JOURNEY_SUFFIXES", "journey_files", "load_journey", "load_journeys"]
+
+JOURNEY_SUFFIXES = (".yaml", ".yml")
+_TAGS = {"event", "segment", "score", "billing", "schedule"} | {
+    "wait",
+    "branch",
+    "send",
+    "set_trait",
+    "task",
+    "exit",
+}
+
+
+def _line_of(node: yaml.Node, loc: Sequence[int | str]) -> int:
+    """The 1-based line of the deepest node of ``loc`` found in the YAML tree."""
+    line = int(node.start_mark.line) + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            key = "else" if part == "else_" else part
+            found = next((kv for kv in node.value if kv[0].value == key), None)
+            if found is None:
+                if part in _TAGS:  # a union's tag in pydantic's location, not a key
+                    continue
+                break
+            line = int(found[0].start_mark.line) + 1
+            node = found[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+            line = int(node.start_mark.line) + 1
+        else:
+            break
+    return line
+
+
+def _field(loc: Sequence[int | str]) -> str:
+    parts = [str(p) for p in loc if not (isinstance(p, str) and p in _TAGS and p != loc[-1])]
+    return ".".join(parts).replace("else_", "else") or "(document)"
+
+
+def load_journey(path: Path | str) -> Journey:
+    """Read and check one journey file.
+
+    Raises
+    ------
+    ConfigError
+        With the file, the line and the field of the first problem found.
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise NotFoundError(f"cannot read the journey file {file}: {exc.strerror}") from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(
+            f"{file.name} is not valid YAML: {problem}. Fix the syntax and run "
+            "'tenure journeys validate' again.",
+            location=Location(file=file, line=line),
+        ) from exc
+    if node is None or not isinstance(data, dict):
+        raise ConfigError(
+            f"{file.name} must hold one journey: a mapping with name, trigger and steps "
+            "(docs/journeys.md).",
+            location=Location(file=file, line=1),
+        )
+    try:
+        return Journey.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = f"is not a known key here; see docs/journeys.md for the {loc[0]} keys"
+        elif err["type"] == "missing":
+            message = "is required"
+        elif "Got" not in message and err["type"] not in ("value_error",):
+            message += f". Got {err.get('input')!r} instead"
+        field = _field(loc)
+        raise ConfigError(
+            f"The journey field {field!r} {message}", location=_location(file, node, loc, field)
+        ) from exc
+
+
+def _location(file: Path, node: yaml.Node, loc: Sequence[int | str], field: str) -> Location:
+    return Location(file=file, line=_line_of(node, loc), field=field)
+
+
+def journey_files(folder: Path) -> list[Path]:
+    """The journey files of a folder, by name (none when the folder does not exist)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in JOURNEY_SUFFIXES and p.is_file())
+
+
+def load_journeys(folder: Path) -> list[Journey]:
+    """Every journey of a folder; two files with the same journey name are an error."""
+    journeys: list[Journey] = []
+    seen: dict[str, Path] = {}
+    for file in journey_files(folder):
+        journey = load_journey(file)
+        if journey.name in seen:
+            node = yaml.compose(file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+            raise ConfigError(
+                f"two files define the journey {journey.name!r} ({seen[journey.name].name} and "
+                f"{file.name}); rename one",
+                location=Location(file=file, line=_line_of(node, ["name"]) if node else None),
+            )
+        seen[journey.name] = file
+        journeys.append(journey)
+    return journeys

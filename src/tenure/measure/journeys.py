@@ -1,0 +1,100 @@
+"""The lift of a journey: goal conversion per arm and per A/B variant, with honest intervals.
+
+From a journey's enrolments (arm, variant, status): an enrolment *converted* when it
+ended because the goal was met. Treatment is compared with the customers kept out
+(the global control group and the journey's holdout together): the difference of the
+conversion rates with Newcombe's interval, each rate with Wilson's, and an
+**always-valid p-value** (a mixture sequential probability ratio test, Johari, Pekelis
+and Walsh 2017, "Always valid inference"), which stays valid however often the report is
+looked at. docs/journeys.md, "Measurement", has the formulas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tenure.measure.intervals import Estimate, difference_in_proportions, wilson
+from tenure.measure.sequential import always_valid, proportions_look
+
+__all__ = ["ArmResult", "JourneyReport", "always_valid_p", "journey_report"]
+
+TAU = 0.05
+"""Prior scale of the effect (5 percentage points) in the mixture SPRT."""
+
+
+def always_valid_p(
+    successes_a: int, n_a: int, successes_b: int, n_b: int, *, tau: float = TAU
+) -> float:
+    """The mSPRT p-value for "rate a = rate b" at this look, valid under continuous monitoring.
+
+    One look of :func:`tenure.measure.sequential.always_valid` (docs/measurement.md): with
+    ``d`` the difference of the rates and ``V`` its variance, the mixture likelihood ratio
+    against ``N(0, tau²)`` is ``Λ = sqrt(V / (V + tau²)) · exp(tau² d² / (2 V (V + tau²)))``
+    and ``p = min(1, 1 / Λ)``. Under "no difference" ``Λ`` is a non-negative martingale, so
+    by Ville's inequality the chance that this value ever falls below α, however often the
+    report is read, is at most α (the running minimum over looks is the sharper version).
+
+    >>> round(always_valid_p(60, 200, 30, 200), 4)
+    0.0302
+    >>> always_valid_p(10, 100, 10, 100) == 1.0
+    True
+    """
+    if n_a == 0 or n_b == 0:
+        return 1.0
+    look = proportions_look(successes_a, n_a, successes_b, n_b)
+    return always_valid([look], tau=tau)[-1].p_value
+
+
+@dataclass(frozen=True)
+class ArmResult:
+    """Enrolments of one arm (or variant), how many converted, and the rate's interval."""
+
+    name: str
+    enrolled: int
+    converted: int
+    rate: Estimate
+
+
+@dataclass(frozen=True)
+class JourneyReport:
+    """Treatment against the kept-out customers, and the A/B variants within treatment."""
+
+    journey: str
+    arms: list[ArmResult]
+    lift: Estimate
+    p_always_valid: float
+    variants: list[ArmResult]
+    confidence: float
+
+
+def _arm(name: str, rows: list[tuple[str, str | None, str]], confidence: float) -> ArmResult:
+    converted = sum(1 for _, _, status in rows if status == "converted")
+    return ArmResult(name, len(rows), converted, wilson(converted, len(rows), confidence))
+
+
+def journey_report(
+    journey: str, enrolments: Iterable[tuple[str, str | None, str]], *, confidence: float = 0.95
+) -> JourneyReport:
+    """The report from ``(arm, variant, status)`` of each enrolment of ``journey``."""
+    rows = list(enrolments)
+    treated = [r for r in rows if r[0] == "treatment"]
+    kept_out = [r for r in rows if r[0] in ("control", "holdout")]
+    arms = [
+        _arm("treatment", treated, confidence),
+        _arm("control", [r for r in rows if r[0] == "control"], confidence),
+        _arm("holdout", [r for r in rows if r[0] == "holdout"], confidence),
+        _arm("kept out", kept_out, confidence),
+    ]
+    t, k = arms[0], arms[3]
+    lift = difference_in_proportions(t.converted, t.enrolled, k.converted, k.enrolled, confidence)
+    names = sorted({v for _, v, _ in treated if v is not None})
+    variants = [_arm(v, [r for r in treated if r[1] == v], confidence) for v in names]
+    return JourneyReport(
+        journey=journey,
+        arms=arms,
+        lift=lift,
+        p_always_valid=always_valid_p(t.converted, t.enrolled, k.converted, k.enrolled),
+        variants=variants,
+        confidence=confidence,
+    )
