@@ -51,7 +51,7 @@ from tenure.store.operational import (
     WebSession,
 )
 from tenure.workspace._deployment_cancel import DeploymentCancelMixin
-from tenure.workspace._insights import PAGE_VIEWS
+from tenure.workspace._insights import DASHBOARD_BREAKDOWNS, PAGE_VIEWS
 
 if TYPE_CHECKING:
     from tenure.workspace import Workspace
@@ -371,7 +371,7 @@ class Deployment(DeploymentCancelMixin):
     def warm_up(
         self,
         *,
-        breakdowns: tuple[str, ...] = ("plan", "country", "channel"),
+        breakdowns: tuple[str, ...] = DASHBOARD_BREAKDOWNS,
         stop: threading.Event | None = None,
     ) -> int:
         """Compute each tenant's default dashboard views once, so they are kept warm.
