@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         stop = threading.Event()
         warming = None
         if server.warm_up:
+            await asyncio.to_thread(deployment.prepare)  # before the first request is taken
             warming = threading.Thread(
                 target=deployment.warm_up, kwargs={"stop": stop}, name="tenure-warm-up", daemon=True
             )

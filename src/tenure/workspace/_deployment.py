@@ -368,6 +368,24 @@ class Deployment(DeploymentCancelMixin):
                     self._workspaces[name] = ws
             yield ws
 
+    def prepare(self) -> None:
+        """Pay the process's one-time costs of a first read before the server takes requests.
+
+        Opens the first tenant's reading workspace and reads its data version: the
+        warehouse backend, its SQL compiler and its result converters are imported (about
+        1 s, pandas among them), which the first page after a start would pay otherwise.
+        A tenant whose warehouse cannot be opened is passed over.
+        """
+        from tenure.errors import TenureError
+
+        for tenant in self.tenants():
+            try:
+                with self.reader(tenant) as ws:
+                    ws.data_version()
+            except TenureError:
+                continue
+            return
+
     def warm_up(
         self,
         *,
