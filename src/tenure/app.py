@@ -77,6 +77,7 @@ def create_app(
         stop = threading.Event()
         warming = None
         if server.warm_up:
+            await asyncio.to_thread(deployment.prepare)  # before the first request is taken
             warming = threading.Thread(
                 target=deployment.warm_up, kwargs={"stop": stop}, name="tenure-warm-up", daemon=True
             )

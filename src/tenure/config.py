@@ -130,10 +130,11 @@ class ServerSettings(_Section):
         description="Or as soon as this many events wait; also the most moved in one batch.",
     )
     warm_up: bool = Field(
-        default=False,
+        default=True,
         description=(
-            "At start, compute each tenant's default dashboard views (the monthly series and "
-            "the cohorts) in the background, so the first visitor does not wait for them."
+            "At start, compute each tenant's default dashboard views (series, cohorts, "
+            "breakdowns, engagement and feedback) in the background when they are missing "
+            "or older than the data, so the first visitor does not wait for them."
         ),
     )
     session_hours: float = Field(

@@ -33,6 +33,9 @@ def test_a_filter_changes_the_table_and_the_csv_has_every_row(web) -> None:
         everyone = c.get("/t/a/customers.csv")
         rows = list(csv.DictReader(io.StringIO(everyone.text)))
         assert len(rows) > 50 and "top_reason" in rows[0]
+        assert everyone.headers["transfer-encoding"] == "chunked"  # streamed, page by page
+        assert everyone.headers["content-disposition"].startswith("attachment")
+        assert len({r["customer_id"] for r in rows}) == len(rows)
         red = list(csv.DictReader(io.StringIO(c.get("/t/a/customers.csv?band=red").text)))
         assert 0 < len(red) < len(rows) and {r["health_band"] for r in red} == {"red"}
         page = c.get("/t/a/customers?band=red")

@@ -88,3 +88,31 @@ def test_results_of_an_earlier_run_are_served_when_the_data_has_not_changed(
             assert ws.metrics(interval="quarter").equals(first)
         assert fresh.refreshing and ws.wait_for_results(timeout=300)
         assert calls == ["series"]
+
+
+def test_a_refreshed_workspace_serves_the_dashboards_first_views_from_disk(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``refresh`` ends with the default views; a new workspace reads them, computing none."""
+    with Workspace.open(demo_copy) as ws:
+        started = ws.clock.now()
+        ws.refresh()
+        ended = ws.clock.now()
+    kept = list((demo_copy / "cache" / "results").glob("*.json"))
+    assert len(kept) >= 20  # series of 4 intervals, breakdowns, cohorts, engagement, feedback
+
+    def computed(*args: object, **kwargs: object) -> object:
+        raise AssertionError("computed instead of read from cache/results")
+
+    for name in ("mrr_series", "cohort_tables", "engagement", "activation_funnel"):
+        monkeypatch.setattr(tenure.metrics, name, computed)
+    with Workspace.open(demo_copy) as ws, ws.serve_stale() as fresh:
+        ws.metrics(interval="month")
+        ws.metrics(interval="quarter", by="channel")
+        ws.metrics(interval="day")
+        ws.cohorts()
+        ws.metric_table("engagement")
+        ws.metric_table("engagement", interval="week")
+        ws.activation_funnel()
+    assert fresh.updated_at is not None and started <= fresh.updated_at <= ended
+    assert not fresh.refreshing

@@ -2,7 +2,8 @@
 
 Mixed into :class:`tenure.Workspace`. :meth:`DailyMixin.refresh` builds a day's
 features once and derives from them, in order: churn scores (when a model is trained),
-health, lifetime values, the profile row of every customer, and segment memberships.
+health, lifetime values, the profile row of every customer, and segment memberships;
+then it computes the dashboard's default views into the result cache (kept on disk).
 Each result is one slice per ``as_of`` day in its warehouse table (``churn_scores``,
 ``health_scores``, ``customer_values``, ``customer_profiles``, ``segment_members``), so
 re-running a day replaces it and the history of earlier days stays for trends.
@@ -84,6 +85,8 @@ class DailyMixin:
         def refresh_segments(self, as_of: dt.date) -> dict[str, int]: ...
 
         def ensure_activity(self) -> bool: ...
+
+        def compute_dashboard_views(self, *, breakdowns: tuple[str, ...] = ...) -> list[str]: ...
 
     # -- health ------------------------------------------------------------------------------
 
@@ -224,6 +227,9 @@ class DailyMixin:
         ``as_of`` defaults to :meth:`scoring_day`. With ``since``, every ``every_days``-th
         day from ``since`` up to ``as_of`` is refreshed too (oldest first), which fills
         the history that health trends and segment entries and exits are read from.
+        Ends by computing the dashboard's default views
+        (:meth:`compute_dashboard_views`), kept in ``cache/results/``, so a server
+        started on the workspace serves every first view from disk.
         """
         last = as_of or self.scoring_day()
         if every_days < 1:
@@ -240,6 +246,8 @@ class DailyMixin:
                 results.append(self._refresh_day(day, lifetimes))
                 task.advance(1)
         self._refresh_customer_items()
+        with self.progress.task("Computing the dashboard's views", total=None):
+            self.compute_dashboard_views()  # kept on disk: a server's first views read them
         return results
 
     def _refresh_customer_items(self) -> None:

@@ -9,6 +9,7 @@ MRR series.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from tenure.store import Warehouse
     from tenure.workspace import MetricTable, Workspace
 
-__all__ = ["FEEDBACK_KINDS", "PAGE_VIEWS", "InsightsMixin"]
+__all__ = ["DASHBOARD_BREAKDOWNS", "FEEDBACK_KINDS", "PAGE_VIEWS", "InsightsMixin"]
 
 FEEDBACK_KINDS = ("nps", "csat", "cancel_reason", "survey")
 """The kinds of feedback rows (``docs/data-model.md``)."""
@@ -37,6 +38,9 @@ PAGE_VIEWS = (
     "nps_distribution",
 )
 """The engagement and feedback pages' default results (see :meth:`warm_page_view`)."""
+DASHBOARD_BREAKDOWNS = ("plan", "country", "channel")
+"""The overview's breakdowns computed ahead (:meth:`InsightsMixin.compute_dashboard_views`)."""
+_INTERVALS: tuple[Interval, ...] = ("month", "quarter", "week", "day")
 
 
 def _one_of(value: str | None, options: tuple[str, ...], name: str) -> None:
@@ -65,6 +69,14 @@ class InsightsMixin:
         def _cached_frame(
             self, key: Hashable, compute: Callable[[Workspace], pl.DataFrame]
         ) -> pl.DataFrame: ...
+
+        def data_through(self) -> dt.date | None: ...
+
+        def metrics(
+            self, *, interval: Interval = "month", by: str | None = None
+        ) -> pl.DataFrame: ...
+
+        def cohorts(self) -> pl.DataFrame: ...
 
     def ensure_activity(self) -> bool:
         """Build the stored daily activity when it is missing or of another definition.
@@ -107,6 +119,44 @@ class InsightsMixin:
                 f"The 'name' parameter of Workspace.warm_page_view must be one of "
                 f"{', '.join(PAGE_VIEWS)}. Got {name!r} instead."
             )
+
+    def compute_dashboard_views(
+        self, *, breakdowns: tuple[str, ...] = DASHBOARD_BREAKDOWNS
+    ) -> list[str]:
+        """Compute the dashboard's default views, so their first visit reads them from disk.
+
+        The MRR series of every interval (month, quarter, week, day), the cohorts, the
+        monthly and quarterly series by each of ``breakdowns``, the engagement and
+        feedback pages' defaults (:data:`PAGE_VIEWS`) and the weekly engagement table.
+        Each result is kept until the next load and written to ``cache/results/``
+        (:meth:`serve_stale`), so a server started on the workspace answers them at once;
+        :meth:`refresh` ends with this. A view the data cannot give (no billing, no
+        events, no ``activation_event``) is passed over. Returns the views computed.
+        """
+        from tenure.errors import TenureError
+
+        if self.data_through() is None:
+            return []
+        steps: list[tuple[str, Callable[[], object]]] = []
+        for interval in _INTERVALS:
+            steps.append((f"series {interval}", functools.partial(self.metrics, interval=interval)))
+        steps.append(("cohorts", self.cohorts))
+        for interval in _INTERVALS[:2]:
+            for by in breakdowns:
+                call = functools.partial(self.metrics, interval=interval, by=by)
+                steps.append((f"series {interval} by {by}", call))
+        for view in PAGE_VIEWS:
+            steps.append((view, functools.partial(self.warm_page_view, view)))
+        engagement_weeks = functools.partial(self.metric_table, "engagement", interval="week")
+        steps.append(("engagement week", engagement_weeks))
+        done: list[str] = []
+        for name, step in steps:
+            try:
+                step()
+            except TenureError:  # the page says why when it is visited
+                continue
+            done.append(name)
+        return done
 
     def activation_funnel(
         self,

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import StreamingResponse
 
 from tenure.errors import ConfigError, Location
 from tenure.web._auth import PageDep, reading
@@ -165,24 +167,40 @@ def customers_csv(
     segment: str | None = None,
     sort: str = "-churn_probability",
 ) -> Response:
-    """Every customer of the filtered list as CSV, in the table's order."""
+    """Every customer of the filtered list as CSV, in the table's order, streamed.
+
+    The first page of ``CSV_PAGE`` customers (and every customer's notes, read in one
+    pass) is read before the answer starts, so a bad parameter is an error page; the
+    rest is read and sent a page at a time, the reading workspace held only while a
+    page is read (never while the client takes it).
+    """
     filters = _filters(band, risk, plan, segment)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
-    writer.writeheader()
     with reading(request, page) as (ws, _):
-        cursor: str | None = None
-        notes = None
-        while True:
-            result = ws.customers(**filters, sort=sort, limit=CSV_PAGE, cursor=cursor)
-            day = result["as_of"]
-            if notes is None and day is not None:
-                notes = ws.customer_notes(None, as_of=day)  # every customer's, in one pass
-            for row in _rows(ws, result, notes):
-                writer.writerow(row | {"segments": " ".join(row["segments"])})
+        first = ws.customers(**filters, sort=sort, limit=CSV_PAGE)
+        day = first["as_of"]
+        notes = ws.customer_notes(None, as_of=day) if day is not None else None
+        text = _csv_text(_rows(ws, first, notes), header=True)
+
+    def chunks() -> Iterator[str]:
+        yield text
+        cursor = first["next_cursor"]
+        while cursor is not None:
+            with reading(request, page) as (ws, _):
+                result = ws.customers(**filters, sort=sort, limit=CSV_PAGE, cursor=cursor)
+                rows = _rows(ws, result, notes)
+            yield _csv_text(rows)
             cursor = result["next_cursor"]
-            if cursor is None:
-                break
+
     name = f"{page.tenant.slug}-customers-{day or 'none'}.csv"
     headers = {**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=headers)
+    return StreamingResponse(chunks(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _csv_text(rows: list[dict[str, Any]], *, header: bool = False) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    if header:
+        writer.writeheader()
+    for row in rows:
+        writer.writerow(row | {"segments": " ".join(row["segments"])})
+    return out.getvalue()
