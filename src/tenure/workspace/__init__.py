@@ -33,6 +33,8 @@ from tenure.workspace._customer_notes import CustomerNotesMixin
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
 from tenure.workspace._deployment import Deployment, MoveResult
 from tenure.workspace._deployment_cancel import CancelToken
+from tenure.workspace._flow_stripe import FlowStripeMixin
+from tenure.workspace._flow_uplift import FlowUpliftMixin
 from tenure.workspace._frame_cache import FrameCacheMixin
 from tenure.workspace._insights import FEEDBACK_KINDS, PAGE_VIEWS, InsightsMixin
 from tenure.workspace._offer_uplift import OfferUpliftMixin
@@ -126,6 +128,8 @@ class Workspace(
     FrameCacheMixin,
     CancelFlowsMixin,
     OfferUpliftMixin,
+    FlowUpliftMixin,
+    FlowStripeMixin,
     StripeBillingMixin,
 ):
     """A Tenure workspace: settings, a warehouse and everything computed from them.
