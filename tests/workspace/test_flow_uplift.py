@@ -89,3 +89,34 @@ def test_flow_uses_default_uplift_when_no_model_is_trained(
         flow = ws.cancel_flow_answer(ws.cancel_flow_start(customer).id, "too_expensive")
     discount = _discount(flow.decision)
     assert discount["uplift_source"] == "default" and discount["uplift"] == 0.1
+
+
+def test_offer_log_adds_discounts_shown_in_cancel_flows_when_flows_ran(
+    flow_workspace: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(flow_workspace, root)
+    with Workspace.open(root) as ws:
+        before = ws.cancel_flow_offer_log()
+        demo = ws.offer_log().height - before.height  # the demo's simulated history
+        assert demo > 0
+        p = ws.warehouse.table("customer_profiles")
+        paying = p.filter((p.as_of == p.as_of.max()) & (p.mrr > 0)).order_by("customer_id")
+        customers = paying.customer_id.to_pyarrow().to_pylist()[-2:]
+        for customer, take in zip(customers, (True, False), strict=True):
+            flow = ws.cancel_flow_answer(ws.cancel_flow_start(customer).id, "too_expensive")
+            assert "discount_25_3m" in [o.name for o in flow.offers]
+            if take:
+                ws.cancel_flow_accept(flow.id, "discount_25_3m")
+            else:
+                ws.cancel_flow_decline(flow.id)
+        after = ws.cancel_flow_offer_log()
+        log = ws.offer_log()
+    assert after.columns == ["customer_id", "offered_at", "accepted", "percent", "months"]
+    assert after.height == before.height + 2
+    added = after.tail(2)
+    assert added["customer_id"].to_list() == customers
+    assert added["accepted"].to_list() == [True, False]
+    assert added["percent"].to_list() == [25.0, 25.0] and added["months"].to_list() == [3, 3]
+    assert str(added["offered_at"].dtype) == "Datetime(time_unit='us', time_zone='UTC')"
+    assert log.height == demo + after.height  # the demo's history and the real flows
