@@ -47,6 +47,8 @@ class FakeStripe:
         self.coupons: dict[str, dict[str, Any]] = {}
         self.fixtures = _fixtures()
         self.fail_with: int | None = None
+        self.fail_once: int | None = None
+        """Answer the next request with this status, then as usual."""
 
 
 def _handler(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
@@ -87,6 +89,9 @@ def _handler(fake: FakeStripe) -> type[BaseHTTPRequestHandler]:
                 "application/x-www-form-urlencoded"
             ):
                 return self._error(400, "form-encoded body expected", "bad_content")
+            if fake.fail_once is not None:
+                status, fake.fail_once = fake.fail_once, None
+                return self._error(status, "An error occurred with our connection", "api_error")
             if fake.fail_with is not None:
                 return self._error(fake.fail_with, "This subscription is canceled", "bad_state")
             parts = self.path.split("?")[0].strip("/").split("/")

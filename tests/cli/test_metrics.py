@@ -6,9 +6,11 @@ import json
 import re
 from pathlib import Path
 
+import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from tenure import Workspace
 from tenure.cli.main import app
 
 runner = CliRunner()
@@ -67,6 +69,23 @@ def test_demo_prints_headline_metrics_when_world_is_ingested(demo: tuple[Path, s
     assert "Health of" in output and "Segments:" in output  # health without the model
     # too few cancel decisions to learn whom a discount saves: the demo says why
     assert "No offer simulation" in output and "decisions" in output
+
+
+def test_demo_runs_cancel_flows_for_the_riskiest_payers_when_world_is_ingested(
+    demo: tuple[Path, str],
+) -> None:
+    root, output = demo
+    assert "Simulated cancel flows" in " ".join(output.split())
+    with Workspace.open(root) as ws:
+        flows = ws.cancel_flow_frame()
+        truth = pl.read_parquet(root / "data" / "ground_truth" / "churn_drivers.parquet")
+    assert flows.height == 8  # every flow finished
+    assert (flows["mrr_before"] > 0).all()
+    reasons = dict(zip(truth["customer_id"], truth["true_cancel_reason"], strict=True))
+    for row in flows.iter_rows(named=True):  # each answered with the ground truth's reason
+        assert row["reason"] == (reasons.get(row["customer_id"]) or "other")
+    # no uplift model on so small a world: the flows use [offers] default_uplift
+    assert "default" in output
 
 
 def test_metrics_json_has_one_object_per_month_when_asked(demo: tuple[Path, str]) -> None:

@@ -42,16 +42,21 @@ from tenure.store.operational import OutboxRow
 
 __all__ = [
     "OUTBOX",
+    "STRIPE_KIND",
     "DeliveryReport",
     "OutboxMessage",
     "deliver_due",
     "enqueue",
     "messages",
+    "record_attempt",
     "status_counts",
 ]
 
 OUTBOX: Table = OutboxRow.__table__  # type: ignore[assignment]
 Status = Literal["pending", "sent", "dead"]
+STRIPE_KIND = "stripe"
+"""Rows that are Stripe calls (an accepted offer applied), not webhooks: :func:`deliver_due`
+leaves them to :func:`tenure.act.stripe_outbox.deliver_stripe_due`."""
 
 
 @dataclass(frozen=True)
@@ -150,10 +155,16 @@ def _claim(
     lease: dt.timedelta,
     max_attempts: int,
     tenant_id: str | None,
+    *,
+    stripe: bool = False,
 ) -> list[Any]:
-    """Lease up to ``limit`` due rows (counting the attempt); dead-letter exhausted ones."""
+    """Lease up to ``limit`` due rows (counting the attempt); dead-letter exhausted ones.
+
+    Webhook rows, or with ``stripe`` only the rows of kind :data:`STRIPE_KIND`.
+    """
     t = OUTBOX
-    due = and_(t.c.status == "pending", t.c.next_attempt_at <= now)
+    kind = t.c.kind == STRIPE_KIND if stripe else t.c.kind != STRIPE_KIND
+    due = and_(t.c.status == "pending", t.c.next_attempt_at <= now, kind)
     if tenant_id is not None:
         due = and_(due, t.c.tenant_id == tenant_id)
     with engine.begin() as con:
@@ -190,7 +201,10 @@ def deliver_due(
     tenant_id: str | None = None,
     lease: dt.timedelta | None = None,
 ) -> DeliveryReport:
-    """Post the outbox rows due at ``now`` (oldest first); returns what happened.
+    """Post the outbox's webhook rows due at ``now`` (oldest first); returns what happened.
+
+    Rows of kind :data:`STRIPE_KIND` are not webhooks and are left alone
+    (:func:`tenure.act.stripe_outbox.deliver_stripe_due` makes their Stripe calls).
 
     Parameters
     ----------
@@ -240,22 +254,47 @@ def deliver_due(
             event_id=row.event_key,
             timestamp=stamp,
         )
-        values: dict[str, Any] = {"last_status": result.status, "last_error": result.error}
-        if result.ok:
-            values |= {"status": "sent", "sent_at": now}
-            report += DeliveryReport(sent=1)
-        elif result.retry and row.attempts < settings.max_attempts:
-            wait = backoff(row.attempts, settings.backoff_seconds, settings.backoff_cap_seconds)
-            values |= {"next_attempt_at": now + wait}
-            report += DeliveryReport(retried=1)
-        else:
-            values |= {"status": "dead"}
-            report += DeliveryReport(dead=1)
-        try:
-            with engine.begin() as con:
-                con.execute(update(OUTBOX).where(OUTBOX.c.id == row.id).values(**values))
-        except SQLAlchemyError as exc:
-            raise StoreError(f"the outbox could not record a delivery: {exc}") from exc
+        report += record_attempt(
+            engine,
+            row,
+            settings,
+            now,
+            ok=result.ok,
+            retry=result.retry,
+            status=result.status,
+            error=result.error,
+        )
+    return report
+
+
+def record_attempt(
+    engine: Engine,
+    row: Any,
+    settings: WebhookSettings,
+    now: dt.datetime,
+    *,
+    ok: bool,
+    retry: bool,
+    status: int | None,
+    error: str | None,
+) -> DeliveryReport:
+    """Record one claimed row's attempt: ``sent``, retried after the backoff, or ``dead``."""
+    values: dict[str, Any] = {"last_status": status, "last_error": error}
+    if ok:
+        values |= {"status": "sent", "sent_at": now}
+        report = DeliveryReport(sent=1)
+    elif retry and row.attempts < settings.max_attempts:
+        wait = backoff(row.attempts, settings.backoff_seconds, settings.backoff_cap_seconds)
+        values |= {"next_attempt_at": now + wait}
+        report = DeliveryReport(retried=1)
+    else:
+        values |= {"status": "dead"}
+        report = DeliveryReport(dead=1)
+    try:
+        with engine.begin() as con:
+            con.execute(update(OUTBOX).where(OUTBOX.c.id == row.id).values(**values))
+    except SQLAlchemyError as exc:
+        raise StoreError(f"the outbox could not record a delivery: {exc}") from exc
     return report
 
 

@@ -100,16 +100,27 @@ class StripeBilling:
             max_network_retries=settings.max_network_retries,
         )
 
-    def apply_offer(self, offer: Offer, subscription_id: str, *, now: dt.datetime) -> StripeAction:
+    def apply_offer(
+        self,
+        offer: Offer,
+        subscription_id: str,
+        *,
+        now: dt.datetime,
+        idempotency_key: str | None = None,
+    ) -> StripeAction:
         """Make the Stripe calls that give ``subscription_id`` the accepted ``offer``.
 
-        ``now`` (from the workspace's clock) sets a pause's end and the idempotency keys.
+        ``now`` (from the workspace's clock) sets a pause's end and, without
+        ``idempotency_key``, the idempotency keys (subscription, offer, day). With
+        ``idempotency_key`` (e.g. an outbox row's key) each call's key is that key plus
+        the step, so a retry on any later day is applied once too.
         """
         day = now.date().isoformat()
+        prefix = idempotency_key or f"tenure-{subscription_id}-{offer.name}-{day}"
         calls: list[str] = []
 
         def key(step: str) -> Any:  # stripe's RequestOptions
-            return {"idempotency_key": f"tenure-{subscription_id}-{offer.name}-{day}-{step}"}
+            return {"idempotency_key": f"{prefix}-{step}"}
 
         with _delivery(f"applying the offer {offer.name!r} to {subscription_id}"):
             if offer.kind == "pause":

@@ -17,6 +17,7 @@ import typer
 from tenure.cli._common import WorkspaceOpt, fail, open_workspace
 from tenure.cli.churn import churn_app, print_riskiest
 from tenure.cli.console import RichProgress, console
+from tenure.cli.demo_flows import demo_cancel_flows, print_demo_flows
 from tenure.cli.health import health_app, refresh
 from tenure.cli.journeys import journeys_app, worker_app
 from tenure.cli.metrics import metrics_app, render
@@ -218,6 +219,7 @@ def demo(
             daily = ws.refresh()[-1]  # health, lifetime values, profiles and segments
             segments = [s for s in ws.segments() if s["members"]]
             offers, winback = demo_offers_and_winback(ws)
+            flows = demo_cancel_flows(ws)  # after the uplift model is trained
     except TenureError as exc:
         raise fail(exc) from exc
     _print_results(results)
@@ -261,6 +263,7 @@ def demo(
         + ("" if len(segments) <= 8 else ", ...")
     )
     print_demo_offers(offers, winback, directory)
+    print_demo_flows(flows, currency, directory)
     console.print(
         f"Explore: tenure metrics -w {directory}; tenure health -w {directory}; "
         f"tenure segments list -w {directory}; tenure ltv -w {directory}; "

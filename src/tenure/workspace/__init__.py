@@ -33,6 +33,9 @@ from tenure.workspace._customer_notes import CustomerNotesMixin
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
 from tenure.workspace._deployment import Deployment, MoveResult
 from tenure.workspace._deployment_cancel import CancelToken
+from tenure.workspace._flow_offer_log import FlowOfferLogMixin
+from tenure.workspace._flow_stripe import FlowStripeMixin
+from tenure.workspace._flow_uplift import FlowUpliftMixin
 from tenure.workspace._frame_cache import FrameCacheMixin
 from tenure.workspace._insights import FEEDBACK_KINDS, PAGE_VIEWS, InsightsMixin
 from tenure.workspace._journeys import JourneysMixin, check_journey_files
@@ -129,6 +132,9 @@ class Workspace(
     JourneysMixin,
     CancelFlowsMixin,
     OfferUpliftMixin,
+    FlowUpliftMixin,
+    FlowStripeMixin,
+    FlowOfferLogMixin,
     StripeBillingMixin,
 ):
     """A Tenure workspace: settings, a warehouse and everything computed from them.

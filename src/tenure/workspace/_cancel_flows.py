@@ -19,7 +19,7 @@ import hashlib
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Table, select, update
@@ -86,6 +86,7 @@ class CancelFlow:
     mrr_effect: float | None
     discount_cost: float | None
     webhook_queued: bool = False
+    stripe_queued: bool = False
 
 
 class CancelFlowsMixin:
@@ -105,6 +106,12 @@ class CancelFlowsMixin:
         def customer_profile(
             self, customer_id: str, *, as_of: dt.date | None = None, timeline: int = 50
         ) -> dict[str, Any]: ...
+
+        def flow_uplift(self, customer_id: str) -> float | None: ...
+
+        def _enqueue_stripe(
+            self, con: Connection, row: Any, offer: Offer, now: dt.datetime
+        ) -> bool: ...
 
     # -- the operational store -----------------------------------------------------------------
 
@@ -261,7 +268,8 @@ class CancelFlowsMixin:
         ``reason`` must be one of ``[offers] reasons``; ``text`` is the free-text answer.
         A customer in the control group (``[offers] control_share``) gets no offer.
         ``uplift`` is the customer's predicted retention uplift from a discount, if an
-        uplift model scored them (``default_uplift`` otherwise).
+        uplift model scored them; when not given, the trained model's (``flow_uplift``),
+        else ``default_uplift``.
         """
         reasons = self.settings.offers.reasons
         if reason not in reasons:
@@ -270,6 +278,9 @@ class CancelFlowsMixin:
                 f"Got {reason!r} instead ([offers] reasons).",
                 location=Location(field="reason"),
             )
+        flow = self.cancel_flow(flow_id) if uplift is None else None
+        if flow is not None and flow.status == "started":
+            uplift = self.flow_uplift(flow.customer_id)  # scored outside the transaction
         now = self.clock.now()
         with self._flow_tx("answer a cancel flow") as con:
             row = self._locked(con, flow_id)
@@ -332,7 +343,8 @@ class CancelFlowsMixin:
         MRR after is ``mrr_after`` when given (the price your billing will charge), else
         the median MRR of the target plan's customers in the latest profiles. With
         ``[webhooks] url`` set, the ``offer.accepted`` webhook is queued in the same
-        transaction.
+        transaction, and with ``[stripe] api_key`` set the offer's Stripe calls too
+        (``stripe_queued``; docs/cancel-flow.md).
         """
         now = self.clock.now()
         with self._flow_tx("accept an offer") as con:
@@ -394,7 +406,9 @@ class CancelFlowsMixin:
                     body=body,
                     now=now,
                 )
-            return self._flow(self._locked(con, flow_id), queued=queued)
+            stripe = self._enqueue_stripe(con, row, chosen, now)  # with [stripe] api_key
+            flow = self._flow(self._locked(con, flow_id), queued=queued)
+            return replace(flow, stripe_queued=stripe)
 
     def cancel_flow_decline(self, flow_id: str, *, outcome: Outcome = "canceled") -> CancelFlow:
         """Decline the offers (or, with none shown, go on): ``canceled``, or ``saved``.

@@ -25,6 +25,7 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from tenure.act.outbox import OUTBOX, DeliveryReport, deliver_due
+from tenure.act.stripe_outbox import deliver_stripe_due
 from tenure.errors import SignatureError, StoreError
 from tenure.store.operational import OperationalStore, Tenant
 from tenure.store.operational._tables import TenantRow
@@ -148,6 +149,9 @@ class DeploymentCancelMixin:
     def deliver_webhooks(self, *, limit: int = 100) -> DeliveryReport:
         """Post every tenant's due outbox webhooks, each with its own ``[webhooks]``.
 
+        A tenant with ``[stripe] api_key`` also gets its accepted offers' Stripe calls
+        made (:func:`tenure.act.stripe_outbox.deliver_stripe_due`).
+
         A tenant's workspace lock is held only to read its settings, not while posting.
         A tenant without ``[webhooks] secret`` is passed over (its rows wait, and its
         cancel-flow report says why), so one tenant's settings cannot stop the others'.
@@ -170,7 +174,13 @@ class DeploymentCancelMixin:
         report = DeliveryReport()
         for tenant in self._tenants_by_id(due):
             with self.workspace(tenant) as ws:
-                hooks = ws.settings.webhooks
+                hooks, stripe = ws.settings.webhooks, ws.settings.stripe
+            if stripe.api_key:  # accepted offers applied in Stripe (kind "stripe")
+                from tenure.act.stripe_billing import StripeBilling
+
+                report += deliver_stripe_due(
+                    self.store.engine, StripeBilling(stripe), hooks, now, limit, tenant_id=tenant.id
+                )
             if not hooks.secret:
                 continue
             with httpx.Client(timeout=hooks.timeout_seconds) as client:

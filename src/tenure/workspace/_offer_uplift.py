@@ -89,6 +89,8 @@ class OfferUpliftMixin:
             self, customer_ids: Sequence[str] | None, *, as_of: dt.date
         ) -> dict[str, dict[str, Any]]: ...
 
+        def cancel_flow_offer_log(self) -> pl.DataFrame: ...
+
     # -- the training rows ----------------------------------------------------------------
 
     def _truth(self) -> pl.DataFrame | None:
@@ -99,21 +101,25 @@ class OfferUpliftMixin:
         """The retention offers shown in past cancel flows (``OFFER_LOG_COLUMNS``).
 
         A declined offer leaves no trace in Stripe, so this log is what tells an offered
-        decision from one without an offer. On a demo workspace it is the demo's (from its
-        ground truth, ``retention_offer_at`` and ``retention_offer_accepted``); elsewhere
-        :class:`NotFoundError` until the cancel flow has logged offers.
+        decision from one without an offer. It is the discounts shown in this tenant's
+        cancel flows (:meth:`cancel_flow_offer_log`), and on a demo workspace also the
+        demo's simulated history (its ground truth, ``retention_offer_at`` and
+        ``retention_offer_accepted``). :class:`NotFoundError` while neither has an offer.
         """
         from tenure.features.offer_decisions import demo_offer_log
 
         truth = self._truth()
-        if truth is None:
+        flows = self.cancel_flow_offer_log()
+        if truth is None and flows.height == 0:
             raise NotFoundError(
                 "there is no offer log: the discount uplift model learns from cancel flows "
                 "that offered a discount to a random share of customers, and a declined offer "
                 "leaves no trace in Stripe; run the cancel flow with a control group first "
                 "(docs/offers.md), or try it on 'tenure demo'"
             )
-        return demo_offer_log(truth)
+        if truth is None:
+            return flows
+        return pl.concat([demo_offer_log(truth).select(flows.columns).cast(flows.schema), flows])
 
     def offer_decisions(self, *, data_through: dt.date | None = None) -> pl.DataFrame:
         """Past cancel decisions with the customer's features, the offer and the outcome.
@@ -134,9 +140,11 @@ class OfferUpliftMixin:
         through = data_through or self.data_through()
         if through is None:
             raise ModelError("the workspace holds no data; ingest billing data first")
+        log = self.offer_log()
         key = json.dumps(
             {
                 "data_version": self.data_version(),
+                "offer_log": [log.height, str(log["offered_at"].max())],
                 "through": through.isoformat(),
                 "outcome_days": self.settings.offers.outcome_days,
                 "currency": self.settings.reporting_currency,
@@ -153,7 +161,6 @@ class OfferUpliftMixin:
             stored = pl.read_parquet(folder / "decisions.parquet")
             self._offer_frame_cache = (key, stored)
             return stored
-        log = self.offer_log()
         decisions = cancel_decisions(self.warehouse.ibis, log).filter(
             pl.col("decided_on") < through
         )

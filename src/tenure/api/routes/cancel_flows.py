@@ -100,6 +100,10 @@ class CancelFlowPublic(BaseModel):
     webhook_queued: bool = Field(
         default=False, description="An offer.accepted webhook was queued by this request."
     )
+    stripe_queued: bool = Field(
+        default=False,
+        description="The accepted offer's Stripe calls were queued by this request ([stripe]).",
+    )
 
 
 class CancelTokenCreate(BaseModel):
@@ -141,6 +145,7 @@ def public(flow: CancelFlow) -> CancelFlowPublic:
         mrr_effect=flow.mrr_effect,
         discount_cost=flow.discount_cost,
         webhook_queued=flow.webhook_queued,
+        stripe_queued=flow.stripe_queued,
     )
 
 
@@ -187,7 +192,8 @@ def accept_offer(
     flow_id: FlowId, body: CancelFlowAccept, ws: WriteWorkspaceDep, request: Request
 ) -> CancelFlowPublic:
     flow = public(ws.cancel_flow_accept(flow_id, body.offer, mrr_after=body.mrr_after))
-    if flow.webhook_queued and (sender := getattr(request.app.state, "sender", None)):
+    queued = flow.webhook_queued or flow.stripe_queued
+    if queued and (sender := getattr(request.app.state, "sender", None)):
         sender.notify()
     return flow
 

@@ -165,7 +165,8 @@ async def cancel_step(request: Request, deployment: DeploymentDep) -> Response:
     except TenureError as exc:
         context = {"step": "error", "title": "Please try again", "message": exc.message}
         return _page(request, context)
-    if flow.webhook_queued and (sender := getattr(request.app.state, "sender", None)):
+    queued = flow.webhook_queued or flow.stripe_queued
+    if queued and (sender := getattr(request.app.state, "sender", None)):
         sender.notify()
     context = _context(tenant, token, flow) | {
         "step": "offers" if flow.status == "answered" else "done",
