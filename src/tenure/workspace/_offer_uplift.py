@@ -54,6 +54,7 @@ _NOT_FEATURES = frozenset(
         "observed",
         "outcome_as_of",
         "would_save",
+        "seeker",
         "cancel_pending",
     }
 )
@@ -121,7 +122,7 @@ class OfferUpliftMixin:
         One row per decision (:func:`tenure.features.offer_decisions.offer_decision_frame`):
         ``treated`` (offered), ``accepted``, ``retained`` (paying with no cancellation
         pending on the first of the month ``[offers] outcome_days`` later; null when not
-        yet ``observed``), and on a demo ``would_save`` (ground truth). Kept in
+        yet ``observed``), and on a demo ``would_save`` and ``seeker`` (ground truth). Kept in
         ``cache/offer_decisions/`` until the next load or a change of the settings it
         depends on.
         """
@@ -136,6 +137,7 @@ class OfferUpliftMixin:
             raise ModelError("the workspace holds no data; ingest billing data first")
         key = json.dumps(
             {
+                "frame": 2,  # 2: with the ground truth's ``seeker``
                 "data_version": self.data_version(),
                 "through": through.isoformat(),
                 "outcome_days": self.settings.offers.outcome_days,
@@ -168,8 +170,13 @@ class OfferUpliftMixin:
         frame = offer_decision_frame(decisions, frames, outcome_days=days)
         truth = self._truth()
         if truth is not None:
+            seeker = (
+                pl.col("discount_seeker")
+                if "discount_seeker" in truth.columns
+                else pl.lit(value=False)  # a demo generated before the seekers
+            )
             frame = frame.join(
-                truth.select("customer_id", would_save="discount_would_save"),
+                truth.select("customer_id", would_save="discount_would_save", seeker=seeker),
                 on="customer_id",
                 how="left",
             )
