@@ -137,7 +137,7 @@ class OfferUpliftMixin:
             raise ModelError("the workspace holds no data; ingest billing data first")
         key = json.dumps(
             {
-                "frame": 2,  # 2: with the ground truth's ``seeker``
+                "frame": 3,  # 3: no failed-payment cancels; 2: the ground truth's ``seeker``
                 "data_version": self.data_version(),
                 "through": through.isoformat(),
                 "outcome_days": self.settings.offers.outcome_days,
