@@ -111,7 +111,9 @@ def test_ground_truth_charges_seekers_discounts_and_counts_no_save_when_demo(
     control = test.filter(~pl.col("treated"))
     scale = test.height / control.height
     seekers = control.filter(pl.col("seeker"))
-    assert seekers.height > 0 and seekers["retained"].mean() >= 0.8  # they stay anyway
+    leavers = control.filter(~pl.col("seeker") & ~pl.col("would_save"))
+    # they mostly stay anyway (not all: a take-back the loader drops looks pending)
+    assert seekers.height > 0 and seekers["retained"].mean() > 2 * leavers["retained"].mean()
     assert not (control["seeker"] & control["would_save"]).any()
     takers = control.filter(pl.col("seeker") | pl.col("would_save"))
     everyone = next(p for p in report["ground_truth"]["policies"] if p["policy"] == "everyone")
