@@ -10,21 +10,19 @@ operational store before it acts; see docs/journeys.md for the exact guarantees.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import secrets
 import socket
-import zoneinfo
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import ibis
 from ibis.backends import BaseBackend
 from sqlalchemy import Connection
 
-from tenure.act.journeys._channels import Mailer, build_email, render, unsubscribe_token
+from tenure.act.journeys._channels import Mailer, render
+from tenure.act.journeys._context import BatchContext, Outcome, TickResult, local_time
+from tenure.act.journeys._sending import SendingMixin
 from tenure.act.journeys._triggers import assign_arm, bucket, triggered
 from tenure.act.journeys.definition import (
     BranchStep,
@@ -37,17 +35,15 @@ from tenure.act.journeys.definition import (
     WaitStep,
     parse_duration,
 )
-from tenure.act.outbox import DeliveryReport, deliver_due, enqueue
+from tenure.act.outbox import DeliveryReport, deliver_due
 from tenure.act.webhooks import backoff
 from tenure.clock import Clock
 from tenure.config import Settings
-from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, compile_rule
-from tenure.errors import ConfigError, DeliveryError
+from tenure.errors import ConfigError
 from tenure.store.operational import Enrolment, OperationalStore, StepEffect, StepRun
 
 __all__ = ["JourneyRunner", "TickResult", "worker_id"]
 
-_Outcome = tuple[str, str | None, StepEffect | None, Callable[[Connection], None] | None]
 _MAX_STEPS = 100  # steps one enrolment may run in one claim (a journey has no loops)
 
 
@@ -56,49 +52,7 @@ def worker_id() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-@dataclass
-class TickResult:
-    """What one tick did: enrolments made, steps run, and messages by channel."""
-
-    enrolled: int = 0
-    steps: int = 0
-    sent: dict[str, int] = field(default_factory=dict)
-    withheld: int = 0
-    suppressed: int = 0
-    capped: int = 0
-    failed: int = 0
-
-    def add(self, other: TickResult) -> None:
-        """Sum another tick's counts into this one."""
-        self.enrolled += other.enrolled
-        self.steps += other.steps
-        for k, v in other.sent.items():
-            self.sent[k] = self.sent.get(k, 0) + v
-        self.withheld += other.withheld
-        self.suppressed += other.suppressed
-        self.capped += other.capped
-        self.failed += other.failed
-
-
-def _naive(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def _local_time(now: dt.datetime, hhmm: str, zone: str | None) -> dt.datetime:
-    """The next ``HH:MM`` in the zone (UTC when unknown) at or after ``now``, in UTC."""
-    try:
-        tz: dt.tzinfo = zoneinfo.ZoneInfo(zone) if zone else dt.UTC
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz = dt.UTC
-    local = now.astimezone(tz)
-    hour, minute = (int(x) for x in hhmm.split(":"))
-    target = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
-    if target < local:
-        target = (local + dt.timedelta(days=1)).replace(hour=hour, minute=minute)
-    return target.astimezone(dt.UTC)
-
-
-class JourneyRunner:
+class JourneyRunner(SendingMixin):
     """Runs one tenant's journeys against its warehouse and the operational store.
 
     Parameters
@@ -213,7 +167,7 @@ class JourneyRunner:
             if not batch:
                 break
             batches += 1
-            context = _BatchContext(self, batch)
+            context = BatchContext(self, batch)
             for enrolment in batch:
                 self._advance(enrolment, context, result)
         self.deliver_webhooks()
@@ -224,7 +178,7 @@ class JourneyRunner:
             e.id, owner=self.owner, status=status, next_run_at=None, ended_at=self.clock.now()
         )
 
-    def _advance(self, e: Enrolment, ctx: _BatchContext, result: TickResult) -> None:
+    def _advance(self, e: Enrolment, ctx: BatchContext, result: TickResult) -> None:
         journey = self.journeys.get(e.journey)
         if journey is None or not journey.enabled:
             self._end(e, "exited")
@@ -253,7 +207,7 @@ class JourneyRunner:
     # -- waits -------------------------------------------------------------------------------
 
     def _wait(
-        self, journey: Journey, step: WaitStep, e: Enrolment, index: int, ctx: _BatchContext
+        self, journey: Journey, step: WaitStep, e: Enrolment, index: int, ctx: BatchContext
     ) -> int | None:
         """The next step's index when the wait is over; else park the enrolment, None."""
         now = self.clock.now()
@@ -262,7 +216,7 @@ class JourneyRunner:
             if step.duration is not None:
                 due = now + parse_duration(step.duration)
             elif step.until_time is not None:
-                due = _local_time(now, step.until_time, ctx.customer(e.customer_id).get("timezone"))
+                due = local_time(now, step.until_time, ctx.customer(e.customer_id).get("timezone"))
             else:
                 due = now + parse_duration(step.timeout or 0)
             if due <= now and step.until_event is None:
@@ -322,7 +276,7 @@ class JourneyRunner:
         step: Step,
         e: Enrolment,
         index: int,
-        ctx: _BatchContext,
+        ctx: BatchContext,
         result: TickResult,
     ) -> tuple[int, Enrolment] | None:
         email = isinstance(step, SendStep) and step.channel == "email" and e.arm == "treatment"
@@ -369,7 +323,7 @@ class JourneyRunner:
         step: Step,
         e: Enrolment,
         index: int,
-        ctx: _BatchContext,
+        ctx: BatchContext,
         result: TickResult,
     ) -> tuple[int, Enrolment] | None:
         """A step with no effect outside the store: decided, then recorded in one transaction."""
@@ -448,7 +402,7 @@ class JourneyRunner:
         return index + 1, variant
 
     def _branch(
-        self, journey: Journey, step: BranchStep, e: Enrolment, ctx: _BatchContext
+        self, journey: Journey, step: BranchStep, e: Enrolment, ctx: BatchContext
     ) -> tuple[str | None, str | None, str]:
         """``(goto, variant, detail)``: the detail is stored so a re-run takes the same way."""
         if step.split is not None:
@@ -469,7 +423,7 @@ class JourneyRunner:
         return goto, e.variant, f"goto:{goto}" if goto else "next"
 
     def _task(
-        self, journey: Journey, step: TaskStep, e: Enrolment, ctx: _BatchContext
+        self, journey: Journey, step: TaskStep, e: Enrolment, ctx: BatchContext
     ) -> dict[str, Any]:
         context = ctx.template_context(journey, e)
         where = f"{journey.name}.{step.id}"
@@ -482,152 +436,6 @@ class JourneyRunner:
         }
 
     # -- sends -------------------------------------------------------------------------------
-
-    def _send(
-        self,
-        journey: Journey,
-        step: SendStep,
-        e: Enrolment,
-        run: StepRun,
-        ctx: _BatchContext,
-        result: TickResult,
-    ) -> _Outcome | None:
-        """Send; ``(status, detail, effect, within)`` to record, or None to retry later."""
-        blocked = self.store.suppressed(self.tenant_id, e.customer_id) & {"all", step.channel}
-        if blocked:
-            result.suppressed += 1
-            return "suppressed", ",".join(sorted(blocked)), None, None
-        now = self.clock.now()
-        cap = self.settings.journeys.cap(step.channel)
-        if cap is not None:
-            count, period = cap
-            sent = self.store.sends_since(self.tenant_id, e.customer_id, step.channel, now - period)
-            if sent >= count:
-                result.capped += 1
-                return "capped", f"{sent} {step.channel} messages in {period}", None, None
-        if step.channel == "email":
-            until = self._quiet_until(now, ctx.customer(e.customer_id).get("timezone"))
-            if until is not None:  # wait for the end of the quiet hours, then send
-                self.store.move_enrolment(e.id, owner=self.owner, next_run_at=until)
-                return None
-        context = ctx.template_context(journey, e)
-        where = f"{journey.name}.{step.id}"
-        texts = step.texts(ctx.customer(e.customer_id).get("locale"))
-        if step.channel == "inapp":
-            values = {
-                "title": render(texts["title"] or "", context, where=f"{where}.title"),
-                "body": render(texts["body"] or "", context, where=f"{where}.body"),
-            }
-            result.sent["inapp"] = result.sent.get("inapp", 0) + 1
-            return "done", None, StepEffect("inapp", values), None
-        if step.channel == "email":
-            return self._email(texts, e, run, ctx, context, where, result)
-        return self._webhook(journey, step, e, run, context, where, result)
-
-    def _quiet_until(self, now: dt.datetime, zone: str | None) -> dt.datetime | None:
-        """When the customer's quiet hours end, if ``now`` is inside them; else None."""
-        quiet = self.settings.journeys.quiet()
-        if quiet is None:
-            return None
-        start, end = quiet
-        try:
-            tz: dt.tzinfo = zoneinfo.ZoneInfo(zone) if zone else dt.UTC
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            tz = dt.UTC
-        local = now.astimezone(tz)
-        t = local.time().replace(tzinfo=None)
-        inside = start <= t < end if start < end else (t >= start or t < end)
-        if not inside:
-            return None
-        return _local_time(now, end.strftime("%H:%M"), zone)
-
-    def _email(
-        self,
-        texts: dict[str, str | None],
-        e: Enrolment,
-        run: StepRun,
-        ctx: _BatchContext,
-        context: dict[str, Any],
-        where: str,
-        result: TickResult,
-    ) -> _Outcome | None:
-        address = ctx.customer(e.customer_id).get("email")
-        if not address:
-            result.failed += 1
-            return "undeliverable", "the customer has no e-mail address", None, None
-        settings = self.settings.email
-        token = unsubscribe_token(settings.unsubscribe_secret or "", self.tenant_id, e.customer_id)
-        link = f"{settings.unsubscribe_url}?token={token}"
-        context = {**context, "unsubscribe_url": link}
-        text = render(texts["text"] or "", context, where=f"{where}.text")
-        if "unsubscribe_url" not in (texts["text"] or ""):
-            text += f"\n\n--\nUnsubscribe: {link}\n"
-        message = build_email(
-            settings,
-            to=str(address),
-            subject=render(texts["subject"] or "", context, where=f"{where}.subject"),
-            text=text,
-            html=(
-                render(texts["html"], context, html=True, where=f"{where}.html")
-                if texts["html"]
-                else None
-            ),
-            message_id=run.message_id,
-            unsubscribe_link=link,
-            at=self.clock.now().timestamp(),
-        )
-        if self._mailer is None:
-            self._mailer = Mailer(settings)
-        try:
-            self._mailer.send(message)
-        except DeliveryError as exc:
-            return self._retry(e, run, str(exc), result)
-        result.sent["email"] = result.sent.get("email", 0) + 1
-        return "done", None, None, None
-
-    def _webhook(
-        self,
-        journey: Journey,
-        step: SendStep,
-        e: Enrolment,
-        run: StepRun,
-        context: dict[str, Any],
-        where: str,
-        result: TickResult,
-    ) -> _Outcome:
-        """Queue the webhook in the outbox, in the transaction that records the step."""
-        payload = {
-            key: render(value, context, where=f"{where}.payload.{key}")
-            if isinstance(value, str)
-            else value
-            for key, value in (step.payload or {}).items()
-        }
-        now = self.clock.now()
-        body = {
-            "id": run.message_id,
-            "type": "journey.step",
-            "created": int(now.timestamp()),
-            "journey": journey.name,
-            "step": step.id,
-            "customer_id": e.customer_id,
-            "variant": e.variant,
-            "data": payload,
-        }
-        destination = step.url or self.settings.webhooks.url or ""
-
-        def queue(connection: Connection) -> None:
-            enqueue(
-                connection,
-                tenant_id=self.tenant_id,
-                kind="journey.step",
-                key=run.message_id,
-                destination=destination,
-                body=body,
-                now=now,
-            )
-
-        result.sent["webhook"] = result.sent.get("webhook", 0) + 1
-        return "done", "queued in the outbox", None, queue
 
     def deliver_webhooks(self, *, limit: int = 100) -> DeliveryReport:
         """Post this tenant's due outbox webhooks (``[webhooks]``; leases of ``[journeys]``)."""
@@ -646,7 +454,7 @@ class JourneyRunner:
             lease=self._lease + dt.timedelta(seconds=hooks.timeout_seconds),
         )
 
-    def _retry(self, e: Enrolment, run: StepRun, error: str, result: TickResult) -> _Outcome | None:
+    def _retry(self, e: Enrolment, run: StepRun, error: str, result: TickResult) -> Outcome | None:
         """Count a failed e-mail attempt: dead-letter after [webhooks] max_attempts, or retry."""
         hooks = self.settings.webhooks
         attempts = self.store.note_attempt(run, detail=error)
@@ -656,111 +464,3 @@ class JourneyRunner:
         wait = backoff(attempts, hooks.backoff_seconds, hooks.backoff_cap_seconds)
         self.store.move_enrolment(e.id, owner=self.owner, next_run_at=self.clock.now() + wait)
         return None
-
-
-class _BatchContext:
-    """What a batch of enrolments needs from the warehouse, read once per batch."""
-
-    def __init__(self, runner: JourneyRunner, batch: Sequence[Enrolment]) -> None:
-        self.runner = runner
-        self.con = runner.con
-        self.ids = sorted({e.customer_id for e in batch})
-        self.since = _naive(min(e.entered_at for e in batch))
-        self._customers: dict[str, dict[str, Any]] | None = None
-        self._events: dict[str, dict[str, dt.datetime]] = {}
-        self._segments: dict[str, set[str]] = {}
-        self._rules: dict[str, set[str]] = {}
-        self._traits: dict[str, dict[str, Any]] = {}
-
-    def customer(self, customer_id: str) -> dict[str, Any]:
-        """The customer's row of ``customers`` (e-mail, name, locale, timezone, traits)."""
-        if self._customers is None:
-            c = self.con.table("customers")
-            rows = (
-                c.filter(c.customer_id.isin(self.ids))
-                .select("customer_id", "email", "name", "country", "timezone", "locale", "traits")
-                .to_pyarrow()
-                .to_pylist()
-            )
-            self._customers = {r["customer_id"]: r for r in rows}
-        return self._customers.get(customer_id, {"customer_id": customer_id})
-
-    def traits(self, customer_id: str) -> dict[str, Any]:
-        """The warehouse's traits overlaid with those journeys set."""
-        if customer_id not in self._traits:
-            raw = self.customer(customer_id).get("traits")
-            base: dict[str, Any] = {}
-            if isinstance(raw, str):
-                try:
-                    loaded = json.loads(raw)
-                    base = loaded if isinstance(loaded, dict) else {}
-                except ValueError:
-                    base = {}
-            elif isinstance(raw, dict):
-                base = raw
-            base.update(self.runner.store.traits(self.runner.tenant_id, customer_id))
-            self._traits[customer_id] = base
-        return self._traits[customer_id]
-
-    def template_context(self, journey: Journey, e: Enrolment) -> dict[str, Any]:
-        """The variables of a step's templates (docs/journeys.md)."""
-        customer = {k: v for k, v in self.customer(e.customer_id).items() if k != "traits"}
-        return {
-            "customer": customer,
-            "traits": self.traits(e.customer_id),
-            "journey": {"name": journey.name, "variant": e.variant},
-        }
-
-    def last_event(self, event: str, customer_id: str) -> dt.datetime | None:
-        """The latest time the customer did ``event`` since the batch's first entry."""
-        if event not in self._events:
-            t = self.con.table("events")
-            t = t.filter(
-                (t.type == "track")
-                & (t.event == event)
-                & t.customer_id.isin(self.ids)
-                & (t.occurred_at >= ibis.literal(self.since).cast("timestamp('UTC')"))
-            )
-            rows = t.group_by("customer_id").aggregate(at=t.occurred_at.max()).to_pyarrow()
-            self._events[event] = {
-                r["customer_id"]: r["at"].replace(tzinfo=dt.UTC)
-                if r["at"].tzinfo is None
-                else r["at"]
-                for r in rows.to_pylist()
-            }
-        return self._events[event].get(customer_id)
-
-    def goal_met(self, journey: Journey, e: Enrolment) -> bool:
-        """Whether the journey's goal happened after the customer entered."""
-        if journey.goal is None:
-            return False
-        if journey.goal.event is not None:
-            seen = self.last_event(journey.goal.event, e.customer_id)
-            return seen is not None and seen >= e.entered_at
-        return e.customer_id in self.segment(journey.goal.segment or "")
-
-    def segment(self, name: str) -> set[str]:
-        """The batch's customers in segment ``name`` on its latest stored day."""
-        if name not in self._segments:
-            if SEGMENT_MEMBERS not in self.con.list_tables():
-                self._segments[name] = set()
-            else:
-                m = self.con.table(SEGMENT_MEMBERS)
-                m = m.filter(m.segment == name)
-                m = m.filter((m.as_of == m.as_of.max()) & m.customer_id.isin(self.ids))
-                rows = m.select("customer_id").to_pyarrow().column(0).to_pylist()
-                self._segments[name] = set(rows)
-        return self._segments[name]
-
-    def matching(self, rule: str) -> set[str]:
-        """The batch's customers whose latest profile meets ``rule``."""
-        if rule not in self._rules:
-            if CUSTOMER_PROFILES not in self.con.list_tables():
-                self._rules[rule] = set()
-            else:
-                p = self.con.table(CUSTOMER_PROFILES)
-                p = p.filter(p.as_of == p.as_of.max())
-                p = p.filter(p.customer_id.isin(self.ids))
-                p = p.filter(compile_rule(rule, p, segment="branch condition"))
-                self._rules[rule] = set(p.select("customer_id").to_pyarrow().column(0).to_pylist())
-        return self._rules[rule]

@@ -1,0 +1,181 @@
+"""What a batch of a journey's enrolments reads from the warehouse, and what a tick did.
+
+The customers' rows and traits, the latest time each did an event, segment members and
+profile rules: :class:`BatchContext` reads each once for the whole batch (a handful of
+queries per batch, never one per enrolment) and the engine asks it per enrolment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import ibis
+from sqlalchemy import Connection
+
+from tenure.act.journeys.definition import Journey
+from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, compile_rule
+from tenure.store.operational import Enrolment, StepEffect
+
+if TYPE_CHECKING:
+    from tenure.act.journeys.engine import JourneyRunner
+
+__all__ = ["BatchContext", "Outcome", "TickResult", "local_time", "naive_utc"]
+
+Outcome = tuple[str, str | None, StepEffect | None, Callable[[Connection], None] | None]
+"""A step's ``(status, detail, effect, within)``: what to record, and work for its transaction."""
+
+
+def naive_utc(value: dt.datetime) -> dt.datetime:
+    """``value`` in UTC without its zone (how the warehouse's timestamps compare)."""
+    return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+@dataclass
+class TickResult:
+    """What one tick did: enrolments made, steps run, and messages by channel."""
+
+    enrolled: int = 0
+    steps: int = 0
+    sent: dict[str, int] = field(default_factory=dict)
+    withheld: int = 0
+    suppressed: int = 0
+    capped: int = 0
+    failed: int = 0
+
+    def add(self, other: TickResult) -> None:
+        """Sum another tick's counts into this one."""
+        self.enrolled += other.enrolled
+        self.steps += other.steps
+        for k, v in other.sent.items():
+            self.sent[k] = self.sent.get(k, 0) + v
+        self.withheld += other.withheld
+        self.suppressed += other.suppressed
+        self.capped += other.capped
+        self.failed += other.failed
+
+
+def local_time(now: dt.datetime, hhmm: str, zone: str | None) -> dt.datetime:
+    """The next ``HH:MM`` in the zone (UTC when unknown) at or after ``now``, in UTC."""
+    try:
+        tz: dt.tzinfo = zoneinfo.ZoneInfo(zone) if zone else dt.UTC
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        tz = dt.UTC
+    local = now.astimezone(tz)
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    target = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if target < local:
+        target = (local + dt.timedelta(days=1)).replace(hour=hour, minute=minute)
+    return target.astimezone(dt.UTC)
+
+
+class BatchContext:
+    """What a batch of enrolments needs from the warehouse, read once per batch."""
+
+    def __init__(self, runner: JourneyRunner, batch: Sequence[Enrolment]) -> None:
+        self.runner = runner
+        self.con = runner.con
+        self.ids = sorted({e.customer_id for e in batch})
+        self.since = naive_utc(min(e.entered_at for e in batch))
+        self._customers: dict[str, dict[str, Any]] | None = None
+        self._events: dict[str, dict[str, dt.datetime]] = {}
+        self._segments: dict[str, set[str]] = {}
+        self._rules: dict[str, set[str]] = {}
+        self._traits: dict[str, dict[str, Any]] = {}
+
+    def customer(self, customer_id: str) -> dict[str, Any]:
+        """The customer's row of ``customers`` (e-mail, name, locale, timezone, traits)."""
+        if self._customers is None:
+            c = self.con.table("customers")
+            rows = (
+                c.filter(c.customer_id.isin(self.ids))
+                .select("customer_id", "email", "name", "country", "timezone", "locale", "traits")
+                .to_pyarrow()
+                .to_pylist()
+            )
+            self._customers = {r["customer_id"]: r for r in rows}
+        return self._customers.get(customer_id, {"customer_id": customer_id})
+
+    def traits(self, customer_id: str) -> dict[str, Any]:
+        """The warehouse's traits overlaid with those journeys set."""
+        if customer_id not in self._traits:
+            raw = self.customer(customer_id).get("traits")
+            base: dict[str, Any] = {}
+            if isinstance(raw, str):
+                try:
+                    loaded = json.loads(raw)
+                    base = loaded if isinstance(loaded, dict) else {}
+                except ValueError:
+                    base = {}
+            elif isinstance(raw, dict):
+                base = raw
+            base.update(self.runner.store.traits(self.runner.tenant_id, customer_id))
+            self._traits[customer_id] = base
+        return self._traits[customer_id]
+
+    def template_context(self, journey: Journey, e: Enrolment) -> dict[str, Any]:
+        """The variables of a step's templates (docs/journeys.md)."""
+        customer = {k: v for k, v in self.customer(e.customer_id).items() if k != "traits"}
+        return {
+            "customer": customer,
+            "traits": self.traits(e.customer_id),
+            "journey": {"name": journey.name, "variant": e.variant},
+        }
+
+    def last_event(self, event: str, customer_id: str) -> dt.datetime | None:
+        """The latest time the customer did ``event`` since the batch's first entry."""
+        if event not in self._events:
+            t = self.con.table("events")
+            t = t.filter(
+                (t.type == "track")
+                & (t.event == event)
+                & t.customer_id.isin(self.ids)
+                & (t.occurred_at >= ibis.literal(self.since).cast("timestamp('UTC')"))
+            )
+            rows = t.group_by("customer_id").aggregate(at=t.occurred_at.max()).to_pyarrow()
+            self._events[event] = {
+                r["customer_id"]: r["at"].replace(tzinfo=dt.UTC)
+                if r["at"].tzinfo is None
+                else r["at"]
+                for r in rows.to_pylist()
+            }
+        return self._events[event].get(customer_id)
+
+    def goal_met(self, journey: Journey, e: Enrolment) -> bool:
+        """Whether the journey's goal happened after the customer entered."""
+        if journey.goal is None:
+            return False
+        if journey.goal.event is not None:
+            seen = self.last_event(journey.goal.event, e.customer_id)
+            return seen is not None and seen >= e.entered_at
+        return e.customer_id in self.segment(journey.goal.segment or "")
+
+    def segment(self, name: str) -> set[str]:
+        """The batch's customers in segment ``name`` on its latest stored day."""
+        if name not in self._segments:
+            if SEGMENT_MEMBERS not in self.con.list_tables():
+                self._segments[name] = set()
+            else:
+                m = self.con.table(SEGMENT_MEMBERS)
+                m = m.filter(m.segment == name)
+                m = m.filter((m.as_of == m.as_of.max()) & m.customer_id.isin(self.ids))
+                rows = m.select("customer_id").to_pyarrow().column(0).to_pylist()
+                self._segments[name] = set(rows)
+        return self._segments[name]
+
+    def matching(self, rule: str) -> set[str]:
+        """The batch's customers whose latest profile meets ``rule``."""
+        if rule not in self._rules:
+            if CUSTOMER_PROFILES not in self.con.list_tables():
+                self._rules[rule] = set()
+            else:
+                p = self.con.table(CUSTOMER_PROFILES)
+                p = p.filter(p.as_of == p.as_of.max())
+                p = p.filter(p.customer_id.isin(self.ids))
+                p = p.filter(compile_rule(rule, p, segment="branch condition"))
+                self._rules[rule] = set(p.select("customer_id").to_pyarrow().column(0).to_pylist())
+        return self._rules[rule]
