@@ -18,18 +18,15 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, Engine, func, or_, select, update
 
-from tenure.errors import NotFoundError
+from tenure.store.operational._journey_inbox import InappMessage, JourneyInboxMixin, Task, utc
 from tenure.store.operational._tables import (
     CustomerTraitRow,
     InappMessageRow,
     JourneyCursorRow,
     JourneyEnrolmentRow,
     JourneyStepRow,
-    SuppressionRow,
     TaskRow,
 )
 
@@ -43,12 +40,6 @@ __all__ = ["Enrolment", "InappMessage", "JourneysMixin", "StepEffect", "StepRun"
 _E = JourneyEnrolmentRow
 _S = JourneyStepRow
 FINAL = ("done", "withheld", "suppressed", "capped", "undeliverable", "dead")
-
-
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
 
 
 def _rowcount(result: Any) -> int:
@@ -89,35 +80,6 @@ class StepRun:
 
 
 @dataclass(frozen=True)
-class InappMessage:
-    """A message in a customer's in-app inbox."""
-
-    id: str
-    customer_id: str
-    journey: str | None
-    step_id: str | None
-    title: str
-    body: str
-    created_at: dt.datetime
-    read_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class Task:
-    """A task for the customer-success owner."""
-
-    id: str
-    customer_id: str
-    journey: str | None
-    title: str
-    note: str | None
-    owner: str | None
-    due_at: dt.datetime | None
-    created_at: dt.datetime
-    done_at: dt.datetime | None
-
-
-@dataclass(frozen=True)
 class StepEffect:
     """What a step makes in this store, committed with its outcome (exactly once)."""
 
@@ -136,27 +98,14 @@ def _enrolment(r: JourneyEnrolmentRow) -> Enrolment:
         variant=r.variant,
         status=r.status,
         step_index=r.step_index,
-        entered_at=_utc(r.entered_at),  # type: ignore[arg-type]
-        next_run_at=_utc(r.next_run_at),
-        waiting_since=_utc(r.waiting_since),
-        deadline_at=_utc(r.deadline_at),
+        entered_at=utc(r.entered_at),  # type: ignore[arg-type]
+        next_run_at=utc(r.next_run_at),
+        waiting_since=utc(r.waiting_since),
+        deadline_at=utc(r.deadline_at),
     )
 
 
-def _message(r: InappMessageRow) -> InappMessage:
-    return InappMessage(
-        r.id,
-        r.customer_id,
-        r.journey,
-        r.step_id,
-        r.title,
-        r.body,
-        _utc(r.created_at),  # type: ignore[arg-type]
-        _utc(r.read_at),
-    )
-
-
-class JourneysMixin:
+class JourneysMixin(JourneyInboxMixin):
     """Journey state; needs the store's ``clock``, ``engine`` and ``_session``."""
 
     clock: Clock
@@ -166,16 +115,13 @@ class JourneysMixin:
 
         def _session(self, action: str) -> AbstractContextManager[Session]: ...
 
-    def _insert(self) -> Any:
-        return pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-
     # -- triggers ----------------------------------------------------------------------------
 
     def journey_watermark(self, tenant_id: str, journey: str) -> dt.datetime | None:
         """How far the journey's trigger has looked (None before its first look)."""
         with self._session("read a journey's watermark") as session:
             row = session.get(JourneyCursorRow, (tenant_id, journey))
-            return None if row is None else _utc(row.watermark)
+            return None if row is None else utc(row.watermark)
 
     def enroll(
         self,
@@ -569,91 +515,3 @@ class JourneysMixin:
         )
         with self._session("count a customer's messages") as session:
             return int(session.scalar(query) or 0)
-
-    # -- inbox, suppressions, traits, tasks ---------------------------------------------------
-
-    def inbox(
-        self, tenant_id: str, customer_id: str, *, unread: bool = False
-    ) -> list[InappMessage]:
-        """A customer's in-app messages, newest first."""
-        t = InappMessageRow
-        query = select(t).where(t.tenant_id == tenant_id, t.customer_id == customer_id)
-        if unread:
-            query = query.where(t.read_at.is_(None))
-        with self._session("read an inbox") as session:
-            rows = session.scalars(query.order_by(t.created_at.desc(), t.id)).all()
-            return [_message(r) for r in rows]
-
-    def mark_read(self, tenant_id: str, customer_id: str, message_id: str) -> InappMessage:
-        """Mark a message read (idempotent); another customer's message is not found."""
-        with self._session("mark a message read") as session:
-            row = session.get(InappMessageRow, message_id)
-            if row is None or row.tenant_id != tenant_id or row.customer_id != customer_id:
-                raise NotFoundError(
-                    f"customer {customer_id!r} has no message {message_id!r}; "
-                    f"GET /v1/customers/{customer_id}/messages lists them"
-                )
-            if row.read_at is None:
-                row.read_at = self.clock.now()
-            return _message(row)
-
-    def suppress(self, tenant_id: str, customer_id: str, *, channel: str, reason: str) -> None:
-        """Put a customer on the suppression list of a channel (``all``: every channel)."""
-        statement = self._insert()(SuppressionRow).values(
-            tenant_id=tenant_id,
-            customer_id=customer_id,
-            channel=channel,
-            reason=reason,
-            created_at=self.clock.now(),
-        )
-        with self._session("suppress a customer") as session:
-            session.execute(
-                statement.on_conflict_do_nothing(
-                    index_elements=["tenant_id", "customer_id", "channel"]
-                )
-            )
-
-    def suppressed(self, tenant_id: str, customer_id: str) -> set[str]:
-        """The channels a customer must not get messages on (``all`` included)."""
-        t = SuppressionRow
-        with self._session("read suppressions") as session:
-            return set(
-                session.scalars(
-                    select(t.channel).where(
-                        and_(t.tenant_id == tenant_id, t.customer_id == customer_id)
-                    )
-                )
-            )
-
-    def traits(self, tenant_id: str, customer_id: str) -> dict[str, Any]:
-        """The traits journeys set on a customer."""
-        t = CustomerTraitRow
-        with self._session("read traits") as session:
-            rows = session.execute(
-                select(t.trait, t.value).where(
-                    t.tenant_id == tenant_id, t.customer_id == customer_id
-                )
-            )
-            return {r.trait: r.value for r in rows}
-
-    def tasks(self, tenant_id: str, *, open_only: bool = True) -> list[Task]:
-        """Tasks for customer-success owners, oldest first."""
-        t = TaskRow
-        query = select(t).where(t.tenant_id == tenant_id)
-        if open_only:
-            query = query.where(t.done_at.is_(None))
-        with self._session("read tasks") as session:
-            return [
-                Task(
-                    r.id,
-                    r.customer_id,
-                    r.journey,
-                    r.title,
-                    r.note,
-                    r.owner,
-                    _utc(r.due_at),
-                    _utc(r.created_at),  # type: ignore[arg-type]
-                    _utc(r.done_at),
-                )
-                for r in session.scalars(query.order_by(t.created_at, t.id))
-            ]
