@@ -59,6 +59,8 @@ def test_metrics_are_computed_again_only_after_new_data(
         return series(*args, **kwargs)
 
     monkeypatch.setattr(tenure.metrics, "mrr_series", counted)
+    # The refresh saved the default views to disk; this test is about the in-memory cache.
+    shutil.rmtree(world / "cache" / "results", ignore_errors=True)
     with Workspace.open(world) as ws:
         first = ws.metrics(interval="month")
         again = ws.metrics(interval="month")

@@ -11,7 +11,7 @@ Examples
 >>> from tenure.workspace import Deployment
 >>> folder = tempfile.mkdtemp()
 >>> Deployment.upgrade(folder)
-'0004'
+'0005'
 >>> with Deployment.open(folder) as deployment:
 ...     tenant = deployment.create_tenant("acme", name="Acme Inc.")
 ...     key = deployment.create_key("acme", scope="read")
