@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from tenure.act.cancel_offers import Outcome, accepted_event, effect, outcome_of
+from tenure.act.cancel_offers import Effect, Outcome, accepted_event, effect, outcome_of
 from tenure.act.outbox import DeliveryReport, deliver_due, enqueue, status_counts
 from tenure.config import Offer, Settings
 from tenure.decide.offers import OfferContext, decide_offers
@@ -52,6 +52,32 @@ __all__ = ["LOCAL_TENANT", "CancelFlow", "CancelFlowsMixin"]
 LOCAL_TENANT = "local"
 """The tenant id of flows recorded by a workspace used on its own (no deployment)."""
 _FLOWS: Table = CancelFlowRow.__table__  # type: ignore[assignment]
+
+
+def _finish(
+    con: Connection,
+    flow_id: str,
+    now: dt.datetime,
+    outcome: str,
+    result: Effect,
+    *,
+    accepted_offer: str | None = None,
+) -> None:
+    """Record a flow's outcome with its MRR effect and discount cost (one UPDATE)."""
+    con.execute(
+        update(_FLOWS)
+        .where(_FLOWS.c.id == flow_id)
+        .values(
+            status="finished",
+            decided_at=now,
+            finished_at=now,
+            accepted_offer=accepted_offer,
+            outcome=outcome,
+            mrr_after=result.mrr_after,
+            mrr_effect=result.mrr_effect,
+            discount_cost=result.discount_cost,
+        )
+    )
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -365,20 +391,7 @@ class CancelFlowsMixin:
             elif outcome == "downgraded":
                 target_plan = chosen.plan
             result = effect(outcome, row.mrr_before, chosen, target_mrr=mrr_after)
-            con.execute(
-                update(_FLOWS)
-                .where(_FLOWS.c.id == flow_id)
-                .values(
-                    status="finished",
-                    decided_at=now,
-                    finished_at=now,
-                    accepted_offer=offer,
-                    outcome=outcome,
-                    mrr_after=result.mrr_after,
-                    mrr_effect=result.mrr_effect,
-                    discount_cost=result.discount_cost,
-                )
-            )
+            _finish(con, flow_id, now, outcome, result, accepted_offer=offer)
             queued = False
             url = self.settings.webhooks.url
             if url:
@@ -426,19 +439,7 @@ class CancelFlowsMixin:
             row = self._locked(con, flow_id)
             self._expect(row, "answered", "decline the offers of")
             result = effect(outcome, row.mrr_before)
-            con.execute(
-                update(_FLOWS)
-                .where(_FLOWS.c.id == flow_id)
-                .values(
-                    status="finished",
-                    decided_at=now,
-                    finished_at=now,
-                    outcome=outcome,
-                    mrr_after=result.mrr_after,
-                    mrr_effect=result.mrr_effect,
-                    discount_cost=result.discount_cost,
-                )
-            )
+            _finish(con, flow_id, now, outcome, result)
             return self._flow(self._locked(con, flow_id))
 
     def _downgrade_target(self, offer: Offer, plan: str | None, mrr: float) -> tuple[str, float]:
