@@ -1,7 +1,8 @@
 r"""Expected remaining lifetime and lifetime value (LTV) per customer.
 
-`tenure.models.lifetime_model.LifetimeValueModel` is a parametric accelerated-failure-time model (lifelines'
-Weibull AFT by default, with an L2 penalty) of how long a paying spell lasts, given
+``LifetimeValueModel`` (in :mod:`tenure.models.lifetime_model`) is a parametric
+accelerated-failure-time model (lifelines' Weibull AFT by default, with an L2 penalty) of
+how long a paying spell lasts, given
 covariates such as plan, billing interval, MRR, seats and channel. For a customer who
 has paid for ``t0`` months it predicts the **restricted mean remaining lifetime**
 
