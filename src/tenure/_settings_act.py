@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -124,6 +124,11 @@ class JourneySettings(_Section):
         ge=0,
         lt=1,
         description="Share of customers in the global control group: no journey messages.",
+    )
+    report_days: list[Annotated[int, Field(ge=1, le=3650)]] = Field(
+        default_factory=lambda: [30, 90],
+        min_length=1,
+        description="Horizons of the journey report: retention and MRR N days after entry.",
     )
     recheck_seconds: float = Field(
         default=300.0, gt=0, description="A wait for an event looks for it this often."

@@ -4,7 +4,15 @@ from tenure.measure.intervals import (
     Estimate,
     difference_in_means,
     difference_in_proportions,
+    mean_interval,
     wilson,
+)
+from tenure.measure.journey_outcomes import (
+    HorizonResult,
+    MrrArm,
+    OutcomeCounts,
+    RetentionArm,
+    horizon_results,
 )
 from tenure.measure.journeys import ArmResult, JourneyReport, always_valid_p, journey_report
 from tenure.measure.offer_policy import (
@@ -21,10 +29,14 @@ __all__ = [
     "POLICIES",
     "ArmResult",
     "Estimate",
+    "HorizonResult",
     "JourneyReport",
     "Look",
+    "MrrArm",
+    "OutcomeCounts",
     "PolicyOutcome",
     "PolicyReport",
+    "RetentionArm",
     "SequentialEstimate",
     "always_valid",
     "always_valid_p",
@@ -32,7 +44,9 @@ __all__ = [
     "difference_in_proportions",
     "evaluate_ground_truth",
     "evaluate_logged",
+    "horizon_results",
     "journey_report",
+    "mean_interval",
     "policy_actions",
     "proportions_look",
     "wilson",
