@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -125,7 +125,7 @@ class JourneySettings(_Section):
         lt=1,
         description="Share of customers in the global control group: no journey messages.",
     )
-    report_days: list[Annotated[int, Field(ge=1, le=3650)]] = Field(
+    report_days: list[int] = Field(
         default_factory=lambda: [30, 90],
         min_length=1,
         description="Horizons of the journey report: retention and MRR N days after entry.",
@@ -152,6 +152,13 @@ class JourneySettings(_Section):
                 raise ValueError(
                     f"a cap is a count and a period such as '3/7d' or '1/24h'. Got {cap!r}"
                 )
+        return value
+
+    @field_validator("report_days")
+    @classmethod
+    def _report_days(cls, value: list[int]) -> list[int]:
+        if any(not 1 <= d <= 3650 for d in value):
+            raise ValueError(f"must be whole days in the range [1, 3650]. Got {value}")
         return value
 
     @field_validator("quiet_hours")

@@ -141,3 +141,20 @@ def test_cli_report_prints_every_measure_and_its_json_has_no_nan(
     for expected in ("Goal conversion", "Retention 30 days", "MRR 30 days", "always-valid"):
         assert expected in out, out
     assert "younger than 30 days" in out
+
+
+def test_report_days_default_to_30_and_90_and_a_day_under_one_is_rejected(
+    tmp_path: Path, world: tuple[Path, Truth]
+) -> None:
+    from tenure.config import Settings
+    from tenure.errors import ConfigError
+
+    assert Settings.load(tmp_path).journeys.report_days == [30, 90]
+    (tmp_path / "tenure.toml").write_text("[journeys]\nreport_days = [30, 0]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"range \[1, 3650\]") as info:
+        Settings.load(tmp_path)
+    location = info.value.location
+    assert location is not None and (location.line, location.field) == (2, "journeys.report_days")
+    folder, _ = world
+    with pytest.raises(ConfigError, match=r"'days' parameter of journey_report .* Got \[0\]"):
+        _report(folder, "ab", days=[0])
