@@ -42,6 +42,8 @@ OUTCOME_COLUMNS = (
 )
 """The columns of :func:`outcomes_after`; grain ``(kind, group, horizon_days)``."""
 
+_OPEN = ibis.date(9999, 12, 31)
+
 
 def mrr_on(ctx: MetricsContext, points: ir.Table, *, on: str, name: str) -> ir.Table:
     """``points`` with a column ``name``: the customer's MRR (units) on the day ``on``.
@@ -52,16 +54,16 @@ def mrr_on(ctx: MetricsContext, points: ir.Table, *, on: str, name: str) -> ir.T
     ``as_of``: nothing later is known.
     """
     ch = changes_until(ctx)
+    # The last interval is open: a far day instead of null keeps the join an equi-join on
+    # the customer plus a range (an OR in the condition makes engines loop over pairs).
     ch = ch.select(
-        _cid=ch.customer_id, _from=ch.day, _until=ch.until, _mrr=ch.total_after.cast("int64")
+        _cid=ch.customer_id,
+        _from=ch.day,
+        _until=ch.until.fill_null(_OPEN),
+        _mrr=ch.total_after.cast("int64"),
     ).view()  # a fresh copy, so the same changes may be joined twice in one query
     j = points.left_join(
-        ch,
-        [
-            points.customer_id == ch._cid,
-            ch._from <= points[on],
-            ch._until.isnull() | (points[on] < ch._until),
-        ],
+        ch, [points.customer_id == ch._cid, ch._from <= points[on], points[on] < ch._until]
     )
     return j.select(*points.columns, **{name: j._mrr.fill_null(0)})
 

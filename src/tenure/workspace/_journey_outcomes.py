@@ -15,19 +15,23 @@ from typing import TYPE_CHECKING
 from tenure.measure import OutcomeCounts
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from tenure.metrics import MetricsContext
-    from tenure.store.operational import Enrolment
+
+    EnrolmentArm = tuple[str, str, str | None, str, dt.datetime]
 
 __all__ = ["journey_outcomes"]
 
 
 def journey_outcomes(
-    ctx: MetricsContext, enrolments: Sequence[Enrolment], horizons: Sequence[int]
+    ctx: MetricsContext, enrolments: Sequence[EnrolmentArm], horizons: Sequence[int]
 ) -> list[OutcomeCounts]:
     """Retention and MRR aggregates per arm, variant and horizon, as of ``ctx.as_of``.
 
-    A customer's day of entry is the UTC day of ``entered_at``; enrolments after
-    ``ctx.as_of`` are left out.
+    ``enrolments`` are ``(customer_id, arm, variant, status, entered_at)``
+    (``OperationalStore.enrolment_arms``). A customer's day of entry is the UTC day of
+    ``entered_at``; enrolments after ``ctx.as_of`` are left out.
     """
     if not enrolments:
         return []
@@ -36,12 +40,13 @@ def journey_outcomes(
 
     from tenure.metrics import outcomes_after
 
+    customers, arms_, variants_, _, entered = zip(*enrolments, strict=True)
     table = pa.table(
         {
-            "customer_id": pa.array([e.customer_id for e in enrolments], pa.string()),
-            "arm": pa.array([e.arm for e in enrolments], pa.string()),
-            "variant": pa.array([e.variant for e in enrolments], pa.string()),
-            "entered_at": pa.array([e.entered_at for e in enrolments], pa.timestamp("us", "UTC")),
+            "customer_id": pa.array(customers, pa.string()),
+            "arm": pa.array(arms_, pa.string()),
+            "variant": pa.array(variants_, pa.string()),
+            "entered_at": pa.array(entered, pa.timestamp("us", "UTC")),
         }
     )
     t = ibis.memtable(table)

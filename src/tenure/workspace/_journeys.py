@@ -230,8 +230,8 @@ class DeploymentJourneysMixin:
         from tenure.workspace._journey_outcomes import journey_outcomes
 
         tenant = self.tenant(slug)
-        enrolments = self.store.enrolments(tenant.id, journey=journey)
-        rows = [(e.arm, e.variant, e.status) for e in enrolments]
+        enrolments = self.store.enrolment_arms(tenant.id, journey)
+        rows = [(arm, variant, status) for _, arm, variant, status, _ in enrolments]
         horizons = list(days or self.tenant_settings(tenant).journeys.report_days)
         if any(not 1 <= d <= 3650 for d in horizons):
             raise ConfigError(
