@@ -99,3 +99,38 @@ def test_outcomes_after_rejects_a_horizon_under_one_day(world: World) -> None:
     starts = ibis.memtable({"kind": ["arm"], "group": ["t"], "customer_id": ["c"]})
     with pytest.raises(ValueError, match="horizons must be whole days >= 1"):
         outcomes_after(ctx, starts.mutate(start_on=ibis.date(2026, 1, 1)), [0])
+
+
+def test_journey_enrolments_go_to_the_warehouse_and_come_back_per_arm_and_variant(
+    any_world: World,
+) -> None:
+    """The report's gathering (``workspace._journey_outcomes``) on each warehouse engine.
+
+    Treatment: c1 (variant a), c2 (variant b), c4 (no variant); control: c3. Kept out is
+    control and holdout together; a variant only counts within treatment. An enrolment
+    entered after ``as_of`` is not known yet and is left out.
+    """
+    from tenure.workspace._journey_outcomes import journey_outcomes
+
+    c1, c2, c3, c4 = _history(any_world)
+    ctx = any_world.ctx(AS_OF)
+    at = dt.datetime(2026, 2, 10, 23, 30, tzinfo=dt.UTC)  # the UTC day is Feb 10
+    later = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+    rows = [
+        (c1, "treatment", "a", "completed", at),
+        (c2, "treatment", "b", "completed", at),
+        (c4, "treatment", None, "active", at),
+        (c3, "control", None, "completed", at),
+        (c1, "holdout", None, "active", later),
+    ]
+    got = {(o.kind, o.group): o for o in journey_outcomes(ctx, rows, [30])}
+    assert sorted(got) == [
+        ("arm", "control"), ("arm", "kept out"), ("arm", "treatment"),
+        ("variant", "a"), ("variant", "b"),
+    ]  # fmt: skip
+    t = got[("arm", "treatment")]
+    assert (t.matured, t.paying_at_start, t.retained) == (3, 2, 2)  # c1 kept, c2 not, c4 new
+    assert t.mrr_change == pytest.approx((0 - 20 + 30) / 3)
+    assert (got[("variant", "a")].retained, got[("variant", "b")].retained) == (1, 0)
+    kept = got[("arm", "kept out")]
+    assert (kept.enrolled, kept.matured, kept.retained) == (1, 1, 0)  # c3 never pays
