@@ -46,6 +46,13 @@ def test_each_arm_gets_wilson_and_the_lifts_newcombe_welch_and_the_always_valid_
     assert h.mrr[0].change == mean_interval(-0.25, 4.0, 200)
     assert h.mrr_lift == difference_in_means(-0.25, 4.0, 200, -0.5, 4.0, 120)
     assert h.notes == ["35 of 355 enrolments are younger than 30 days and wait."]
+    [b_vs_a] = h.retention_variant_lifts  # each variant against the first by name
+    assert (b_vs_a.variant, b_vs_a.baseline) == ("b", "a")
+    assert b_vs_a.lift == difference_in_proportions(70, 100, 80, 100)
+    assert b_vs_a.p_always_valid == always_valid_p(70, 100, 80, 100)
+    [mrr_b_vs_a] = h.mrr_variant_lifts
+    assert mrr_b_vs_a.lift == difference_in_means(-1 + 0.7, 4.0, 100, -1 + 0.8, 4.0, 100)
+    assert mrr_b_vs_a.p_always_valid is None
 
 
 def test_notes_say_when_nothing_is_old_enough_or_nobody_was_kept_out() -> None:
@@ -73,6 +80,7 @@ def test_report_keeps_conversion_and_adds_horizons_in_order_with_json_ready_valu
     report = journey_report("j", rows, outcomes=counts)
     assert [h.horizon_days for h in report.horizons] == [30, 90]
     assert report.arms[0].converted == 3 and report.notes == []
+    assert report.variant_lifts == []  # no variants, nothing to compare
     plain = report.to_dict()
     assert plain["horizons"][0]["retention"][1]["rate"]["value"] is None  # NaN → None
     assert journey_report("j", []).notes == ["No enrolments yet: nothing to measure."]

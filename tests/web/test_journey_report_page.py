@@ -101,6 +101,13 @@ def test_the_page_tables_show_the_report_numbers_per_arm_and_variant(
     assert "journey-retention-90" not in html  # nothing is 90 days old: only the note
     assert "No enrolment is 90 days old yet (900 too young)" in html
     assert "The journey has no goal" in html
+    [b_vs_a] = h30.retention_variant_lifts
+    lift = b_vs_a.lift
+    assert (
+        f'Variant b − variant a: {lift.value * 100:+.1f} pp <span class="ci">'
+        f"[{lift.low * 100:+.1f}, {lift.high * 100:+.1f}]</span>; always-valid p = "
+        f"{b_vs_a.p_always_valid:.3g}."
+    ) in html
     conversion = _cells(html, "journey-conversion")
     assert conversion["treatment"][:2] == [f"{report.arms[0].enrolled:,}", "0"]
 

@@ -81,6 +81,12 @@ def test_retention_and_mrr_per_arm_and_variant_match_the_world_when_30_days_have
     )
     assert _contains(h30.mrr_lift, true_mrr_lift) and h30.mrr_lift.low > 0
     assert any("younger than 30 days" in n for n in h30.notes)
+    [b_vs_a] = h30.retention_variant_lifts  # the A/B test: b keeps fewer than a
+    true_ab = _mean([truth.keep[k] for k in truth.members("ab", "b")]) - _mean(
+        [truth.keep[k] for k in truth.members("ab", "a")]
+    )
+    assert (b_vs_a.variant, b_vs_a.baseline) == ("b", "a") and _contains(b_vs_a.lift, true_ab)
+    assert b_vs_a.lift.high < 0
 
     # 90 days after 2026-03-02 is after the report's day: nothing is measured yet
     assert all(r.matured == 0 and math.isnan(r.rate.value) for r in h90.retention)

@@ -11,7 +11,7 @@ from rich.table import Table
 from tenure.cli.console import console
 
 if TYPE_CHECKING:
-    from tenure.measure import Estimate, HorizonResult, JourneyReport
+    from tenure.measure import Estimate, HorizonResult, JourneyReport, VariantLift
 
 __all__ = ["print_report"]
 
@@ -62,6 +62,17 @@ def _table(title: str, columns: list[str]) -> Table:
     return table
 
 
+def _variant_lifts(lifts: Sequence[VariantLift], *, rate: bool) -> None:
+    for v in lifts:
+        shown = _pp(v.lift) if rate else ("not yet" if math.isnan(v.lift.low) else _mean(v.lift))
+        test = f"; always-valid p = {v.p_always_valid:.3g}" if v.p_always_valid is not None else ""
+        method = "Newcombe" if rate else "Welch"
+        console.print(
+            f"  variant {v.variant} - variant {v.baseline}: {shown} ({method}){test}",
+            highlight=False,
+        )
+
+
 def _horizon(h: HorizonResult, currency: str | None) -> None:
     n = h.horizon_days
     if sum(r.matured for r in h.retention[:3]) == 0:  # nothing to show but why
@@ -88,6 +99,7 @@ def _horizon(h: HorizonResult, currency: str | None) -> None:
         f"always-valid p = {h.retention_p_always_valid:.3g}",
         highlight=False,
     )
+    _variant_lifts(h.retention_variant_lifts, rate=True)
     mrr = _table(
         f"MRR {n} days ({currency or 'reporting currency'} per enrolment, mean)",
         ["arm", "measured", "at entry", f"after {n} days", "change"],
@@ -103,6 +115,7 @@ def _horizon(h: HorizonResult, currency: str | None) -> None:
     console.print(mrr)
     lift = "not yet" if math.isnan(h.mrr_lift.low) else _mean(h.mrr_lift)
     console.print(f"MRR change lift (treatment - kept out): {lift} (Welch)", highlight=False)
+    _variant_lifts(h.mrr_variant_lifts, rate=False)
     for note in h.notes:
         console.print(f"[yellow]{note}[/]", highlight=False)
 
@@ -124,6 +137,7 @@ def print_report(result: JourneyReport) -> None:
         f"always-valid p = {result.p_always_valid:.3g}",
         highlight=False,
     )
+    _variant_lifts(result.variant_lifts, rate=True)
     for note in result.notes:
         console.print(f"[yellow]{note}[/]", highlight=False)
     for h in result.horizons:

@@ -12,7 +12,9 @@ from tenure.measure.journey_outcomes import (
     MrrArm,
     OutcomeCounts,
     RetentionArm,
+    VariantLift,
     horizon_results,
+    variant_lifts,
 )
 from tenure.measure.journeys import ArmResult, JourneyReport, always_valid_p, journey_report
 from tenure.measure.offer_policy import (
@@ -38,6 +40,7 @@ __all__ = [
     "PolicyReport",
     "RetentionArm",
     "SequentialEstimate",
+    "VariantLift",
     "always_valid",
     "always_valid_p",
     "difference_in_means",
@@ -49,5 +52,6 @@ __all__ = [
     "mean_interval",
     "policy_actions",
     "proportions_look",
+    "variant_lifts",
     "wilson",
 ]

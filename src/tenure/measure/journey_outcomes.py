@@ -16,8 +16,8 @@ is not enough data. docs/journeys.md ("Measurement") has the definitions:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from tenure.measure.intervals import (
@@ -35,7 +35,9 @@ __all__ = [
     "MrrArm",
     "OutcomeCounts",
     "RetentionArm",
+    "VariantLift",
     "horizon_results",
+    "variant_lifts",
 ]
 
 ARMS = ("treatment", "control", "holdout", "kept out")
@@ -109,6 +111,54 @@ class MrrArm:
 
 
 @dataclass(frozen=True)
+class VariantLift:
+    """An A/B variant against the first variant (by name): ``variant − baseline``.
+
+    ``p_always_valid`` is the mSPRT p-value for a rate (None for a mean).
+    """
+
+    variant: str
+    baseline: str
+    lift: Estimate
+    p_always_valid: float | None
+
+
+def variant_lifts(
+    variants: Sequence[tuple[str, int, int]], *, confidence: float = 0.95
+) -> list[VariantLift]:
+    """Each variant's rate against the first one's, from ``(name, successes, n)``.
+
+    >>> [
+    ...     (v.variant, round(v.lift.value, 2))
+    ...     for v in variant_lifts([("a", 30, 100), ("b", 45, 100)])
+    ... ]
+    [('b', 0.15)]
+    """
+    if len(variants) < 2:
+        return []
+    base, s0, n0 = variants[0]
+    return [
+        VariantLift(
+            name,
+            base,
+            difference_in_proportions(s, n, s0, n0, confidence),
+            always_valid_proportions_p(s, n, s0, n0),
+        )
+        for name, s, n in variants[1:]
+    ]
+
+
+def always_valid_proportions_p(
+    successes_a: int, n_a: int, successes_b: int, n_b: int, *, tau: float = TAU
+) -> float:
+    """The mSPRT p-value for "rate a = rate b" at this look (1 when an arm is empty)."""
+    if n_a == 0 or n_b == 0:
+        return 1.0
+    look = proportions_look(successes_a, n_a, successes_b, n_b)
+    return always_valid([look], tau=tau)[-1].p_value
+
+
+@dataclass(frozen=True)
 class HorizonResult:
     """Retention and MRR ``horizon_days`` after enrolment: arms, variants and lifts."""
 
@@ -121,6 +171,8 @@ class HorizonResult:
     mrr_variants: list[MrrArm]
     mrr_lift: Estimate
     notes: list[str]
+    retention_variant_lifts: list[VariantLift] = field(default_factory=list)
+    mrr_variant_lifts: list[VariantLift] = field(default_factory=list)
 
 
 def _empty(kind: str, group: str, horizon: int) -> OutcomeCounts:
@@ -176,12 +228,27 @@ def _notes(horizon: int, t: OutcomeCounts, k: OutcomeCounts) -> list[str]:
     return notes
 
 
-def always_valid_retention_p(t: OutcomeCounts, k: OutcomeCounts, *, tau: float = TAU) -> float:
-    """The mSPRT p-value for "retention(treatment) = retention(kept out)" at this look."""
-    if t.matured == 0 or k.matured == 0:
-        return 1.0
-    look = proportions_look(t.retained, t.matured, k.retained, k.matured)
-    return always_valid([look], tau=tau)[-1].p_value
+def _mrr_variant_lifts(variants: Sequence[OutcomeCounts], confidence: float) -> list[VariantLift]:
+    if len(variants) < 2:
+        return []
+    b = variants[0]
+    return [
+        VariantLift(
+            v.group,
+            b.group,
+            difference_in_means(
+                v.mrr_change,
+                v.mrr_change_variance,
+                v.matured,
+                b.mrr_change,
+                b.mrr_change_variance,
+                b.matured,
+                confidence,
+            ),
+            None,
+        )
+        for v in variants[1:]
+    ]
 
 
 def horizon_results(
@@ -211,7 +278,9 @@ def horizon_results(
                 retention_lift=difference_in_proportions(
                     t.retained, t.matured, k.retained, k.matured, confidence
                 ),
-                retention_p_always_valid=always_valid_retention_p(t, k),
+                retention_p_always_valid=always_valid_proportions_p(
+                    t.retained, t.matured, k.retained, k.matured
+                ),
                 mrr=[_mrr(c, c.group, confidence) for c in got],
                 mrr_variants=[_mrr(c, c.group, confidence) for c in variants],
                 mrr_lift=difference_in_means(
@@ -224,6 +293,10 @@ def horizon_results(
                     confidence,
                 ),
                 notes=_notes(horizon, t, k),
+                retention_variant_lifts=variant_lifts(
+                    [(v.group, v.retained, v.matured) for v in variants], confidence=confidence
+                ),
+                mrr_variant_lifts=_mrr_variant_lifts(variants, confidence),
             )
         )
     return out

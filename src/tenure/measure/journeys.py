@@ -20,7 +20,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tenure.measure.intervals import Estimate, difference_in_proportions, wilson
-from tenure.measure.journey_outcomes import HorizonResult, OutcomeCounts, horizon_results
+from tenure.measure.journey_outcomes import (
+    HorizonResult,
+    OutcomeCounts,
+    VariantLift,
+    horizon_results,
+    variant_lifts,
+)
 from tenure.measure.sequential import always_valid, proportions_look
 
 __all__ = ["ArmResult", "JourneyReport", "always_valid_p", "journey_report"]
@@ -66,7 +72,8 @@ class ArmResult:
 class JourneyReport:
     """Treatment against the kept-out customers, and the A/B variants within treatment.
 
-    ``arms``, ``lift``, ``p_always_valid`` and ``variants`` are goal conversion;
+    ``arms``, ``lift``, ``p_always_valid``, ``variants`` and ``variant_lifts`` (each A/B
+    variant against the first) are goal conversion;
     ``horizons`` holds retention and MRR at each horizon (as of ``as_of``, money in
     ``currency``); ``notes`` say in words where there is not enough data.
     """
@@ -81,6 +88,7 @@ class JourneyReport:
     currency: str | None = None
     horizons: list[HorizonResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    variant_lifts: list[VariantLift] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain JSON-ready values: NaN becomes None, a day ISO text."""
@@ -157,4 +165,7 @@ def journey_report(
         currency=currency,
         horizons=horizon_results(outcomes, confidence=confidence),
         notes=_conversion_notes(t, k),
+        variant_lifts=variant_lifts(
+            [(v.name, v.converted, v.enrolled) for v in variants], confidence=confidence
+        ),
     )
