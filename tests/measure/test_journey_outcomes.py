@@ -67,6 +67,15 @@ def test_notes_say_when_nothing_is_old_enough_or_nobody_was_kept_out() -> None:
     [alone] = horizon_results([_counts("arm", "treatment", 40, 20)])
     assert alone.notes[0].startswith("No enrolment was kept out")
     assert math.isnan(alone.retention_lift.value) and math.isnan(alone.mrr_lift.low)
+    [small] = horizon_results(
+        [_counts("arm", "treatment", 40, 20), _counts("arm", "kept out", 5, 2, young=3)]
+    )
+    assert small.notes == [
+        "Few enrolments are 30 days old in an arm (treatment 40, kept out 5): the MRR "
+        "intervals are large-sample approximations and may be too narrow; the retention "
+        "intervals stay valid."
+    ]
+    assert not math.isnan(small.mrr_lift.low)  # still computed, with the warning
     [few] = horizon_results([_counts("arm", "treatment", 40, 20), _counts("arm", "kept out", 1, 1)])
     assert few.notes == [
         "Too few enrolments are 30 days old for a comparison (treatment 40, kept out 1; at "

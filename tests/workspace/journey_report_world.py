@@ -14,7 +14,9 @@ Every tenth customer never pays. A paying customer's price is 10-30 a month; the
 monthly from 2025-12-15, so at entry they pay; a customer who is not kept is billed up to
 2026-02-15 and cancels at 2026-03-15 (not paying on day 30, 2026-04-01). ``REPORT_ON``
 (2026-05-15) is the day of the last invoice. :class:`Truth` holds, per enrolment, the
-probability of being kept, the price and the realised outcome.
+probability of being kept, the price and the realised outcome. The world is the same in
+every run: the tenant id is fixed (the arms are hashed with it) and the draws are seeded
+and made in customer order.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from sqlalchemy import text
 
 from tenure.clock import FixedClock
 from tenure.workspace import Deployment, Workspace
 from tests.act.journey_world import customer_id, make_world
 from tests.metrics.builders import World
 
+TENANT_ID = "ten_journeyreport0"
 ENTRY = dt.datetime(2026, 3, 2, 12, 0, tzinfo=dt.UTC)
 LATE = dt.datetime(2026, 5, 5, 12, 0, tzinfo=dt.UTC)
 REPORT_AT = dt.datetime(2026, 5, 15, 12, 0, tzinfo=dt.UTC)
@@ -101,6 +105,9 @@ def build(folder: Path, *, smtp_port: int, seed: int = 3) -> Truth:
         smtp_port=smtp_port,
         extra_toml="[journeys]\ncontrol_share = 0.1\n",
     )
+    with Deployment.open(folder) as d, d.store.engine.begin() as con:
+        # A fixed tenant id: the arms are hashed with it, so every run has the same world.
+        con.execute(text("UPDATE tenants SET id = :id WHERE slug = 'acme'"), {"id": TENANT_ID})
     for at in (ENTRY, LATE):
         with Deployment.open(folder, clock=FixedClock(at)) as d:
             d.run_journeys()
@@ -111,7 +118,7 @@ def build(folder: Path, *, smtp_port: int, seed: int = 3) -> Truth:
     world = World()
     prices = {amount: world.price(amount=amount) for amount in (1000, 1500, 2000, 2500, 3000)}
     upgraded = {amount: world.price(amount=amount + 1000) for amount in prices}
-    for e in enrolments:
+    for e in sorted(enrolments, key=lambda e: (e.journey, e.customer_id)):
         i = int(e.customer_id.removeprefix("cus_"))
         key = (e.journey, e.customer_id)
         arm_key = (e.journey, e.variant if e.arm == "treatment" else None)

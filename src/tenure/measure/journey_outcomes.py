@@ -43,6 +43,9 @@ __all__ = [
 ARMS = ("treatment", "control", "holdout", "kept out")
 """The arms of a report, in order; *kept out* is control and holdout together."""
 
+FEW = 30
+"""Under this many measured enrolments in an arm, the report warns about the MRR intervals."""
+
 TAU = 0.05
 """Prior scale of the difference of retention rates in the mixture SPRT (5 points)."""
 
@@ -221,6 +224,12 @@ def _notes(horizon: int, t: OutcomeCounts, k: OutcomeCounts) -> list[str]:
         notes.append(
             f"Too few enrolments are {horizon} days old for a comparison "
             f"(treatment {t.matured}, kept out {k.matured}; at least 2 each)."
+        )
+    elif min(t.matured, k.matured) < FEW:
+        notes.append(
+            f"Few enrolments are {horizon} days old in an arm (treatment {t.matured}, kept "
+            f"out {k.matured}): the MRR intervals are large-sample approximations and may "
+            "be too narrow; the retention intervals stay valid."
         )
     young = total - matured
     if young and not notes:
