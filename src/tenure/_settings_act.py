@@ -125,6 +125,11 @@ class JourneySettings(_Section):
         lt=1,
         description="Share of customers in the global control group: no journey messages.",
     )
+    report_days: list[int] = Field(
+        default_factory=lambda: [30, 90],
+        min_length=1,
+        description="Horizons of the journey report: retention and MRR N days after entry.",
+    )
     recheck_seconds: float = Field(
         default=300.0, gt=0, description="A wait for an event looks for it this often."
     )
@@ -147,6 +152,13 @@ class JourneySettings(_Section):
                 raise ValueError(
                     f"a cap is a count and a period such as '3/7d' or '1/24h'. Got {cap!r}"
                 )
+        return value
+
+    @field_validator("report_days")
+    @classmethod
+    def _report_days(cls, value: list[int]) -> list[int]:
+        if any(not 1 <= d <= 3650 for d in value):
+            raise ValueError(f"must be whole days in the range [1, 3650]. Got {value}")
         return value
 
     @field_validator("quiet_hours")
