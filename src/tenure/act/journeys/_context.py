@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import ibis
 from sqlalchemy import Connection
 
+from tenure.act.journeys._personal import personal_context, personal_rows
 from tenure.act.journeys.definition import Journey
 from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, compile_rule
 from tenure.store.operational import Enrolment, StepEffect
@@ -86,6 +87,7 @@ class BatchContext:
         self._segments: dict[str, set[str]] = {}
         self._rules: dict[str, set[str]] = {}
         self._traits: dict[str, dict[str, Any]] = {}
+        self._personal: dict[str, dict[str, Any]] | None = None
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         """The customer's row of ``customers`` (e-mail, name, locale, timezone, traits)."""
@@ -117,6 +119,18 @@ class BatchContext:
             self._traits[customer_id] = base
         return self._traits[customer_id]
 
+    def personal(self, customer_id: str) -> dict[str, Any]:
+        """``metrics``, ``risk``, ``reasons``, ``segment`` and ``offers`` (one query a batch)."""
+        if self._personal is None:
+            self._personal = personal_rows(self.con, self.ids)
+        return personal_context(
+            customer_id,
+            self._personal.get(customer_id),
+            locale=self.customer(customer_id).get("locale"),
+            settings=self.runner.settings,
+            today=self.runner.clock.now().date(),
+        )
+
     def template_context(self, journey: Journey, e: Enrolment) -> dict[str, Any]:
         """The variables of a step's templates (docs/journeys.md)."""
         customer = {k: v for k, v in self.customer(e.customer_id).items() if k != "traits"}
@@ -124,6 +138,7 @@ class BatchContext:
             "customer": customer,
             "traits": self.traits(e.customer_id),
             "journey": {"name": journey.name, "variant": e.variant},
+            **self.personal(e.customer_id),
         }
 
     def last_event(self, event: str, customer_id: str) -> dt.datetime | None:
