@@ -88,6 +88,7 @@ class BatchContext:
         self._rules: dict[str, set[str]] = {}
         self._traits: dict[str, dict[str, Any]] = {}
         self._personal: dict[str, dict[str, Any]] | None = None
+        self._hours: dict[str, tuple[int, str]] | None = None
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         """The customer's row of ``customers`` (e-mail, name, locale, timezone, traits)."""
@@ -129,6 +130,20 @@ class BatchContext:
             locale=self.customer(customer_id).get("locale"),
             settings=self.runner.settings,
             today=self.runner.clock.now().date(),
+        )
+
+    def send_at(self, at: str, customer_id: str, now: dt.datetime) -> tuple[dt.datetime, str]:
+        """When a send step with ``at`` goes out for the customer, and the hour's source."""
+        from tenure.act.journeys._send_time import best_hours, send_time
+
+        if self._hours is None and at == "best_hour":
+            self._hours = best_hours(self.con, self.ids, self.runner.settings, now=now)
+        return send_time(
+            at,
+            now,
+            hour=(self._hours or {}).get(customer_id),
+            zone=self.customer(customer_id).get("timezone"),
+            default=self.runner.settings.journeys.send_time_default,
         )
 
     def template_context(self, journey: Journey, e: Enrolment) -> dict[str, Any]:

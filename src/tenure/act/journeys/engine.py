@@ -198,6 +198,9 @@ class JourneyRunner(SendingMixin):
                     return  # waiting; the lease is released
                 index = goto
                 continue
+            timed = isinstance(step, SendStep) and step.at is not None
+            if timed and not self._send_time_reached(step, e, index, ctx):  # type: ignore[arg-type]
+                return  # waiting for the customer's hour; the lease is released
             nxt = self._run(journey, step, e, index, ctx, result)
             if nxt is None:
                 return
