@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import ibis
 from sqlalchemy import Connection
 
-from tenure.act.journeys._personal import personal_context, personal_rows
+from tenure.act.journeys._load import template_variables
+from tenure.act.journeys._personal import PERSONAL_VARIABLES, personal_context, personal_rows
 from tenure.act.journeys.definition import Journey
 from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, compile_rule
 from tenure.store.operational import Enrolment, StepEffect
@@ -88,7 +89,7 @@ class BatchContext:
         self._rules: dict[str, set[str]] = {}
         self._traits: dict[str, dict[str, Any]] = {}
         self._personal: dict[str, dict[str, Any]] | None = None
-        self._hours: dict[str, tuple[int, str]] | None = None
+        self._uses_personal: dict[str, bool] = {}
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         """The customer's row of ``customers`` (e-mail, name, locale, timezone, traits)."""
@@ -136,12 +137,13 @@ class BatchContext:
         """When a send step with ``at`` goes out for the customer, and the hour's source."""
         from tenure.act.journeys._send_time import best_hours, send_time
 
-        if self._hours is None and at == "best_hour":
-            self._hours = best_hours(self.con, self.ids, self.runner.settings, now=now)
+        runner = self.runner
+        if at == "best_hour" and runner.tick_hours is None:  # once per tick, for everyone
+            runner.tick_hours = best_hours(self.con, None, runner.settings, now=now)
         return send_time(
             at,
             now,
-            hour=(self._hours or {}).get(customer_id),
+            hour=(runner.tick_hours or {}).get(customer_id),
             zone=self.customer(customer_id).get("timezone"),
             default=self.runner.settings.journeys.send_time_default,
         )
@@ -149,11 +151,14 @@ class BatchContext:
     def template_context(self, journey: Journey, e: Enrolment) -> dict[str, Any]:
         """The variables of a step's templates (docs/journeys.md)."""
         customer = {k: v for k, v in self.customer(e.customer_id).items() if k != "traits"}
+        if journey.name not in self._uses_personal:  # a journey that quotes none reads none
+            used = template_variables(journey)
+            self._uses_personal[journey.name] = bool(used & set(PERSONAL_VARIABLES))
         return {
             "customer": customer,
             "traits": self.traits(e.customer_id),
             "journey": {"name": journey.name, "variant": e.variant},
-            **self.personal(e.customer_id),
+            **(self.personal(e.customer_id) if self._uses_personal[journey.name] else {}),
         }
 
     def last_event(self, event: str, customer_id: str) -> dt.datetime | None:

@@ -27,6 +27,7 @@ __all__ = [
     "load_journeys",
     "template_fields",
     "template_location",
+    "template_variables",
 ]
 
 TEMPLATE_VARIABLES = ("customer", "traits", "journey", *PERSONAL_VARIABLES)
@@ -142,6 +143,14 @@ def template_fields(journey: Journey) -> Iterator[tuple[tuple[int | str, ...], s
             yield ("steps", i, "title"), step.title, False
             if step.note is not None:
                 yield ("steps", i, "note"), step.note, False
+
+
+def template_variables(journey: Journey) -> set[str]:
+    """The top-level variables the journey's templates read."""
+    used: set[str] = set()
+    for _, text, _ in template_fields(journey):
+        used |= undeclared_variables(text)[0]
+    return used
 
 
 def _content_line(node: yaml.Node, loc: Sequence[int | str]) -> int | None:

@@ -1,6 +1,6 @@
 """Send-time optimisation for send steps with ``at: best_hour`` (docs/journeys.md).
 
-:func:`best_hours` asks the warehouse once for a batch's customers: each one's own most
+:func:`best_hours` asks the warehouse once per worker tick, for every customer: each one's own most
 active UTC hour over ``[journeys] send_time_days`` of product events, else their group's
 (``[journeys] send_time_group``: time zone, country, plan or segment), else none
 (:func:`tenure.features.send_hours`, one Ibis expression). :func:`send_time` turns that
@@ -45,14 +45,16 @@ def _groups(con: BaseBackend, kind: str) -> ir.Table | None:
 
 
 def best_hours(
-    con: BaseBackend, ids: Sequence[str], settings: Settings, *, now: dt.datetime
+    con: BaseBackend, ids: Sequence[str] | None, settings: Settings, *, now: dt.datetime
 ) -> dict[str, tuple[int, str]]:
-    """``{customer_id: (hour_utc, source)}`` of ``ids``, ``source`` ``own`` or ``group``.
+    """``{customer_id: (hour_utc, source)}`` of ``ids`` (None: everyone), ``own`` or ``group``.
 
     One query: the hours of the product events of the ``send_time_days`` days up to
     ``now``'s day. Customers with neither an own nor a group hour are left out.
     """
-    if not ids or "events" not in con.list_tables():
+    if ids is not None and not ids:
+        return {}
+    if "events" not in con.list_tables():
         return {}
     j = settings.journeys
     ctx = MetricsContext(
@@ -66,7 +68,9 @@ def best_hours(
         min_events=j.send_time_min_events,
         default_hour=0,
     )
-    hours = hours.filter(hours.customer_id.isin(list(ids)) & (hours.source != "default"))
+    hours = hours.filter(hours.source != "default")
+    if ids is not None:
+        hours = hours.filter(hours.customer_id.isin(list(ids)))
     rows = hours.select("customer_id", "hour_utc", "source").to_pyarrow().to_pylist()
     return {r["customer_id"]: (int(r["hour_utc"]), str(r["source"])) for r in rows}
 
