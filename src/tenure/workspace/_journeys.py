@@ -23,8 +23,10 @@ from tenure.act.journeys import (
     Journey,
     JourneyRunner,
     TickResult,
+    journey_file,
     load_journey,
     load_journeys,
+    personal_rows,
     preview_step,
     read_unsubscribe_token,
     send_test,
@@ -87,9 +89,21 @@ class JourneysMixin:
         return dict(rows[0])
 
     def journey_preview(self, name: str, step: str, customer_id: str) -> dict[str, Any]:
-        """A send step rendered for one customer: channel, locale and the rendered texts."""
+        """A send step rendered for one customer: channel, locale and the rendered texts.
+
+        The personal variables (``metrics``, ``risk``, ...) are read as the worker reads
+        them for a batch (:func:`~tenure.act.journeys.personal_rows`).
+        """
+        customer = self._customer_row(customer_id)
+        con = self.warehouse.ibis  # type: ignore[attr-defined]
         return preview_step(
-            self.journey(name), step, self._customer_row(customer_id), settings=self.settings
+            self.journey(name),
+            step,
+            customer,
+            settings=self.settings,
+            personal=personal_rows(con, [customer_id]).get(customer_id),
+            today=self.clock.now().date(),  # type: ignore[attr-defined]
+            source=journey_file(self.journeys_path, name),
         )
 
     def journey_test_send(self, name: str, step: str, customer_id: str, *, to: str) -> str:

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import ibis
 from sqlalchemy import Connection
 
+from tenure.act.journeys._load import template_variables
+from tenure.act.journeys._personal import PERSONAL_VARIABLES, personal_context, personal_rows
 from tenure.act.journeys.definition import Journey
 from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, compile_rule
 from tenure.store.operational import Enrolment, StepEffect
@@ -86,6 +88,8 @@ class BatchContext:
         self._segments: dict[str, set[str]] = {}
         self._rules: dict[str, set[str]] = {}
         self._traits: dict[str, dict[str, Any]] = {}
+        self._personal: dict[str, dict[str, Any]] | None = None
+        self._uses_personal: dict[str, bool] = {}
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         """The customer's row of ``customers`` (e-mail, name, locale, timezone, traits)."""
@@ -117,13 +121,44 @@ class BatchContext:
             self._traits[customer_id] = base
         return self._traits[customer_id]
 
+    def personal(self, customer_id: str) -> dict[str, Any]:
+        """``metrics``, ``risk``, ``reasons``, ``segment`` and ``offers`` (one query a batch)."""
+        if self._personal is None:
+            self._personal = personal_rows(self.con, self.ids)
+        return personal_context(
+            customer_id,
+            self._personal.get(customer_id),
+            locale=self.customer(customer_id).get("locale"),
+            settings=self.runner.settings,
+            today=self.runner.clock.now().date(),
+        )
+
+    def send_at(self, at: str, customer_id: str, now: dt.datetime) -> tuple[dt.datetime, str]:
+        """When a send step with ``at`` goes out for the customer, and the hour's source."""
+        from tenure.act.journeys._send_time import best_hours, send_time
+
+        runner = self.runner
+        if at == "best_hour" and runner.tick_hours is None:  # once per tick, for everyone
+            runner.tick_hours = best_hours(self.con, None, runner.settings, now=now)
+        return send_time(
+            at,
+            now,
+            hour=(runner.tick_hours or {}).get(customer_id),
+            zone=self.customer(customer_id).get("timezone"),
+            default=self.runner.settings.journeys.send_time_default,
+        )
+
     def template_context(self, journey: Journey, e: Enrolment) -> dict[str, Any]:
         """The variables of a step's templates (docs/journeys.md)."""
         customer = {k: v for k, v in self.customer(e.customer_id).items() if k != "traits"}
+        if journey.name not in self._uses_personal:  # a journey that quotes none reads none
+            used = template_variables(journey)
+            self._uses_personal[journey.name] = bool(used & set(PERSONAL_VARIABLES))
         return {
             "customer": customer,
             "traits": self.traits(e.customer_id),
             "journey": {"name": journey.name, "variant": e.variant},
+            **(self.personal(e.customer_id) if self._uses_personal[journey.name] else {}),
         }
 
     def last_event(self, event: str, customer_id: str) -> dt.datetime | None:

@@ -25,6 +25,7 @@ from tenure.decide import check_rule, profile_schema
 from tenure.errors import SegmentError
 
 __all__ = [
+    "BEST_HOUR",
     "BillingTrigger",
     "BranchStep",
     "EventTrigger",
@@ -49,6 +50,8 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+BEST_HOUR = "best_hour"
+"""``at: best_hour`` on a send step: the customer's own most active hour (docs/journeys.md)."""
 
 
 def parse_duration(value: str | int | float) -> dt.timedelta:
@@ -268,6 +271,20 @@ class SendStep(_Step):
     url: str | None = Field(default=None, description="webhook endpoint ([webhooks] url)")
     payload: dict[str, object] | None = None
     locales: dict[str, LocaleTexts] = Field(default_factory=dict)
+    at: str | None = Field(
+        default=None,
+        description="send at the customer's 'best_hour' (send-time optimisation) or at a "
+        "local time 'HH:MM'; default: at once",
+    )
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, value: str | None) -> str | None:
+        if value is not None and value != BEST_HOUR and not _TIME.match(value):
+            raise ValueError(
+                f"must be 'best_hour' or a local time of day HH:MM such as '10:00'. Got {value!r}"
+            )
+        return value
 
     @field_validator("locales")
     @classmethod

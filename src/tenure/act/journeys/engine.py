@@ -93,6 +93,7 @@ class JourneyRunner(SendingMixin):
         self.owner = owner or worker_id()
         self._mailer: Mailer | None = None
         self._http: httpx.Client | None = None
+        self.tick_hours: dict[str, tuple[int, str]] | None = None  # at: best_hour, per tick
         self._check()
 
     def _check(self) -> None:
@@ -155,6 +156,7 @@ class JourneyRunner(SendingMixin):
 
     def tick(self, *, max_batches: int | None = None) -> TickResult:
         """Enrol, then run every due enrolment (batch by batch) until none is due."""
+        self.tick_hours = None  # learned again each tick, when a step needs them
         result = TickResult(enrolled=self.enroll())
         batches = 0
         while max_batches is None or batches < max_batches:
@@ -198,6 +200,9 @@ class JourneyRunner(SendingMixin):
                     return  # waiting; the lease is released
                 index = goto
                 continue
+            timed = isinstance(step, SendStep) and step.at is not None
+            if timed and not self._send_time_reached(step, e, index, ctx):  # type: ignore[arg-type]
+                return  # waiting for the customer's hour; the lease is released
             nxt = self._run(journey, step, e, index, ctx, result)
             if nxt is None:
                 return
