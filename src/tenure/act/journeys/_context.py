@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import ibis
 from sqlalchemy import Connection
 
-from tenure.act.journeys.definition import Journey
+from tenure.act.journeys._people import BatchExtras, feature_of
+from tenure.act.journeys.definition import ChurnTrigger, Journey
 from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, compile_rule
 from tenure.store.operational import Enrolment, StepEffect
 
@@ -86,6 +87,7 @@ class BatchContext:
         self._segments: dict[str, set[str]] = {}
         self._rules: dict[str, set[str]] = {}
         self._traits: dict[str, dict[str, Any]] = {}
+        self.extras = BatchExtras(runner.con, runner.settings, batch, runner.clock.now())
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         """The customer's row of ``customers`` (e-mail, name, locale, timezone, traits)."""
@@ -120,11 +122,31 @@ class BatchContext:
     def template_context(self, journey: Journey, e: Enrolment) -> dict[str, Any]:
         """The variables of a step's templates (docs/journeys.md)."""
         customer = {k: v for k, v in self.customer(e.customer_id).items() if k != "traits"}
-        return {
+        out = {
             "customer": customer,
             "traits": self.traits(e.customer_id),
             "journey": {"name": journey.name, "variant": e.variant},
         }
+        return {**out, **self._trigger_context(journey, e, customer.get("name"))}
+
+    def _trigger_context(self, journey: Journey, e: Enrolment, name: Any) -> dict[str, Any]:
+        """``user``, ``feature`` or ``winback``: what the journey's trigger adds (_people.py)."""
+        extra: dict[str, Any] = {}
+        user = self.extras.user(e)
+        if user is not None:
+            extra["user"] = user
+        feature = feature_of(e)
+        if feature is not None:
+            extra["feature"] = feature
+        if isinstance(journey.trigger, ChurnTrigger):
+            extra["winback"] = self.extras.winback(e.customer_id, name)
+        return extra
+
+    def recipient(self, e: Enrolment) -> str | None:
+        """The e-mail address: a per-user enrolment's user's, else the customer's."""
+        user = self.extras.user(e)
+        address = (user or {}).get("email") or self.customer(e.customer_id).get("email")
+        return str(address) if address else None
 
     def last_event(self, event: str, customer_id: str) -> dt.datetime | None:
         """The latest time the customer did ``event`` since the batch's first entry."""
@@ -152,6 +174,9 @@ class BatchContext:
         if journey.goal.event is not None:
             seen = self.last_event(journey.goal.event, e.customer_id)
             return seen is not None and seen >= e.entered_at
+        if journey.goal.mrr is not None:
+            day = self.extras.last_movement(journey.goal.mrr, e.customer_id)
+            return day is not None and day >= e.entered_at.date()
         return e.customer_id in self.segment(journey.goal.segment or "")
 
     def segment(self, name: str) -> set[str]:
