@@ -52,6 +52,10 @@ def test_every_playbook_is_a_valid_journey() -> None:
          "at least one non-empty keyword"),
         ("trigger: {type: churned}\ngoal: {mrr: comeback}\nsteps:\n  - {id: x, type: exit}\n",
          "goal.mrr"),
+        ("trigger: {type: schedule, every: 7d, segment: s, condition: 'mrr > 0'}\n"
+         "steps:\n  - {id: x, type: exit}\n", "a segment or a condition, not both"),
+        ("trigger: {type: schedule, every: 7d, condition: 'no_such_field > 0'}\n"
+         "steps:\n  - {id: x, type: exit}\n", "no_such_field"),
         ("trigger: {type: churned}\ngoal: {mrr: reactivation, event: e}\n"
          "steps:\n  - {id: x, type: exit}\n", "exactly one of event, segment or mrr"),
     ],
@@ -144,6 +148,10 @@ def test_playbooks_run_end_to_end_on_the_demo_world(
         feature_file = load_journey(PLAYBOOKS / "feature-asked-live.yaml").trigger
         asked = _asked(ws, feature_file.features)  # type: ignore[union-attr]
         reasons = _cancel_reasons(ws)
+        p = ws.warehouse.ibis.table("customer_profiles")
+        p = p.filter(p.as_of == p.as_of.max())
+        not_activated = p.filter(~p.key_action_done).count().to_pyarrow().as_py()
+        detractors = p.filter(p.nps_last <= 6).count().to_pyarrow().as_py()
     entered = Counter()
     for row in counts["enrolments"]:
         entered[row["journey"]] += row["enrolments"]
@@ -152,6 +160,9 @@ def test_playbooks_run_end_to_end_on_the_demo_world(
         "nps-detractor", "trial-ending", "card-expiry",
         "onboarding-by-role", "winback-series", "feature-asked-live",
     )), entered  # fmt: skip
+    # a schedule with a condition enrols exactly the customers whose latest profile meets it
+    assert entered["activation-nudge"] == not_activated > 0
+    assert entered["nps-detractor"] == detractors > 0
     done = Counter()
     for row in counts["steps"]:
         if row["status"] == "done":

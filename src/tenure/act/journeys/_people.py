@@ -120,19 +120,47 @@ class BatchExtras:
         return found
 
     def _offers(self) -> dict[str, dict[str, Any]]:
-        from tenure.decide.winback import choose_offers
-        from tenure.features.winback import churned_customers, tickets_solved_since
-        from tenure.metrics import MetricsContext
+        """The batch's churned customers with the offer and message of their cancel reason.
 
-        day = self.now.date() + dt.timedelta(days=1)  # churns up to and including today
-        ctx = MetricsContext(self.con, day, self.settings.reporting_currency, self.settings.metrics)
-        churned = churned_customers(ctx, day)
-        churned = churned.filter(churned.customer_id.isin(self.ids))
-        who = self.con.table("customers").select("customer_id", "name")
-        frame = churned.left_join(who, "customer_id").drop("customer_id_right").to_polars()
+        Churned: their latest MRR change up to today is a ``churn`` movement (as in
+        :func:`tenure.features.winback.churned_customers`), read for the batch alone.
+        """
+        from tenure.decide.winback import choose_offers
+        from tenure.features.winback import tickets_solved_since
+        from tenure.metrics import CHANGES_TABLE
+
+        tables = set(self.con.list_tables())
+        if CHANGES_TABLE not in tables:
+            return {}
+        today = self.now.date()
+        ch = self.con.table(CHANGES_TABLE)
+        ch = ch.filter(ch.customer_id.isin(self.ids) & (ch.day <= today))
+        ch = ch.mutate(_n=ibis.row_number().over(group_by="customer_id", order_by=ibis.desc("day")))
+        churned = ch.filter((ch._n == 0) & (ch.movement == "churn")).select(
+            "customer_id", churned_on=ch.day
+        )
+        f = self.con.table("feedback")
+        f = f.filter(
+            (f.kind == "cancel_reason")
+            & f.customer_id.isin(self.ids)
+            & (f.submitted_at.date() <= today)
+        )
+        f = f.mutate(
+            _n=ibis.row_number().over(group_by="customer_id", order_by=ibis.desc("submitted_at"))
+        )
+        answers = f.filter(f._n == 0).select(
+            _c="customer_id", cancel_reason=f.cancel_reason, cancel_comment=f.comment
+        )
+        joined = churned.left_join(answers, churned.customer_id == answers._c).drop("_c")
+        who = self.con.table("customers").select(_w="customer_id", name="name")
+        joined = joined.left_join(who, joined.customer_id == who._w).drop("_w")
+        frame = joined.to_polars()
         if frame.height == 0:
             return {}
-        if "support_tickets" in self.con.list_tables():
+        frame = frame.with_columns(
+            days_since_churn=(pl.lit(today) - pl.col("churned_on")).dt.total_days()
+        )
+        if "support_tickets" in tables:
             left = ibis.memtable(frame.select("customer_id", "churned_on").to_arrow())
             fixed = tickets_solved_since(self.con, left).to_polars()
         else:

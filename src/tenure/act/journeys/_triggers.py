@@ -30,7 +30,7 @@ from tenure.act.journeys.definition import (
     SegmentTrigger,
     parse_duration,
 )
-from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, segment_history
+from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, compile_rule, segment_history
 from tenure.metrics import CHANGES_TABLE
 
 __all__ = ["asked_for", "assign_arm", "bucket", "triggered"]
@@ -178,7 +178,11 @@ def _schedule(
     if _has(con, CUSTOMER_PROFILES):
         p = con.table(CUSTOMER_PROFILES)
         p = p.filter(p.as_of == p.as_of.max())
+        if t.condition is not None:
+            p = p.filter(compile_rule(t.condition, p, segment="trigger condition"))
         return p.select("customer_id", entry_key=key)
+    if t.condition is not None:  # a rule over profiles: nobody before the first refresh
+        return None
     c = con.table("customers")
     return c.select("customer_id", entry_key=key)
 

@@ -148,13 +148,32 @@ class BillingTrigger(_Model):
 
 
 class ScheduleTrigger(_Model):
-    """Enter every current customer (or a segment's members) once per period."""
+    """Enter every current customer (a segment's members, or those meeting a rule) once per period.
+
+    ``condition`` is a segment rule over the customer's latest ``customer_profiles`` row
+    (docs/segments.md): only the customers meeting it enter.
+    """
 
     type: Literal["schedule"]
     every: Duration
     segment: str | None = None
+    condition: str | None = Field(
+        default=None, description="a segment rule over the latest profile (docs/segments.md)"
+    )
 
     _every = field_validator("every")(_check_duration)
+
+    @model_validator(mode="after")
+    def _condition(self) -> ScheduleTrigger:
+        if self.condition is None:
+            return self
+        if self.segment is not None:
+            raise ValueError("a schedule takes a segment or a condition, not both")
+        try:
+            check_rule(self.condition, profile_schema(), segment="trigger condition")
+        except SegmentError as exc:
+            raise ValueError(f"the trigger's condition: {exc}") from exc
+        return self
 
 
 class NewUserTrigger(_Model):
