@@ -237,3 +237,34 @@ def _check_new_playbooks(
         expected = _FIRST_WINBACK.get(reasons.get(str(m["To"]), "other"), "We miss you")
         assert subject.startswith(expected), (m["To"], reasons.get(str(m["To"])), subject)
     assert firsts == done[("winback-series", "first")] > 0
+
+
+@pytest.mark.slow
+def test_mrr_goal_converts_exactly_the_customers_whose_mrr_came_back(
+    demo_workspace: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_workspace, folder)
+    (folder / "journeys").mkdir()
+    (folder / "journeys" / "comeback.yaml").write_text(
+        "name: comeback\ntrigger: {type: schedule, every: 1d}\ngoal: {mrr: reactivation}\n"
+        "steps:\n  - {id: wait, type: wait, duration: 30d}\n",
+        encoding="utf-8",
+    )
+    start = NOW - dt.timedelta(days=200)
+    Deployment.upgrade(folder)
+    clock = FixedClock(start)
+    with Deployment.open(folder, clock=clock) as d:
+        d.create_tenant("demo", name="Demo", folder=".")
+        for days in (0, 31):
+            clock.at = start + dt.timedelta(days=days)
+            d.run_journeys()
+        enrolments = d.store.enrolments(d.tenant("demo").id, journey="comeback")
+    with Workspace.open(folder) as ws:
+        ch = ws.warehouse.ibis.table("mrr_changes")
+        back = ch.filter((ch.movement == "reactivation") & (ch.day >= start.date()))
+        expected = set(back.select("customer_id").to_pyarrow().column(0).to_pylist())
+    assert len(enrolments) > 100
+    converted = {e.customer_id for e in enrolments if e.status == "converted"}
+    assert converted == expected & {e.customer_id for e in enrolments} != set()
+    assert {e.status for e in enrolments} == {"converted", "completed"}

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import secrets
-import shutil
 import socket
 import threading
 import time
@@ -29,14 +28,7 @@ from tenure.cli.console import RichProgress, console
 from tenure.cli.metrics import render
 from tenure.errors import ConfigError
 
-__all__ = [
-    "AFTER_DAYS",
-    "REPLAY_DAYS",
-    "STEP_DAYS",
-    "demo_journeys",
-    "playbooks_folder",
-    "print_demo_journeys",
-]
+__all__ = ["AFTER_DAYS", "REPLAY_DAYS", "STEP_DAYS", "demo_journeys", "print_demo_journeys"]
 
 REPLAY_DAYS = 14
 """Days before the world's end the simulated run starts (the triggers look at them)."""
@@ -44,18 +36,6 @@ AFTER_DAYS = 8
 """Days after the world's end it goes on (so the waits of a week pass)."""
 STEP_DAYS = 2
 """Simulated days between two ticks (each tick looks at the days since the last one)."""
-
-
-def playbooks_folder() -> Path:
-    """The shipped playbooks: inside the installed package, or the source checkout's."""
-    package = Path(__file__).resolve().parents[1]  # the tenure package
-    for candidate in (package / "playbooks", package.parents[1] / "playbooks"):
-        if candidate.is_dir():
-            return candidate
-    raise ConfigError(
-        f"The shipped playbooks are missing: neither {package / 'playbooks'} nor "
-        f"{package.parents[1] / 'playbooks'} exists; reinstall Tenure (pip install tenure)."
-    )
 
 
 @dataclass
@@ -143,69 +123,20 @@ def _configure(folder: Path, smtp_port: int, webhook_url: str) -> None:
 def demo_journeys(folder: Path, end: dt.date) -> dict[str, Any]:
     """Run every playbook on the demo workspace ``folder`` whose data ends on ``end``.
 
-    Returns ``rows`` (one per playbook), ``mails`` and ``webhooks`` (what the local
-    receivers got), ``days`` (the simulated run's first and last day), ``ticks`` and
-    ``seconds`` (the run's wall time).
+    Returns ``rows`` (:func:`tenure.workspace.journey_summary`, one per playbook),
+    ``mails`` and ``webhooks`` (what the local receivers got), ``days`` (the simulated
+    run's first and last day), ``ticks`` and ``seconds`` (the run's wall time).
     """
-    from tenure.act.journeys import load_journeys
-    from tenure.act.journeys.definition import SendStep
-    from tenure.clock import FixedClock
-    from tenure.workspace import Deployment
+    from tenure.workspace import copy_playbooks, replay_journeys
 
-    shutil.copytree(playbooks_folder(), folder / "journeys", dirs_exist_ok=True)
-    journeys = {j.name: j for j in load_journeys(folder / "journeys")}
+    copy_playbooks(folder / "journeys")
     start = dt.datetime.combine(end, dt.time(12), tzinfo=dt.UTC) - dt.timedelta(days=REPLAY_DAYS)
     days = range(0, REPLAY_DAYS + AFTER_DAYS + 1, STEP_DAYS)
     began = time.perf_counter()
-    Deployment.upgrade(folder)
     with _receivers() as (sinks, port, url):
         _configure(folder, port, url)
-        clock = FixedClock(start)
-        with Deployment.open(folder, clock=clock) as d:
-            if "demo" not in {t.slug for t in d.tenants()}:
-                d.create_tenant("demo", name="Demo SaaS", folder=".")
-            with RichProgress().task(
-                f"Running the playbooks, a tick every {STEP_DAYS} days", total=len(days)
-            ) as task:
-                for day in days:
-                    clock.at = start + dt.timedelta(days=day)
-                    d.run_journeys()
-                    task.advance(1)
-            counts = d.journey_counts("demo")
-            reports = {name: d.journey_report("demo", name) for name in journeys}
+        rows = replay_journeys(folder, slug="demo", start=start, days=days, progress=RichProgress())
         mails, posts = len(sinks.mails), sinks.posts
-    rows = []
-    for name, journey in sorted(journeys.items()):
-        channel = {s.id: s.channel for s in journey.steps if isinstance(s, SendStep)}
-        runs: dict[tuple[str, str], int] = {}
-        for r in counts["steps"]:
-            if r["journey"] == name and r["step_id"] in channel:
-                key = (channel[r["step_id"]], r["status"])
-                runs[key] = runs.get(key, 0) + r["runs"]
-        arms = {a.name: a for a in reports[name].arms}
-        treated, kept = arms.get("treatment"), arms.get("kept out")
-        lift = reports[name].lift
-        rows.append(
-            {
-                "playbook": name,
-                "enrolled": sum(
-                    r["enrolments"] for r in counts["enrolments"] if r["journey"] == name
-                ),
-                "email": runs.get(("email", "done"), 0),
-                "inapp": runs.get(("inapp", "done"), 0),
-                "webhook": runs.get(("webhook", "done"), 0),
-                "withheld": sum(n for (_, s), n in runs.items() if s == "withheld"),
-                "suppressed_capped": sum(
-                    n for (_, s), n in runs.items() if s in ("suppressed", "capped")
-                ),
-                "treatment": _rate(treated),
-                "kept_out": _rate(kept),
-                "lift": "-"
-                if lift.low != lift.low
-                # NaN: an arm is empty
-                else (f"{lift.value:+.1%} [{lift.low:+.1%}, {lift.high:+.1%}]"),
-            }
-        )
     return {
         "rows": rows,
         "mails": mails,
@@ -216,10 +147,16 @@ def demo_journeys(folder: Path, end: dt.date) -> dict[str, Any]:
     }
 
 
-def _rate(arm: Any) -> str:
-    if arm is None or arm.enrolled == 0:
+def _rate(pair: tuple[int, int]) -> str:
+    converted, enrolled = pair
+    return "-" if enrolled == 0 else f"{converted}/{enrolled} ({converted / enrolled:.0%})"
+
+
+def _lift(value: tuple[float, float, float]) -> str:
+    diff, low, high = value
+    if low != low:  # NaN: an arm is empty
         return "-"
-    return f"{arm.converted}/{arm.enrolled} ({arm.rate.value:.0%})"
+    return f"{diff:+.1%} [{low:+.1%}, {high:+.1%}]"
 
 
 def print_demo_journeys(result: dict[str, Any], directory: Path) -> None:
@@ -227,11 +164,21 @@ def print_demo_journeys(result: dict[str, Any], directory: Path) -> None:
     import polars as pl
 
     first, last = result["days"]
+    table = [
+        {
+            **row,
+            "suppressed_capped": row["suppressed"] + row["capped"],
+            "treatment": _rate(row["treatment"]),
+            "kept_out": _rate(row["kept_out"]),
+            "lift": _lift(row["lift"]),
+        }
+        for row in result["rows"]
+    ]
     render(
-        pl.DataFrame(result["rows"]),
+        pl.DataFrame(table),
         title=f"Playbooks on the demo world, {first} to {last} (goal conversion, 95% interval)",
         columns={
-            "playbook": "playbook",
+            "journey": "playbook",
             "enrolled": "enrolled",
             "email": "e-mail",
             "inapp": "in-app",
