@@ -18,7 +18,12 @@ import ibis
 from sqlalchemy import Connection
 
 from tenure.act.journeys._people import BatchExtras, feature_of
-from tenure.act.journeys.definition import ChurnTrigger, Journey
+from tenure.act.journeys.definition import (
+    ChurnTrigger,
+    FeatureRequestTrigger,
+    Journey,
+    NewUserTrigger,
+)
 from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, compile_rule
 from tenure.store.operational import Enrolment, StepEffect
 
@@ -132,20 +137,18 @@ class BatchContext:
     def _trigger_context(self, journey: Journey, e: Enrolment, name: Any) -> dict[str, Any]:
         """``user``, ``feature`` or ``winback``: what the journey's trigger adds (_people.py)."""
         extra: dict[str, Any] = {}
-        user = self.extras.user(e)
-        if user is not None:
-            extra["user"] = user
-        feature = feature_of(e)
-        if feature is not None:
-            extra["feature"] = feature
-        if isinstance(journey.trigger, ChurnTrigger):
+        if isinstance(journey.trigger, NewUserTrigger):
+            extra["user"] = self.extras.user(e) or {}
+        elif isinstance(journey.trigger, FeatureRequestTrigger):
+            extra["feature"] = feature_of(e)
+        elif isinstance(journey.trigger, ChurnTrigger):
             extra["winback"] = self.extras.winback(e.customer_id, name)
         return extra
 
-    def recipient(self, e: Enrolment) -> str | None:
-        """The e-mail address: a per-user enrolment's user's, else the customer's."""
-        user = self.extras.user(e)
-        address = (user or {}).get("email") or self.customer(e.customer_id).get("email")
+    def recipient(self, e: Enrolment, context: dict[str, Any]) -> str | None:
+        """The e-mail address: the user's of a per-user enrolment, else the customer's."""
+        user = context.get("user") or {}
+        address = user.get("email") or self.customer(e.customer_id).get("email")
         return str(address) if address else None
 
     def last_event(self, event: str, customer_id: str) -> dt.datetime | None:
