@@ -135,7 +135,9 @@ def demo_journeys(folder: Path, end: dt.date) -> dict[str, Any]:
     began = time.perf_counter()
     with _receivers() as (sinks, port, url):
         _configure(folder, port, url)
-        rows = replay_journeys(folder, slug="demo", start=start, days=days, progress=RichProgress())
+        rows = replay_journeys(
+            folder, slug="demo", name="Demo SaaS", start=start, days=days, progress=RichProgress()
+        )
         mails, posts = len(sinks.mails), sinks.posts
     return {
         "rows": rows,

@@ -89,19 +89,21 @@ def replay_journeys(
     slug: str,
     start: dt.datetime,
     days: Sequence[int],
+    name: str | None = None,
     progress: Progress | None = None,
 ) -> list[dict[str, Any]]:
     """Run the workspace ``folder``'s journeys as a deployment of itself on simulated days.
 
-    The tenant ``slug`` serves the folder (made when missing); the worker ticks once at
-    ``start + d`` days for each ``d`` in ``days``. Returns :func:`journey_summary`.
+    The tenant ``slug`` (called ``name``) serves the folder, made when missing; the worker
+    ticks once at ``start + d`` days for each ``d`` in ``days``. Returns
+    :func:`journey_summary`.
     """
     progress = progress or NullProgress()
     Deployment.upgrade(folder)
     clock = FixedClock(start)
     with Deployment.open(folder, clock=clock) as deployment:
         if slug not in {t.slug for t in deployment.tenants()}:
-            deployment.create_tenant(slug, name=slug.title(), folder=".")
+            deployment.create_tenant(slug, name=name or slug, folder=".")
         with progress.task("Running the journeys on simulated days", total=len(days)) as task:
             for day in days:
                 clock.at = start + dt.timedelta(days=day)
