@@ -18,8 +18,14 @@ import ibis
 from sqlalchemy import Connection
 
 from tenure.act.journeys._load import template_variables
+from tenure.act.journeys._people import BatchExtras, feature_of
 from tenure.act.journeys._personal import PERSONAL_VARIABLES, personal_context, personal_rows
-from tenure.act.journeys.definition import Journey
+from tenure.act.journeys.definition import (
+    ChurnTrigger,
+    FeatureRequestTrigger,
+    Journey,
+    NewUserTrigger,
+)
 from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, compile_rule
 from tenure.store.operational import Enrolment, StepEffect
 
@@ -90,6 +96,7 @@ class BatchContext:
         self._traits: dict[str, dict[str, Any]] = {}
         self._personal: dict[str, dict[str, Any]] | None = None
         self._uses_personal: dict[str, bool] = {}
+        self.extras = BatchExtras(runner.con, runner.settings, batch, runner.clock.now())
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         """The customer's row of ``customers`` (e-mail, name, locale, timezone, traits)."""
@@ -154,12 +161,30 @@ class BatchContext:
         if journey.name not in self._uses_personal:  # a journey that quotes none reads none
             used = template_variables(journey)
             self._uses_personal[journey.name] = bool(used & set(PERSONAL_VARIABLES))
-        return {
+        out = {
             "customer": customer,
             "traits": self.traits(e.customer_id),
             "journey": {"name": journey.name, "variant": e.variant},
             **(self.personal(e.customer_id) if self._uses_personal[journey.name] else {}),
         }
+        return {**out, **self._trigger_context(journey, e, customer.get("name"))}
+
+    def _trigger_context(self, journey: Journey, e: Enrolment, name: Any) -> dict[str, Any]:
+        """``user``, ``feature`` or ``winback``: what the journey's trigger adds (_people.py)."""
+        extra: dict[str, Any] = {}
+        if isinstance(journey.trigger, NewUserTrigger):
+            extra["user"] = self.extras.user(e) or {}
+        elif isinstance(journey.trigger, FeatureRequestTrigger):
+            extra["feature"] = feature_of(e)
+        elif isinstance(journey.trigger, ChurnTrigger):
+            extra["winback"] = self.extras.winback(e.customer_id, name)
+        return extra
+
+    def recipient(self, e: Enrolment, context: dict[str, Any]) -> str | None:
+        """The e-mail address: the user's of a per-user enrolment, else the customer's."""
+        user = context.get("user") or {}
+        address = user.get("email") or self.customer(e.customer_id).get("email")
+        return str(address) if address else None
 
     def last_event(self, event: str, customer_id: str) -> dt.datetime | None:
         """The latest time the customer did ``event`` since the batch's first entry."""
@@ -187,6 +212,9 @@ class BatchContext:
         if journey.goal.event is not None:
             seen = self.last_event(journey.goal.event, e.customer_id)
             return seen is not None and seen >= e.entered_at
+        if journey.goal.mrr is not None:
+            day = self.extras.last_movement(journey.goal.mrr, e.customer_id)
+            return day is not None and day >= e.entered_at.date()
         return e.customer_id in self.segment(journey.goal.segment or "")
 
     def segment(self, name: str) -> set[str]:

@@ -15,7 +15,14 @@ from pydantic import ValidationError
 
 from tenure.act.journeys._channels import undeclared_variables
 from tenure.act.journeys._personal import PERSONAL_VARIABLES
-from tenure.act.journeys.definition import Journey, SendStep, TaskStep
+from tenure.act.journeys.definition import (
+    ChurnTrigger,
+    FeatureRequestTrigger,
+    Journey,
+    NewUserTrigger,
+    SendStep,
+    TaskStep,
+)
 from tenure.errors import ConfigError, Location, NotFoundError
 
 __all__ = [
@@ -32,6 +39,12 @@ __all__ = [
 
 TEMPLATE_VARIABLES = ("customer", "traits", "journey", *PERSONAL_VARIABLES)
 """The variables every template has; e-mail texts also have ``unsubscribe_url``."""
+TRIGGER_VARIABLES = (
+    (NewUserTrigger, "user"),
+    (FeatureRequestTrigger, "feature"),
+    (ChurnTrigger, "winback"),
+)
+"""What a journey's trigger adds to its templates (``BatchContext._trigger_context``)."""
 _TEXT_KEYS = ("subject", "text", "html", "title", "body")
 
 JOURNEY_SUFFIXES = (".yaml", ".yml")
@@ -176,6 +189,7 @@ def _check_templates(journey: Journey, file: Path, node: yaml.Node) -> None:
     """Every template parses and reads only variables templates have (file, line, variable)."""
     for loc, text, email in template_fields(journey):
         known = set(TEMPLATE_VARIABLES) | ({"unsubscribe_url"} if email else set())
+        known |= {name for kind, name in TRIGGER_VARIABLES if isinstance(journey.trigger, kind)}
         names, bad_line, problem = undeclared_variables(text)
         field = ".".join(str(p) for p in loc)
         first = _content_line(node, loc) or _line_of(node, loc)

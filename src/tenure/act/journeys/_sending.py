@@ -136,7 +136,7 @@ class SendingMixin:
         where: str,
         result: TickResult,
     ) -> Outcome | None:
-        address = ctx.customer(e.customer_id).get("email")
+        address = ctx.recipient(e, context)
         if not address:
             result.failed += 1
             return "undeliverable", "the customer has no e-mail address", None, None

@@ -22,6 +22,7 @@ from sqlalchemy import Connection
 
 from tenure.act.journeys._channels import Mailer, render
 from tenure.act.journeys._context import BatchContext, Outcome, TickResult, local_time
+from tenure.act.journeys._people import user_matches
 from tenure.act.journeys._sending import SendingMixin
 from tenure.act.journeys._triggers import assign_arm, bucket, triggered
 from tenure.act.journeys.definition import (
@@ -422,6 +423,8 @@ class JourneyRunner(SendingMixin):
             return last.goto, last.variant, last.variant
         if step.segment is not None:
             met = e.customer_id in ctx.segment(step.segment)
+        elif step.user is not None:
+            met = user_matches(step.user, ctx.extras.user(e) or {})
         else:
             met = e.customer_id in ctx.matching(step.condition or "")
         goto = step.then if met else step.else_
