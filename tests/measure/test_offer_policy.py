@@ -81,6 +81,29 @@ def test_ground_truth_oracle_is_best_and_none_costs_nothing_when_demo_truth_is_k
     assert oracle.net_revenue.value == pytest.approx(12 * 400 - 300)
 
 
+def test_ground_truth_charges_seekers_discount_and_counts_no_save_when_they_accept() -> None:
+    """Row 4 is a discount seeker: it stays without an offer, and takes one when offered.
+
+    Everyone: rows 4 (seeker) and 5 (would_save) accept, cost 2 × 150, saved rows 4, 5
+    as without seekers (row 4 stayed anyway); × 2 → 4 saved, cost 600. The oracle offers
+    only row 5 (cost 300), so seekers make "everyone" pay 300 more for nothing. Without
+    the seeker flag on row 4 (it would not take the deal), "everyone" costs 300 less.
+    """
+    frame = _frame().with_columns(
+        would_save=pl.Series([True, True, False, False, False, True, False, False]),
+        seeker=pl.Series([False, False, False, False, True, False, False, False]),
+    )
+    report = evaluate_ground_truth(frame, **TERMS)
+    everyone, oracle = report.policy("everyone"), report.policy("oracle")
+    assert everyone.saved.value == pytest.approx(4.0) == oracle.saved.value
+    assert everyone.discount_cost.value == pytest.approx(600.0)
+    assert oracle.discount_cost.value == pytest.approx(300.0)
+    assert everyone.net_revenue.value == pytest.approx(12 * 400 - 600)
+    without = evaluate_ground_truth(frame.drop("seeker"), **TERMS).policy("everyone")
+    assert without.discount_cost.value == pytest.approx(300.0)
+    assert without.saved.value == pytest.approx(4.0)
+
+
 def test_report_serialises_nan_as_null_when_written_as_json() -> None:
     frame = _frame().with_columns(treated=pl.lit(value=False), accepted=pl.lit(value=False))
     payload = evaluate_logged(frame, **TERMS).to_dict()

@@ -5,7 +5,10 @@ the time the clock fired and returns whether the subscription goes on.
 
 * A free user abandons: half delete the account, half just stop coming (dormant).
 * A payer may get a 50 %-off retention offer (30 % of decisions, once per
-  subscription); it is accepted exactly when the latent ``discount_would_save`` is true.
+  subscription); it is accepted exactly when the latent ``discount_would_save`` or
+  ``discount_seeker`` is true (a seeker stays either way).
+* A discount seeker who is not offered schedules the cancellation for the period end and
+  takes it back before then.
 * Budget-driven payers on monthly plans often pause collection for 1-3 months.
 * Everyone else cancels, at period end (most) or at once, stating a reason that is
   usually, not always, the true one; some scheduled cancellations are taken back.
@@ -37,7 +40,8 @@ def decide(run: SubscriptionRun, t: int) -> bool:
         return True
     if run.plan == "free":
         return _abandon(run, t)
-    if _offer(run, t) or _pause(run, t):
+    seeker = bool(run.sim.col("discount_seeker", run.i))
+    if _offer(run, t) or (not seeker and _pause(run, t)):
         return True
     reason = str(run.sim.col("true_reason", run.i))
     rnd = run.rnd
@@ -55,7 +59,7 @@ def decide(run: SubscriptionRun, t: int) -> bool:
     sub.canceled_at = t
     run.decision = NEVER
     run.decay_at = t
-    if rnd.random() < (0.92 if run.interval == "year" else 0.65):
+    if seeker or rnd.random() < (0.92 if run.interval == "year" else 0.65):
         sub.cancel_at_period_end = True
         sub.cancel_at = sub.period_end
         run.event(
@@ -69,7 +73,9 @@ def decide(run: SubscriptionRun, t: int) -> bool:
             },
         )
         run.next_change = NEVER
-        if rnd.random() < 0.08:
+        if seeker:  # the bluff: taken back within four weeks, before the period ends
+            run.revert_at = t + int(min(sub.period_end - t, 28 * DAY) * rnd.uniform(0.2, 0.9))
+        elif rnd.random() < 0.08:
             run.revert_at = t + int((sub.period_end - t) * rnd.uniform(0.2, 0.9))
         return True
     sub.status = "canceled"
@@ -110,7 +116,7 @@ def _offer(run: SubscriptionRun, t: int) -> bool:
         return False
     run.offered = True
     run.act.offer_at[run.i] = t
-    if not run.sim.col("discount_would_save", run.i):
+    if not (run.sim.col("discount_would_save", run.i) or run.sim.col("discount_seeker", run.i)):
         return False
     run.act.offer_accepted[run.i] = True
     previous: dict[str, Any] = (

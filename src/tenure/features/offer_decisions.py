@@ -8,7 +8,9 @@ whom a discount saves"). One row per *cancel decision* of a paying customer:
   leaves no trace in Stripe (the customer just cancels), so the log is the only record of
   it; an accepted one shows in Stripe as the coupon attached.
 - **not offered** decisions are what the warehouse shows of a customer deciding to leave:
-  a cancellation request (a version of the subscription with ``canceled_at``) or a pause
+  a cancellation request (a version of the subscription with ``canceled_at`` whose
+  ``cancellation_reason`` is ``cancellation_requested`` or unknown, not a cancellation
+  for failed or disputed payments) or a pause
   (a ``customer.subscription.paused`` event), when the log has no offer to that customer
   at or before it (a customer offered once is not offered again, so their later decisions
   were never randomised).
@@ -88,7 +90,13 @@ def cancel_decisions(con: BaseBackend, offer_log: pl.DataFrame) -> pl.DataFrame:
             f"{', '.join(OFFER_LOG_COLUMNS)} (docs/offers.md)"
         )
     subs = con.table("subscriptions_versions")
-    requests = subs.filter(subs.canceled_at.notnull()).select(
+    # the customer's own request: Stripe's ``payment_failed`` and ``payment_disputed``
+    # cancellations end a subscription no cancel flow is shown for, so no offer could be
+    # made there and they would bias the not-offered arm (older API versions: no reason)
+    asked = subs.cancellation_reason.isnull() | (
+        subs.cancellation_reason == "cancellation_requested"
+    )
+    requests = subs.filter(subs.canceled_at.notnull() & asked).select(
         "customer_id", decided_at=subs.canceled_at
     )
     owners = con.table("subscriptions").select("subscription_id", "customer_id")

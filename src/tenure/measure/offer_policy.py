@@ -25,9 +25,11 @@ Two estimators, both unbiased because the logged offers were randomised:
   (a stratified, self-normalised inverse-propensity estimate).
 - :func:`evaluate_ground_truth` (the demo): on the decisions logged *without* an offer
   (a random sample), the outcome without an offer is observed and the ground truth says
-  whether an offer would have been accepted and saved the customer
-  (``discount_would_save``), so each policy's outcome is known per decision; totals are
-  scaled to all ``n`` decisions, with a normal interval for that sampling.
+  whether an offer would have been accepted (``discount_would_save`` or
+  ``discount_seeker``) and whether it would have saved the customer (only
+  ``discount_would_save``: a seeker stays anyway), so each policy's outcome is known per
+  decision; totals are scaled to all ``n`` decisions, with a normal interval for that
+  sampling.
 """
 
 from __future__ import annotations
@@ -210,11 +212,16 @@ def evaluate_ground_truth(
 
     Uses the decisions logged without an offer (``treated`` false): their ``retained`` is
     the outcome without an offer; with one, the demo's customer accepts exactly when
-    ``would_save`` and then stays. The oracle here offers exactly where the offer changes
-    the outcome and is worth its cost (``would_save``, not retained without it, and
-    ``value > cost``), the best any policy can do.
+    ``would_save`` or ``seeker`` (a discount seeker; false when the column is missing),
+    and the discount's cost is paid for every acceptance, but only ``would_save`` turns
+    a leaver into a saved customer: a seeker stays anyway. The oracle here offers exactly
+    where the offer changes the outcome and is worth its cost (``would_save``, not
+    retained without it, and ``value > cost``), the best any policy can do.
     """
     rows = policy_actions(frame, percent=percent, months=months, value_months=value_months)
+    if "seeker" not in rows.columns:
+        rows = rows.with_columns(seeker=pl.lit(value=False))
+    accepts = pl.col("would_save") | pl.col("seeker").fill_null(value=False)
     control = rows.filter(~pl.col("treated")).with_columns(
         offer_oracle=pl.col("would_save") & ~pl.col("retained") & (pl.col("value") > pl.col("cost"))
     )
@@ -225,7 +232,7 @@ def evaluate_ground_truth(
         per = _per_decision(
             control,
             pl.col("retained") | (offer & pl.col("would_save")),
-            offer & pl.col("would_save"),
+            offer & accepts,
         )
         totals = {}
         for metric in _METRICS:

@@ -54,6 +54,7 @@ _NOT_FEATURES = frozenset(
         "observed",
         "outcome_as_of",
         "would_save",
+        "seeker",
         "cancel_pending",
     }
 )
@@ -127,7 +128,7 @@ class OfferUpliftMixin:
         One row per decision (:func:`tenure.features.offer_decisions.offer_decision_frame`):
         ``treated`` (offered), ``accepted``, ``retained`` (paying with no cancellation
         pending on the first of the month ``[offers] outcome_days`` later; null when not
-        yet ``observed``), and on a demo ``would_save`` (ground truth). Kept in
+        yet ``observed``), and on a demo ``would_save`` and ``seeker`` (ground truth). Kept in
         ``cache/offer_decisions/`` until the next load or a change of the settings it
         depends on.
         """
@@ -143,6 +144,7 @@ class OfferUpliftMixin:
         log = self.offer_log()
         key = json.dumps(
             {
+                "frame": 3,  # 3: no failed-payment cancels; 2: the ground truth's ``seeker``
                 "data_version": self.data_version(),
                 "offer_log": [log.height, str(log["offered_at"].max())],
                 "through": through.isoformat(),
@@ -175,8 +177,13 @@ class OfferUpliftMixin:
         frame = offer_decision_frame(decisions, frames, outcome_days=days)
         truth = self._truth()
         if truth is not None:
+            seeker = (
+                pl.col("discount_seeker")
+                if "discount_seeker" in truth.columns
+                else pl.lit(value=False)  # a demo generated before the seekers
+            )
             frame = frame.join(
-                truth.select("customer_id", would_save="discount_would_save"),
+                truth.select("customer_id", would_save="discount_would_save", seeker=seeker),
                 on="customer_id",
                 how="left",
             )
