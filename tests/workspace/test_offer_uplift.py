@@ -53,6 +53,26 @@ def test_decisions_use_features_from_before_the_decision_when_built(
     assert {"would_save", "seeker"} <= set(frame.columns)  # the demo's ground truth is joined
 
 
+def test_decisions_count_the_customers_earlier_cancel_requests_when_built(
+    simulated: dict[str, Any], offers_workspace: Path
+) -> None:
+    """``cancel_requests_before`` counts the customer's own requests strictly before the
+    decision, taken-back ones included (a seeker's bluffs); checked by hand per decision."""
+    from tenure.features.offer_decisions import cancel_requests
+
+    frame: pl.DataFrame = simulated["decisions"]
+    with Workspace.open(offers_workspace) as ws:
+        requests = cancel_requests(ws.warehouse.ibis)
+    by_customer: dict[str, list[dt.datetime]] = {}
+    for row in requests.iter_rows(named=True):
+        by_customer.setdefault(row["customer_id"], []).append(row["requested_at"])
+    for row in frame.iter_rows(named=True):
+        at = row["decided_at"].astimezone(dt.UTC)
+        want = sum(t < at for t in by_customer.get(row["customer_id"], []))
+        assert row["cancel_requests_before"] == want, row["customer_id"]
+    assert frame["cancel_requests_before"].max() > 0
+
+
 def test_failed_payment_cancellations_are_not_decisions_when_built(
     simulated: dict[str, Any], offers_workspace: Path
 ) -> None:
@@ -112,7 +132,7 @@ def test_ground_truth_charges_seekers_discounts_and_counts_no_save_when_demo(
     scale = test.height / control.height
     seekers = control.filter(pl.col("seeker"))
     leavers = control.filter(~pl.col("seeker") & ~pl.col("would_save"))
-    # they mostly stay anyway (not all: a take-back the loader drops looks pending)
+    # they stay anyway: the take-back is a new version of the subscription
     assert seekers.height > 0 and seekers["retained"].mean() > 2 * leavers["retained"].mean()
     assert not (control["seeker"] & control["would_save"]).any()
     takers = control.filter(pl.col("seeker") | pl.col("would_save"))
@@ -147,6 +167,11 @@ def test_offer_decision_uses_model_uplift_when_trained_else_default(
     assert discount["uplift_source"] == "model"
     assert discount["uplift"] == pytest.approx(one["uplift"][0], abs=1e-6)
     assert scored["uplift"].is_between(-1, 1).all() and (scored["mrr"] > 0).all()
+    # the expected cost weighs the discount by the acceptance model's probability
+    accept = one["accept_probability"][0]
+    assert 0 < accept < 1 and scored["accept_probability"].n_unique() > 1
+    assert discount["accept_probability"] == pytest.approx(accept, abs=1e-6)
+    assert discount["expected_cost"] == pytest.approx(accept * discount["cost"], abs=0.01)
     with Workspace.open(untrained) as ws:
         with pytest.raises(NotFoundError, match="tenure offers train"):
             ws.offer_uplift()

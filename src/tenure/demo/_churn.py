@@ -4,11 +4,13 @@ Steps of :class:`~tenure.demo._subscription.SubscriptionRun`; each takes the run
 the time the clock fired and returns whether the subscription goes on.
 
 * A free user abandons: half delete the account, half just stop coming (dormant).
-* A payer may get a 50 %-off retention offer (30 % of decisions, once per
-  subscription); it is accepted exactly when the latent ``discount_would_save`` or
-  ``discount_seeker`` is true (a seeker stays either way).
-* A discount seeker who is not offered schedules the cancellation for the period end and
-  takes it back before then.
+* A payer may get a 50 %-off retention offer (half of the decisions, at random, once per
+  subscription: the company runs an offer experiment); it is accepted exactly when the
+  latent ``discount_would_save`` or ``discount_seeker`` is true (a seeker stays either
+  way).
+* A discount seeker who is not offered schedules the cancellation for the period end,
+  giving the price as the reason, and takes it back before then; from two months later
+  they ask again, with a 25 % chance each month (price shoppers keep trying).
 * Budget-driven payers on monthly plans often pause collection for 1-3 months.
 * Everyone else cancels, at period end (most) or at once, stating a reason that is
   usually, not always, the true one; some scheduled cancellations are taken back.
@@ -30,6 +32,10 @@ if TYPE_CHECKING:
 __all__ = ["decide", "resume", "revert"]
 
 _NO_DETAILS = {"comment": None, "feedback": None, "reason": None}
+_OFFER_SHARE = 0.5
+"""The share of paying customers' cancel decisions offered the discount (an experiment)."""
+_SEEKER_RETRY = 0.25
+"""Monthly chance that a seeker who took a request back asks again (from two months on)."""
 
 
 def decide(run: SubscriptionRun, t: int) -> bool:
@@ -43,7 +49,8 @@ def decide(run: SubscriptionRun, t: int) -> bool:
     seeker = bool(run.sim.col("discount_seeker", run.i))
     if _offer(run, t) or (not seeker and _pause(run, t)):
         return True
-    reason = str(run.sim.col("true_reason", run.i))
+    # a seeker's request is about the price, whatever would make them leave for real
+    reason = "too_expensive" if seeker else str(run.sim.col("true_reason", run.i))
     rnd = run.rnd
     stated = reason if rnd.random() < 0.85 else rnd.choice(CANCEL_REASONS)
     comment = cancel_comment(stated, run.cust.locale, rnd)
@@ -112,7 +119,7 @@ def _abandon(run: SubscriptionRun, t: int) -> bool:
 
 def _offer(run: SubscriptionRun, t: int) -> bool:
     """Offer 50 % off for three months; return True when it keeps the customer."""
-    if run.offered or run.sub.discount is not None or run.rnd.random() >= 0.3:
+    if run.offered or run.sub.discount is not None or run.rnd.random() >= _OFFER_SHARE:
         return False
     run.offered = True
     run.act.offer_at[run.i] = t
@@ -182,6 +189,9 @@ def revert(run: SubscriptionRun, t: int) -> bool:
     sub.cancel_reason = sub.cancel_feedback = sub.cancel_comment = None
     run.event("updated", t, previous)
     run.decay_at = NO_TIME
-    run.decision = draw_after(run.rnd, t + 30 * DAY, run.hazard)
+    if run.sim.col("discount_seeker", run.i):  # they try again in a few months
+        run.decision = draw_after(run.rnd, t + 60 * DAY, max(run.hazard, _SEEKER_RETRY))
+    else:
+        run.decision = draw_after(run.rnd, t + 30 * DAY, run.hazard)
     run.next_change = run.draw_change(t)
     return True
