@@ -135,3 +135,22 @@ def test_versions_are_kept_when_a_taken_back_cancellation_spans_the_slices_of_a_
         assert (result.rows["subscriptions"], result.duplicates) == (3, 1)
         assert [v[1:] for v in _versions(wh)] == [(False, False), (True, False), (False, True)]
         assert_flags_match_ranking(wh)
+
+
+def test_a_file_ingested_again_adds_nothing_when_its_versions_share_a_time(
+    url: str, tmp_path: Path
+) -> None:
+    """Three events of one second: the second repeats the first (dropped as unchanged);
+    ingested again, it still follows the first, not the stored third."""
+    events = [
+        _event(1, 1738000000),
+        _event(2, 1738000000),
+        _event(3, 1738000000, status="past_due"),
+    ]
+    path = _write(tmp_path / "events.jsonl", events)
+    with Warehouse(url) as wh:
+        first = _load(wh, path)
+        assert (first.rows["subscriptions"], first.duplicates) == (2, 1)
+        again = _load(wh, path, NOW + dt.timedelta(days=1))
+        assert (again.inserted, again.duplicates) == (0, 6)  # 3 versions, 3 Stripe events
+        assert_flags_match_ranking(wh)

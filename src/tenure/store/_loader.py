@@ -278,20 +278,24 @@ class Loader:
             # A version is a duplicate when a stored one has its key, time, event and content
             # (the same file again), or when the version just before it in time, stored or
             # new, has its content (an unchanged snapshot). Content that returns to an
-            # earlier one (A, B, A) is a new version.
+            # earlier one (A, B, A) is a new version. Versions of one time come stored ones
+            # of other files first, then this file's, stored or new, by line: so a file
+            # ingested again meets the same predecessors as the first time.
             self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _add AS
                 WITH candidates AS (
                     SELECT * FROM _keys g WHERE {valid}
                     AND NOT EXISTS (SELECT 1 FROM _prior e WHERE {same_time})),
                 chain AS (
-                    SELECT {keys}, NULL::BIGINT AS _rid, _hash, _version_at, 0 AS _new,
-                        _line, NULL::VARCHAR AS _path
+                    SELECT {keys}, NULL::BIGINT AS _rid, _hash, _version_at,
+                        CASE WHEN _source = {_lit(self.source)} THEN 1 ELSE 0 END AS _file,
+                        _line, 0 AS _new, NULL::VARCHAR AS _path
                     FROM _prior
                     UNION ALL
-                    SELECT {keys}, _rid, _hash, _version_at, 1, _line, _path FROM candidates)
+                    SELECT {keys}, _rid, _hash, _version_at, 1, _line, 1, _path
+                    FROM candidates)
                 SELECT {keys}, _rid, _version_at, _line FROM (
                     SELECT *, lag(_hash) OVER (PARTITION BY {keys}
-                        ORDER BY _version_at, _new, _line, _path, _rid) AS _before
+                        ORDER BY _version_at, _file, _line, _new, _path, _rid) AS _before
                     FROM chain)
                 WHERE _rid IS NOT NULL AND _before IS DISTINCT FROM _hash""")
             fresh = self.con.execute("SELECT count(*) FROM _add").fetchone()
