@@ -409,6 +409,29 @@ def test_seekers_take_their_cancellation_back_when_not_offered(
     assert requested == []  # none of their cancel requests went through
 
 
+def test_seekers_give_the_price_and_ask_again_when_a_request_was_taken_back(
+    offers_world: DemoManifest,
+) -> None:
+    """A seeker's stated reason is mostly the price (a stated reason is the real one 85% of
+    the time, and a seeker's is the price), and after a take-back they ask again."""
+    truth = pl.read_parquet(offers_world.out / "ground_truth/churn_drivers.parquet")
+    seekers = set(truth.filter(pl.col("discount_seeker"))["customer_id"].to_list())
+    reasons = [
+        row["cancel_reason"]
+        for row in _csv(offers_world.out / "tables/feedback.csv")
+        if row["kind"] == "cancel_reason" and row["customer_id"] in seekers
+    ]
+    assert reasons and reasons.count("too_expensive") >= 0.7 * len(reasons)
+    taken_back: dict[str, int] = {}
+    for event in _lines(offers_world.out / "stripe/events.jsonl"):
+        if event["type"] != "customer.subscription.updated":
+            continue
+        customer = event["data"]["object"]["customer"]
+        if customer in seekers and event["data"]["previous_attributes"].get("cancel_at_period_end"):
+            taken_back[customer] = taken_back.get(customer, 0) + 1
+    assert max(taken_back.values()) >= 2  # asked, took it back, asked again
+
+
 def test_comments_are_german_when_locale_is_de(current: DemoManifest) -> None:
     def german(text: str) -> bool:
         words = {w.strip(".,!?").lower() for w in text.split()}

@@ -9,8 +9,9 @@ the time the clock fired and returns whether the subscription goes on.
   latent ``discount_would_save`` or ``discount_seeker`` is true (a seeker stays either
   way).
 * A discount seeker who is not offered schedules the cancellation for the period end,
-  giving the price as the reason, and takes it back before then; from two months later
-  they ask again, with a 25 % chance each month (price shoppers keep trying).
+  giving the price as the reason (stated 85 % of the time, as any reason), and takes it
+  back before then; from two months later they ask again, with a 25 % chance each month
+  (price shoppers keep trying).
 * Budget-driven payers on monthly plans often pause collection for 1-3 months.
 * Everyone else cancels, at period end (most) or at once, stating a reason that is
   usually, not always, the true one; some scheduled cancellations are taken back.
