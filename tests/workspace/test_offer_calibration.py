@@ -48,3 +48,17 @@ def test_uplift_keeps_the_learners_ranking_when_it_holds_out_of_fold() -> None:
     assert stays < 0.15 < 0.45 < leaves
     mu0, mu1 = model.predict_outcomes(X)
     assert mu0.shape == mu1.shape == (len(X),)
+
+
+def test_folds_shrink_to_the_smallest_cell_when_the_history_is_small() -> None:
+    """Three offered customers stayed: at most three folds, and no warning about it."""
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame({"x": rng.normal(size=40)})
+    t = np.tile([1, 0], 20)
+    y = np.zeros(40, dtype=int)
+    y[[0, 2, 4]] = 1  # offered and stayed
+    y[[1, 3, 5, 7, 9]] = 1  # not offered and stayed
+    accepted = (t == 1) & (y == 1)
+    model = CalibratedUplift(TLearner(random_state=0, min_child_samples=2)).fit(X, t, y, accepted)
+    assert 0.0 <= model.slope_ <= 1.0
+    assert model.predict(X).shape == (40,)

@@ -117,13 +117,23 @@ class CalibratedUplift:
 
         oof, base = np.zeros(len(out)), np.zeros(len(out))
         strata = t * 2 + (out > 0)
-        folds = StratifiedKFold(self.folds, shuffle=True, random_state=0)
-        for fit_rows, score_rows in folds.split(np.zeros(len(out)), strata):
+        # as many folds as the smallest arm-and-outcome cell allows (a small history)
+        k = min(self.folds, int(np.bincount(strata)[np.unique(strata)].min()))
+        if k < 2:
+            strata, k = t, min(self.folds, int(np.bincount(t).min()))
+        splits = (
+            StratifiedKFold(k, shuffle=True, random_state=0).split(np.zeros(len(out)), strata)
+            if k >= 2
+            else []
+        )
+        for fit_rows, score_rows in splits:
             part = clone(self.estimator).fit(take(fit_rows), t[fit_rows], out[fit_rows])
             oof[score_rows] = part.predict(take(score_rows))
             rate, accept = _acceptance(take(fit_rows), t[fit_rows], out[fit_rows], took[fit_rows])
             base[score_rows] = rate * _accept_of(accept, take(score_rows))
         share = t.mean()
+        if k < 2:  # too few rows to check the learner out of fold: trust none of it
+            oof = base = np.zeros(len(out))
         transformed = out * (t - share) / (share * (1 - share))
         gap = oof - base
         spread = float(gap @ gap)
