@@ -143,7 +143,8 @@ def test_ground_truth_charges_seekers_discounts_and_counts_no_save_when_demo(
     assert everyone["saved"]["value"] == pytest.approx(saved, rel=1e-3)
     oracle = next(p for p in report["ground_truth"]["policies"] if p["policy"] == "oracle")
     seekers_cost = scale * float((seekers["mrr"] * 1.5).sum())
-    assert oracle["discount_cost"]["value"] <= cost - seekers_cost + 1e-6
+    # the report rounds to 4 decimals
+    assert oracle["discount_cost"]["value"] <= cost - seekers_cost + 1e-3
     offered_seekers = frame.filter(pl.col("treated") & pl.col("seeker"))
     assert offered_seekers["accepted"].all()  # offered, a seeker takes the deal
 
