@@ -221,3 +221,41 @@ def test_tokens_need_a_write_key_name_a_real_customer_and_expire(shop: Site) -> 
         pytest.raises(SignatureError, match="expired"),
     ):
         future.verify_cancel_token(token)
+
+
+def test_flows_are_listed_newest_first_a_page_at_a_time_and_filtered_when_asked(
+    shop: Site,
+) -> None:
+    customer, _ = paying(shop, control=False)
+    ids = []
+    with shop.client("a_write") as c:
+        for step in ("decline", "pause", None):
+            fid = c.post("/v1/cancel-flows", json={"customer_id": customer}).json()["id"]
+            ids.append(fid)
+            if step is None:
+                continue  # left started
+            c.post(f"/v1/cancel-flows/{fid}/answer", json={"reason": "temporary_budget"})
+            if step == "decline":
+                c.post(f"/v1/cancel-flows/{fid}/decline", json={"outcome": "canceled"})
+            else:
+                c.post(f"/v1/cancel-flows/{fid}/accept", json={"offer": "pause_3m"})
+    newest_first = ids[::-1]
+    with shop.client("a_read") as c:
+        first = c.get("/v1/cancel-flows", params={"limit": 2}).json()
+        assert [f["id"] for f in first["items"]] == newest_first[:2]
+        assert first["items"][0]["status"] == "started"
+        assert first["items"][1]["outcome"] == "paused"
+        rest = c.get("/v1/cancel-flows", params={"limit": 2, "cursor": first["next_cursor"]})
+        assert [f["id"] for f in rest.json()["items"]] == newest_first[2:]
+        assert rest.json()["next_cursor"] is None
+        canceled = c.get("/v1/cancel-flows", params={"outcome": "canceled"}).json()["items"]
+        assert [(f["id"], f["mrr_after"]) for f in canceled] == [(ids[0], 0.0)]
+        finished = c.get("/v1/cancel-flows", params={"status": "finished"}).json()["items"]
+        assert [f["id"] for f in finished] == [ids[1], ids[0]]
+        mine = c.get("/v1/cancel-flows", params={"customer_id": customer}).json()["items"]
+        assert len(mine) == 3
+        bad = c.get("/v1/cancel-flows", params={"cursor": "not-a-cursor"})
+        assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "cursor"
+        assert c.get("/v1/cancel-flows", params={"status": "lost"}).status_code == 422
+    with shop.client("b_read") as c:  # another tenant's flows are not listed
+        assert c.get("/v1/cancel-flows").json() == {"items": [], "next_cursor": None}

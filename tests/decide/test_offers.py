@@ -37,6 +37,27 @@ def test_discount_is_offered_only_where_uplift_times_value_covers_its_cost() -> 
     assert "not positive" in stays_anyway.considered[0]["dropped"]
 
 
+def test_discount_cost_is_weighted_by_the_chance_of_acceptance_when_it_is_known() -> None:
+    """A declined offer costs nothing: EV = uplift × value − P(accept) × cost.
+
+    uplift 0.05 × 1200 = 60 against the full cost 75: dropped when acceptance is unknown
+    (counted as certain); with a 40% chance of acceptance the expected cost is 30, and
+    60 − 30 = 30 > 0. A customer who would take it and stay anyway (uplift 0.01, accepts
+    with 0.9) is still dropped: 12 − 67.5 < 0.
+    """
+    unknown = decide_offers(_ctx(uplift=0.05), NO_CONTROL)
+    assert unknown.offers == ("downgrade",)
+    assert unknown.considered[0]["accept_probability"] == 1.0
+    unsure = decide_offers(_ctx(uplift=0.05, accept_probability=0.4), NO_CONTROL)
+    assert unsure.offers == ("discount_25_3m", "downgrade")
+    numbers = unsure.considered[0]
+    assert numbers["expected_cost"] == pytest.approx(30.0)
+    assert numbers["expected_value"] == pytest.approx(30.0)
+    seeker = decide_offers(_ctx(uplift=0.01, accept_probability=0.9), NO_CONTROL)
+    assert seeker.offers == ("downgrade",)
+    assert "0.900 chance of accepting" in seeker.considered[0]["dropped"]
+
+
 def test_one_discount_per_cooldown_and_the_maximum_percent_are_enforced() -> None:
     recent = decide_offers(
         _ctx(uplift=0.5, last_discount_on=TODAY - dt.timedelta(days=100)), NO_CONTROL

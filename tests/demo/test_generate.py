@@ -361,11 +361,78 @@ def test_churn_follows_the_latent_hazard_when_customers_are_ranked(
     assert rates[True] > 1.5 * rates[False]
 
 
-def test_retention_offers_save_exactly_the_savable_when_made(larger: DemoManifest) -> None:
-    truth = pl.read_parquet(larger.out / "ground_truth/churn_drivers.parquet")
+@pytest.fixture(scope="module")
+def offers_world(tmp_path_factory: pytest.TempPathFactory) -> DemoManifest:
+    """Long enough for offers to both savable customers and discount seekers."""
+    return generate(tmp_path_factory.mktemp("offers"), customers=1000, months=18, seed=3)
+
+
+def test_retention_offers_are_accepted_exactly_by_savable_or_seekers_when_made(
+    offers_world: DemoManifest,
+) -> None:
+    truth = pl.read_parquet(offers_world.out / "ground_truth/churn_drivers.parquet")
+    assert not (truth["discount_seeker"] & truth["discount_would_save"]).any()
     offered = truth.filter(pl.col("retention_offer_at").is_not_null())
-    assert offered.height > 0
-    assert (offered["retention_offer_accepted"] == offered["discount_would_save"]).all()
+    assert offered["discount_seeker"].sum() > 0 and offered["discount_would_save"].sum() > 0
+    takes = offered["discount_would_save"] | offered["discount_seeker"]
+    assert (offered["retention_offer_accepted"] == takes).all()
+
+
+def test_seekers_take_their_cancellation_back_when_not_offered(
+    offers_world: DemoManifest,
+) -> None:
+    """A seeker's cancel request is a bluff: scheduled for the period end, then reverted."""
+    truth = pl.read_parquet(offers_world.out / "ground_truth/churn_drivers.parquet")
+    seekers = truth.filter(
+        pl.col("discount_seeker") & pl.col("retention_offer_at").is_null()
+    ).select("customer_id", "churned", "churn_type")
+    assert seekers.height > 0
+    assert (seekers["churn_type"] != "voluntary").all()  # none of them left by choice
+    ids = set(seekers["customer_id"].to_list())
+    taken_back: set[str] = set()
+    with (offers_world.out / "stripe/events.jsonl").open() as lines:
+        for line in lines:
+            if '"customer.subscription.updated"' not in line:
+                continue
+            data = json.loads(line)["data"]
+            if data["object"]["customer"] in ids and data["previous_attributes"].get(
+                "cancel_at_period_end"
+            ):
+                taken_back.add(data["object"]["customer"])
+    assert len(taken_back) > 0  # the warehouse sees the request and its take-back
+    with (offers_world.out / "stripe/subscriptions.jsonl").open() as lines:
+        ended = [json.loads(line) for line in lines]
+    requested = [
+        sub
+        for sub in ended
+        if sub["customer"] in taken_back
+        and sub["status"] == "canceled"
+        and sub["cancellation_details"]["reason"] == "cancellation_requested"
+    ]
+    assert requested == []  # none of their cancel requests went through
+
+
+def test_seekers_give_the_price_and_ask_again_when_a_request_was_taken_back(
+    offers_world: DemoManifest,
+) -> None:
+    """A seeker's stated reason is mostly the price (a stated reason is the real one 85% of
+    the time, and a seeker's is the price), and after a take-back they ask again."""
+    truth = pl.read_parquet(offers_world.out / "ground_truth/churn_drivers.parquet")
+    seekers = set(truth.filter(pl.col("discount_seeker"))["customer_id"].to_list())
+    reasons = [
+        row["cancel_reason"]
+        for row in _csv(offers_world.out / "tables/feedback.csv")
+        if row["kind"] == "cancel_reason" and row["customer_id"] in seekers
+    ]
+    assert reasons and reasons.count("too_expensive") >= 0.7 * len(reasons)
+    taken_back: dict[str, int] = {}
+    for event in _lines(offers_world.out / "stripe/events.jsonl"):
+        if event["type"] != "customer.subscription.updated":
+            continue
+        customer = event["data"]["object"]["customer"]
+        if customer in seekers and event["data"]["previous_attributes"].get("cancel_at_period_end"):
+            taken_back[customer] = taken_back.get(customer, 0) + 1
+    assert max(taken_back.values()) >= 2  # asked, took it back, asked again
 
 
 def test_comments_are_german_when_locale_is_de(current: DemoManifest) -> None:

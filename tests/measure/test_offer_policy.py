@@ -56,6 +56,21 @@ def test_logged_targeted_combines_offered_high_uplift_with_unoffered_low_when_mi
     assert targeted.net_revenue.value == pytest.approx(12 * 400 - 600)
 
 
+def test_targeted_weighs_the_cost_by_the_chance_of_acceptance_when_it_is_predicted() -> None:
+    """uplift 0.1 × 1200 = 120 < cost 150, but a declined offer costs nothing.
+
+    With P(accept) 0.5 the expected cost is 75 < 120: offered. With P(accept) 0.9 (a
+    customer who takes it and stays anyway) it is 135 > 12 (uplift 0.01): not offered.
+    """
+    frame = _frame().with_columns(
+        uplift=pl.Series([0.1, 0.1, 0.01, 0.01, 0.1, 0.1, 0.01, 0.01]),
+        accept_probability=pl.Series([0.5, 0.5, 0.9, 0.9, 0.5, 0.5, 0.9, 0.9]),
+    )
+    assert evaluate_logged(frame, **TERMS).policy("targeted").offered == 4
+    full_cost = frame.drop("accept_probability")
+    assert evaluate_logged(full_cost, **TERMS).policy("targeted").offered == 0
+
+
 def test_logged_policy_is_not_estimable_when_no_logged_row_matches_its_action() -> None:
     frame = _frame().with_columns(treated=pl.lit(value=False), accepted=pl.lit(value=False))
     assert math.isnan(evaluate_logged(frame, **TERMS).policy("everyone").saved.value)
@@ -78,7 +93,39 @@ def test_ground_truth_oracle_is_best_and_none_costs_nothing_when_demo_truth_is_k
     assert everyone.discount_cost.value >= targeted.discount_cost.value
     for policy in report.policies:
         assert oracle.net_revenue.value >= policy.net_revenue.value
+        # the paired difference is the difference of the totals, estimated per decision
+        assert policy.net_vs_everyone is not None
+        gap = policy.net_revenue.value - everyone.net_revenue.value
+        assert policy.net_vs_everyone.value == pytest.approx(gap)
     assert oracle.net_revenue.value == pytest.approx(12 * 400 - 300)
+    # the oracle spares the 150 of the control row 4 that stays anyway: 300 over 8 rows
+    assert oracle.net_vs_everyone is not None and oracle.net_vs_everyone.value == 300.0
+    assert everyone.net_vs_everyone is not None
+    assert (everyone.net_vs_everyone.value, everyone.net_vs_everyone.high) == (0.0, 0.0)
+    assert report.to_dict()["policies"][3]["net_vs_everyone"]["value"] == 300.0
+
+
+def test_ground_truth_charges_seekers_discount_and_counts_no_save_when_they_accept() -> None:
+    """Row 4 is a discount seeker: it stays without an offer, and takes one when offered.
+
+    Everyone: rows 4 (seeker) and 5 (would_save) accept, cost 2 × 150, saved rows 4, 5
+    as without seekers (row 4 stayed anyway); × 2 → 4 saved, cost 600. The oracle offers
+    only row 5 (cost 300), so seekers make "everyone" pay 300 more for nothing. Without
+    the seeker flag on row 4 (it would not take the deal), "everyone" costs 300 less.
+    """
+    frame = _frame().with_columns(
+        would_save=pl.Series([True, True, False, False, False, True, False, False]),
+        seeker=pl.Series([False, False, False, False, True, False, False, False]),
+    )
+    report = evaluate_ground_truth(frame, **TERMS)
+    everyone, oracle = report.policy("everyone"), report.policy("oracle")
+    assert everyone.saved.value == pytest.approx(4.0) == oracle.saved.value
+    assert everyone.discount_cost.value == pytest.approx(600.0)
+    assert oracle.discount_cost.value == pytest.approx(300.0)
+    assert everyone.net_revenue.value == pytest.approx(12 * 400 - 600)
+    without = evaluate_ground_truth(frame.drop("seeker"), **TERMS).policy("everyone")
+    assert without.discount_cost.value == pytest.approx(300.0)
+    assert without.saved.value == pytest.approx(4.0)
 
 
 def test_report_serialises_nan_as_null_when_written_as_json() -> None:

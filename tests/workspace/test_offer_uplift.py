@@ -50,7 +50,46 @@ def test_decisions_use_features_from_before_the_decision_when_built(
     # an accepted offer is an offered one; unobserved outcomes are null
     assert not (frame["accepted"] & ~frame["treated"]).any()
     assert frame.filter(~pl.col("observed"))["retained"].null_count() == (~frame["observed"]).sum()
-    assert "would_save" in frame.columns  # the demo's ground truth is joined
+    assert {"would_save", "seeker"} <= set(frame.columns)  # the demo's ground truth is joined
+
+
+def test_decisions_count_the_customers_earlier_cancel_requests_when_built(
+    simulated: dict[str, Any], offers_workspace: Path
+) -> None:
+    """``cancel_requests_before`` counts the customer's own requests strictly before the
+    decision, taken-back ones included (a seeker's bluffs); checked by hand per decision."""
+    from tenure.features.offer_decisions import cancel_requests
+
+    frame: pl.DataFrame = simulated["decisions"]
+    with Workspace.open(offers_workspace) as ws:
+        requests = cancel_requests(ws.warehouse.ibis)
+    by_customer: dict[str, list[dt.datetime]] = {}
+    for row in requests.iter_rows(named=True):
+        by_customer.setdefault(row["customer_id"], []).append(row["requested_at"])
+    for row in frame.iter_rows(named=True):
+        at = row["decided_at"].astimezone(dt.UTC)
+        want = sum(t < at for t in by_customer.get(row["customer_id"], []))
+        assert row["cancel_requests_before"] == want, row["customer_id"]
+    assert frame["cancel_requests_before"].max() > 0
+
+
+def test_failed_payment_cancellations_are_not_decisions_when_built(
+    simulated: dict[str, Any], offers_workspace: Path
+) -> None:
+    """No cancel flow runs when dunning cancels, so such a cancellation is no decision."""
+    with Workspace.open(offers_workspace) as ws:
+        subs = ws.warehouse.ibis.table("subscriptions_versions")
+        failed = (
+            subs.filter(subs.cancellation_reason == "payment_failed")
+            .select("customer_id", decided_at=subs.canceled_at)
+            .to_polars()
+            .with_columns(pl.col("decided_at").cast(pl.Datetime("us", "UTC")))
+        )
+    assert failed.height > 0
+    frame: pl.DataFrame = simulated["decisions"].with_columns(
+        pl.col("decided_at").cast(pl.Datetime("us", "UTC"))
+    )
+    assert frame.join(failed, on=["customer_id", "decided_at"]).height == 0
 
 
 def test_simulation_trains_only_on_outcomes_known_before_the_cutoff_when_run(
@@ -79,6 +118,37 @@ def test_simulation_invariants_hold_on_ground_truth_when_demo(simulated: dict[st
     assert none["discount_cost"]["value"] == 0
 
 
+def test_ground_truth_charges_seekers_discounts_and_counts_no_save_when_demo(
+    simulated: dict[str, Any],
+) -> None:
+    """On the held-out decisions without an offer, scaled to all of them: "everyone" pays
+    ``1.5 × MRR`` for every seeker and every savable customer, and saves the savable and
+    those who stayed anyway (seekers among them), never a seeker because of the offer.
+    """
+    report = simulated["simulate"]
+    frame: pl.DataFrame = simulated["decisions"].filter(pl.col("observed"))
+    test = frame.filter(pl.col("decided_on") >= pl.lit(report["as_of"]).str.to_date())
+    control = test.filter(~pl.col("treated"))
+    scale = test.height / control.height
+    seekers = control.filter(pl.col("seeker"))
+    leavers = control.filter(~pl.col("seeker") & ~pl.col("would_save"))
+    # they stay anyway: the take-back is a new version of the subscription
+    assert seekers.height > 0 and seekers["retained"].mean() > 2 * leavers["retained"].mean()
+    assert not (control["seeker"] & control["would_save"]).any()
+    takers = control.filter(pl.col("seeker") | pl.col("would_save"))
+    everyone = next(p for p in report["ground_truth"]["policies"] if p["policy"] == "everyone")
+    cost = scale * float((takers["mrr"] * 1.5).sum())
+    assert everyone["discount_cost"]["value"] == pytest.approx(cost, rel=1e-3)
+    saved = scale * (control["retained"] | control["would_save"]).sum()
+    assert everyone["saved"]["value"] == pytest.approx(saved, rel=1e-3)
+    oracle = next(p for p in report["ground_truth"]["policies"] if p["policy"] == "oracle")
+    seekers_cost = scale * float((seekers["mrr"] * 1.5).sum())
+    # the report rounds to 4 decimals
+    assert oracle["discount_cost"]["value"] <= cost - seekers_cost + 1e-3
+    offered_seekers = frame.filter(pl.col("treated") & pl.col("seeker"))
+    assert offered_seekers["accepted"].all()  # offered, a seeker takes the deal
+
+
 def test_offer_decision_uses_model_uplift_when_trained_else_default(
     offers_workspace: Path, simulated: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -98,6 +168,11 @@ def test_offer_decision_uses_model_uplift_when_trained_else_default(
     assert discount["uplift_source"] == "model"
     assert discount["uplift"] == pytest.approx(one["uplift"][0], abs=1e-6)
     assert scored["uplift"].is_between(-1, 1).all() and (scored["mrr"] > 0).all()
+    # the expected cost weighs the discount by the acceptance model's probability
+    accept = one["accept_probability"][0]
+    assert 0 < accept < 1 and scored["accept_probability"].n_unique() > 1
+    assert discount["accept_probability"] == pytest.approx(accept, abs=1e-6)
+    assert discount["expected_cost"] == pytest.approx(accept * discount["cost"], abs=0.01)
     with Workspace.open(untrained) as ws:
         with pytest.raises(NotFoundError, match="tenure offers train"):
             ws.offer_uplift()

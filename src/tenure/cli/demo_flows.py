@@ -4,8 +4,9 @@ The demo runs a handful of cancel flows on its world through the workspace's can
 methods (docs/demo.md, "Simulated cancel flows"). The customers are the paying ones with
 the highest churn risk on the latest refreshed day; each answers the survey with their
 ground-truth reason (``data/ground_truth/churn_drivers.parquet``: ``true_cancel_reason``)
-and takes a discount offered when it would save them (``discount_would_save``), a pause
-offered when their reason is ``temporary_budget``, and otherwise declines.
+and takes a discount offered when it would save them (``discount_would_save``) or when
+they are after a deal anyway (``discount_seeker``), a pause offered when their reason is
+``temporary_budget``, and otherwise declines.
 """
 
 from __future__ import annotations
@@ -51,12 +52,7 @@ def demo_cancel_flows(ws: Workspace, *, count: int = 8) -> list[dict[str, Any]] 
     path = ws.root / _TRUTH
     if not path.exists():
         return "no ground truth to answer the survey with (not a demo world)"
-    truth = {
-        r["customer_id"]: r
-        for r in pl.read_parquet(
-            path, columns=["customer_id", "true_cancel_reason", "discount_would_save"]
-        ).iter_rows(named=True)
-    }
+    truth = {r["customer_id"]: r for r in pl.read_parquet(path).iter_rows(named=True)}
     reasons = ws.settings.offers.reasons
     rows: list[dict[str, Any]] = []
     for customer in _riskiest(ws, count):
@@ -68,7 +64,8 @@ def demo_cancel_flows(ws: Workspace, *, count: int = 8) -> list[dict[str, Any]] 
             flow = ws.cancel_flow_answer(flow.id, reason)
         shown = {o.kind: o.name for o in reversed(flow.offers)}  # the first of each kind
         if flow.status == "answered":
-            if "discount" in shown and known.get("discount_would_save"):
+            takes_discount = known.get("discount_would_save") or known.get("discount_seeker")
+            if "discount" in shown and takes_discount:
                 flow = ws.cancel_flow_accept(flow.id, shown["discount"])
             elif "pause" in shown and reason == "temporary_budget":
                 flow = ws.cancel_flow_accept(flow.id, shown["pause"])

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 _NAMES = {
     "none": "no discount",
     "everyone": "discount everyone who cancels",
-    "targeted": "targeted: uplift × value > cost",
+    "targeted": "targeted: uplift × value > P(accept) × cost",
     "oracle": "oracle (ground truth)",
 }
 
@@ -34,7 +34,9 @@ def print_policy_table(section: dict[str, Any], title: str, caption: str) -> Non
 
     table = Table(title=title, caption=caption)
     table.add_column("policy")
-    for col in ("offers", "saved", "saved MRR", "discount cost", "net revenue"):
+    paired = all("net_vs_everyone" in p for p in section["policies"])
+    columns = ["offers", "saved", "saved MRR", "discount cost", "net revenue"]
+    for col in [*columns, "net vs everyone"] if paired else columns:
         table.add_column(col, justify="right")
     best = max(
         (p for p in section["policies"] if p["policy"] != "oracle"),
@@ -42,14 +44,17 @@ def print_policy_table(section: dict[str, Any], title: str, caption: str) -> Non
     )
     for p in section["policies"]:
         name = _NAMES.get(p["policy"], p["policy"])
-        table.add_row(
+        cells = [
             f"[bold]{name}[/]" if p is best else name,
             f"{p['offered']:,}",
             _cell(p["saved"], money=False),
             _cell(p["saved_mrr"], money=True),
             _cell(p["discount_cost"], money=True),
             _cell(p["net_revenue"], money=True),
-        )
+        ]
+        if paired:  # the same decisions under both policies: a narrower interval
+            cells.append(_cell(p["net_vs_everyone"], money=True))
+        table.add_row(*cells)
     console.print(table)
 
 

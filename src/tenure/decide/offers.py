@@ -8,10 +8,12 @@
    the customer is in, gives the candidate offers in order.
 3. **Guardrails** on each discount: its percent at most ``max_discount_pct``; no
    discount within ``discount_cooldown_days`` of the last one; and its expected value
-   ``uplift × value − cost`` must be positive, where ``value = MRR × value_months``,
-   ``cost = MRR × percent / 100 × months`` and ``uplift`` is the customer's predicted
-   retention uplift from a discount (``default_uplift`` when no model scored them). So a
-   customer who would stay anyway (uplift near zero) gets no discount.
+   ``uplift × value − P(accept) × cost`` must be positive, where ``value = MRR ×
+   value_months``, ``cost = MRR × percent / 100 × months``, ``uplift`` is the customer's
+   predicted retention uplift from a discount (``default_uplift`` when no model scored
+   them) and ``P(accept)`` their predicted chance of accepting it when offered (1 when
+   unknown): a declined offer costs nothing. So a customer who would stay anyway (uplift
+   near zero) and would take the discount gets none.
 4. At most ``max_offers`` of the survivors are shown.
 
 Every decision keeps the rule, each candidate's numbers and why it was dropped, so it can
@@ -41,6 +43,8 @@ class OfferContext:
     segments: frozenset[str] = frozenset()
     uplift: float | None = None
     last_discount_on: dt.date | None = None
+    accept_probability: float | None = None
+    """The chance they accept a discount when offered; ``None``: unknown, counted as 1."""
 
 
 @dataclass(frozen=True)
@@ -97,12 +101,16 @@ def _discount_check(
     uplift = settings.default_uplift if ctx.uplift is None else ctx.uplift
     value = ctx.mrr * settings.value_months
     cost = ctx.mrr * offer.percent / 100 * offer.months
+    accept = 1.0 if ctx.accept_probability is None else ctx.accept_probability
+    expected = uplift * value - accept * cost
     numbers: dict[str, Any] = {
         "uplift": round(uplift, 6),
         "uplift_source": "default" if ctx.uplift is None else "model",
         "value": round(value, 2),
         "cost": round(cost, 2),
-        "expected_value": round(uplift * value - cost, 2),
+        "accept_probability": round(accept, 6),
+        "expected_cost": round(accept * cost, 2),
+        "expected_value": round(expected, 2),
     }
     if offer.percent > settings.max_discount_pct:
         return (
@@ -116,10 +124,11 @@ def _discount_check(
                 f"a discount was given {since} days ago (on {ctx.last_discount_on}); at most "
                 f"one in {settings.discount_cooldown_days} days"
             )
-    if uplift * value - cost <= 0:
+    if expected <= 0:
         return numbers, (
-            f"expected value {uplift * value - cost:.2f} is not positive: uplift {uplift:.3f} "
-            f"× value {value:.2f} does not cover the cost {cost:.2f}"
+            f"expected value {expected:.2f} is not positive: uplift {uplift:.3f} "
+            f"× value {value:.2f} does not cover the expected cost {accept * cost:.2f} "
+            f"({accept:.3f} chance of accepting × cost {cost:.2f})"
         )
     return numbers, None
 

@@ -4,8 +4,14 @@ Steps of :class:`~tenure.demo._subscription.SubscriptionRun`; each takes the run
 the time the clock fired and returns whether the subscription goes on.
 
 * A free user abandons: half delete the account, half just stop coming (dormant).
-* A payer may get a 50 %-off retention offer (30 % of decisions, once per
-  subscription); it is accepted exactly when the latent ``discount_would_save`` is true.
+* A payer may get a 50 %-off retention offer (half of the decisions, at random, once per
+  subscription: the company runs an offer experiment); it is accepted exactly when the
+  latent ``discount_would_save`` or ``discount_seeker`` is true (a seeker stays either
+  way).
+* A discount seeker who is not offered schedules the cancellation for the period end,
+  giving the price as the reason (stated 85 % of the time, as any reason), and takes it
+  back before then; from two months later they ask again, with a 25 % chance each month
+  (price shoppers keep trying).
 * Budget-driven payers on monthly plans often pause collection for 1-3 months.
 * Everyone else cancels, at period end (most) or at once, stating a reason that is
   usually, not always, the true one; some scheduled cancellations are taken back.
@@ -27,6 +33,10 @@ if TYPE_CHECKING:
 __all__ = ["decide", "resume", "revert"]
 
 _NO_DETAILS = {"comment": None, "feedback": None, "reason": None}
+_OFFER_SHARE = 0.5
+"""The share of paying customers' cancel decisions offered the discount (an experiment)."""
+_SEEKER_RETRY = 0.25
+"""Monthly chance that a seeker who took a request back asks again (from two months on)."""
 
 
 def decide(run: SubscriptionRun, t: int) -> bool:
@@ -37,9 +47,11 @@ def decide(run: SubscriptionRun, t: int) -> bool:
         return True
     if run.plan == "free":
         return _abandon(run, t)
-    if _offer(run, t) or _pause(run, t):
+    seeker = bool(run.sim.col("discount_seeker", run.i))
+    if _offer(run, t) or (not seeker and _pause(run, t)):
         return True
-    reason = str(run.sim.col("true_reason", run.i))
+    # a seeker's request is about the price, whatever would make them leave for real
+    reason = "too_expensive" if seeker else str(run.sim.col("true_reason", run.i))
     rnd = run.rnd
     stated = reason if rnd.random() < 0.85 else rnd.choice(CANCEL_REASONS)
     comment = cancel_comment(stated, run.cust.locale, rnd)
@@ -55,7 +67,7 @@ def decide(run: SubscriptionRun, t: int) -> bool:
     sub.canceled_at = t
     run.decision = NEVER
     run.decay_at = t
-    if rnd.random() < (0.92 if run.interval == "year" else 0.65):
+    if seeker or rnd.random() < (0.92 if run.interval == "year" else 0.65):
         sub.cancel_at_period_end = True
         sub.cancel_at = sub.period_end
         run.event(
@@ -69,7 +81,9 @@ def decide(run: SubscriptionRun, t: int) -> bool:
             },
         )
         run.next_change = NEVER
-        if rnd.random() < 0.08:
+        if seeker:  # the bluff: taken back within four weeks, before the period ends
+            run.revert_at = t + int(min(sub.period_end - t, 28 * DAY) * rnd.uniform(0.2, 0.9))
+        elif rnd.random() < 0.08:
             run.revert_at = t + int((sub.period_end - t) * rnd.uniform(0.2, 0.9))
         return True
     sub.status = "canceled"
@@ -106,11 +120,11 @@ def _abandon(run: SubscriptionRun, t: int) -> bool:
 
 def _offer(run: SubscriptionRun, t: int) -> bool:
     """Offer 50 % off for three months; return True when it keeps the customer."""
-    if run.offered or run.sub.discount is not None or run.rnd.random() >= 0.3:
+    if run.offered or run.sub.discount is not None or run.rnd.random() >= _OFFER_SHARE:
         return False
     run.offered = True
     run.act.offer_at[run.i] = t
-    if not run.sim.col("discount_would_save", run.i):
+    if not (run.sim.col("discount_would_save", run.i) or run.sim.col("discount_seeker", run.i)):
         return False
     run.act.offer_accepted[run.i] = True
     previous: dict[str, Any] = (
@@ -176,6 +190,9 @@ def revert(run: SubscriptionRun, t: int) -> bool:
     sub.cancel_reason = sub.cancel_feedback = sub.cancel_comment = None
     run.event("updated", t, previous)
     run.decay_at = NO_TIME
-    run.decision = draw_after(run.rnd, t + 30 * DAY, run.hazard)
+    if run.sim.col("discount_seeker", run.i):  # they try again in a few months
+        run.decision = draw_after(run.rnd, t + 60 * DAY, max(run.hazard, _SEEKER_RETRY))
+    else:
+        run.decision = draw_after(run.rnd, t + 30 * DAY, run.hazard)
     run.next_change = run.draw_change(t)
     return True

@@ -39,6 +39,8 @@ __all__ = ["generate"]
 _STREAMED = ("customers", "subscriptions", "invoices", "charges")
 _MAX_CUSTOMERS = 1_000_000
 _MAX_MONTHS = 120
+_SEEKER_STREAM = 0x5EE6
+"""Mixed with the seed into the generator of the ``discount_seeker`` latent."""
 
 
 def _check(customers: int, months: int, seed: int, stripe_shape: str) -> None:
@@ -123,7 +125,9 @@ def generate(
     out.mkdir(parents=True, exist_ok=True)
     streams = np.random.SeedSequence(seed).spawn(8)
     rngs = [np.random.default_rng(s) for s in streams]
-    pop = draw_population(rngs[0], customers, world)
+    # the discount seekers come from their own stream, so the other latents kept their values
+    seekers = np.random.default_rng(np.random.SeedSequence([seed, _SEEKER_STREAM]))
+    pop = draw_population(rngs[0], customers, world, seekers=seekers)
     ids = IdFactory(int(rngs[1].integers(0, 2**62)))
     catalog = build_catalog(ids, created=world.start_ts)
     seeds = rngs[2].integers(0, 2**62, customers).tolist()

@@ -29,7 +29,12 @@ Latent drivers (not in the source files; what a model should recover):
 - ``true_cancel_reason``: why the account would leave (a Tenure reason code); the
   stated reason in surveys matches it about 85 % of the time.
 - ``discount_would_save``: whether a retention discount would keep the account; the
-  simulated 50 %-off offer succeeds exactly for these.
+  simulated 50 %-off offer saves exactly these.
+- ``discount_seeker``: a paying account whose cancel request is a bluff to get a deal
+  (never one with ``discount_would_save``): offered the discount, it accepts and stays,
+  paying the discounted price; not offered, it takes the scheduled cancellation back
+  before the period ends and stays anyway. Engaged, activated accounts with a moderate
+  price sensitivity. A discount accepted by a seeker is pure cost.
 - ``upgrade_rate``: monthly probability that a free account moves to a paid plan.
 - ``signup_coupon``: the coupon code granted at the first payment, if any.
 
@@ -112,6 +117,7 @@ def ground_truth_frame(
             "payment_failure_prob": pop.payment_failure_prob,
             "true_cancel_reason": pop.true_reason,
             "discount_would_save": pop.discount_would_save,
+            "discount_seeker": pop.discount_seeker,
             "upgrade_rate": pop.upgrade_rate,
             "signup_coupon": pl.Series(pop.signup_coupon).replace("", None),
             "initial_plan": pop.initial_plan,

@@ -47,6 +47,7 @@ _COLUMNS = (
     "hazard",
     "true_reason",
     "discount_would_save",
+    "discount_seeker",
     "signup_coupon",
     "vat_charged",
     "payment_failure_prob",

@@ -2,7 +2,9 @@
 
 Everything that later drives behaviour is decided here, per customer: who they are
 (country, channel, size, persona), how engaged they will be, whether they activate,
-what plan they start on, their true monthly churn hazard and their true cancel reason.
+what plan they start on, their true monthly churn hazard, their true cancel reason and
+how they answer a retention discount (saved by it, or a discount seeker who would stay
+anyway).
 The lifecycle simulation and the product analytics read these arrays; the ground
 truth file publishes them.
 """
@@ -149,6 +151,7 @@ class Population:
     hazard: F64
     true_reason: STR
     discount_would_save: BOOL
+    discount_seeker: BOOL
     signup_coupon: STR
     vat_charged: BOOL
     payment_failure_prob: F64
@@ -190,7 +193,9 @@ def _pick(
     return np.asarray(options)[idx], idx
 
 
-def draw_population(rng: np.random.Generator, n: int, world: World) -> Population:
+def draw_population(
+    rng: np.random.Generator, n: int, world: World, *, seekers: np.random.Generator
+) -> Population:
     """Draw ``n`` customers signing up during ``world``.
 
     Parameters
@@ -201,6 +206,9 @@ def draw_population(rng: np.random.Generator, n: int, world: World) -> Populatio
         Number of customers.
     world
         The simulated window.
+    seekers
+        Generator of the ``discount_seeker`` latent alone, so that adding it left every
+        other latent as it was.
     """
     signup = _signup_times(rng, n, world)
     names = tuple(_COUNTRIES)
@@ -301,6 +309,9 @@ def draw_population(rng: np.random.Generator, n: int, world: World) -> Populatio
     true_reason = np.asarray(CANCEL_REASONS)[reason_idx]
     save_p = np.asarray([_SAVE_P[r] for r in CANCEL_REASONS])[reason_idx]
     discount_would_save = rng.random(n) < np.clip(save_p * (0.5 + price_sensitivity), 0, 0.95)
+    discount_seeker = _discount_seekers(
+        seekers, engagement_z, activated, price_sensitivity, discount_would_save
+    )
 
     coupon = np.full(n, "", dtype=object)
     draw = rng.random(n)
@@ -366,6 +377,7 @@ def draw_population(rng: np.random.Generator, n: int, world: World) -> Populatio
         hazard=hazard,
         true_reason=true_reason,
         discount_would_save=discount_would_save,
+        discount_seeker=discount_seeker,
         signup_coupon=coupon.astype(str),
         vat_charged=vat_charged,
         payment_failure_prob=payment_failure_prob,
@@ -380,6 +392,27 @@ def draw_population(rng: np.random.Generator, n: int, world: World) -> Populatio
         last_name=last,
         email=email,
     )
+
+
+def _discount_seekers(
+    rng: np.random.Generator,
+    engagement_z: F64,
+    activated: BOOL,
+    price_sensitivity: F64,
+    would_save: BOOL,
+) -> BOOL:
+    """Who asks to cancel only to get a deal, and would stay without one.
+
+    Engaged, activated accounts that are neither indifferent to price nor driven away by
+    it (the chance peaks at a price sensitivity of 0.5); never one a discount would save.
+    About a third of the customers; since engaged accounts rarely reach a cancel
+    decision, they make about as many cancel decisions as the savable ones
+    (docs/demo.md).
+    """
+    moderate = 1.0 - (2.0 * price_sensitivity - 1.0) ** 2
+    chance = 0.9 * _sigmoid(1.5 * engagement_z + 1.0 * activated) * moderate
+    seeker: BOOL = (rng.random(len(engagement_z)) < chance) & ~would_save
+    return seeker
 
 
 def _identities(

@@ -8,16 +8,19 @@ whom a discount saves"). One row per *cancel decision* of a paying customer:
   leaves no trace in Stripe (the customer just cancels), so the log is the only record of
   it; an accepted one shows in Stripe as the coupon attached.
 - **not offered** decisions are what the warehouse shows of a customer deciding to leave:
-  a cancellation request (a version of the subscription with ``canceled_at``) or a pause
+  a cancellation request (a version of the subscription with ``canceled_at`` whose
+  ``cancellation_reason`` is ``cancellation_requested`` or unknown, not a cancellation
+  for failed or disputed payments) or a pause
   (a ``customer.subscription.paused`` event), when the log has no offer to that customer
   at or before it (a customer offered once is not offered again, so their later decisions
   were never randomised).
 
 Each decision gets the customer's features on the first day of its month, built from the
 data known before that day (:func:`tenure.features.feature_frame`: no leakage from the
-decision or its outcome), and its outcome: **retained** when, on the first day of the first
-month at least ``outcome_days`` after the decision, the customer pays (``mrr > 0``) and has
-no cancellation pending.
+decision or its outcome), ``cancel_requests_before`` (how many times the customer asked to
+cancel before the decision: requests taken back, since they still pay), and its outcome:
+**retained** when, on the first day of the first month at least ``outcome_days`` after the
+decision, the customer pays (``mrr > 0``) and has no cancellation pending.
 """
 
 from __future__ import annotations
@@ -25,12 +28,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+import ibis
+import ibis.expr.types
 import polars as pl
 from ibis.backends import BaseBackend
 
 __all__ = [
     "OFFER_LOG_COLUMNS",
     "cancel_decisions",
+    "cancel_requests",
+    "cancel_requests_before",
     "decision_months",
     "demo_offer_log",
     "first_of_month",
@@ -47,7 +54,7 @@ DEMO_OFFER = (50.0, 3)
 def demo_offer_log(truth: pl.DataFrame) -> pl.DataFrame:
     """The demo world's offer log, from its ground truth (``retention_offer_*`` columns).
 
-    The demo's cancel flow offers SAVE50 (:data:`DEMO_OFFER`) in 30 % of paying customers'
+    The demo's cancel flow offers SAVE50 (:data:`DEMO_OFFER`) in half of paying customers'
     cancel decisions, at random, once per subscription; the ground truth keeps when the
     (last) offer was made and whether it was accepted, as a cancel flow's log would.
     """
@@ -72,12 +79,61 @@ def _month_on_or_after(day: dt.date) -> dt.date:
     return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
+def _asked(subs: ibis.Table) -> ibis.expr.types.BooleanColumn:
+    # the customer's own request: Stripe's ``payment_failed`` and ``payment_disputed``
+    # cancellations end a subscription no cancel flow is shown for, so no offer could be
+    # made there and they would bias the not-offered arm (older API versions: no reason)
+    return subs.canceled_at.notnull() & (
+        subs.cancellation_reason.isnull() | (subs.cancellation_reason == "cancellation_requested")
+    )
+
+
+def cancel_requests(con: BaseBackend) -> pl.DataFrame:
+    """Every customer's own cancellation requests, once each: ``customer_id``, ``requested_at``.
+
+    A request is a subscription version with ``canceled_at`` (its time) whose
+    ``cancellation_reason`` is the customer's request (or unknown). A request that was
+    taken back keeps its versions, so it is counted too.
+    """
+    subs = con.table("subscriptions_versions")
+    requests = subs.filter(_asked(subs)).select("customer_id", requested_at=subs.canceled_at)
+    found: pl.DataFrame = requests.distinct().to_polars()
+    return found.with_columns(pl.col("requested_at").cast(pl.Datetime("us", "UTC")))
+
+
+def cancel_requests_before(
+    rows: pl.DataFrame, requests: pl.DataFrame, *, at: str | dt.datetime
+) -> pl.DataFrame:
+    """``rows`` with ``cancel_requests_before``: the customer's requests strictly before ``at``.
+
+    ``at`` is a column of ``rows`` (each row's own moment, e.g. ``decided_at``) or one
+    moment for all. ``requests`` is :func:`cancel_requests`. A customer who asked to cancel
+    before and still pays took the request back: price shoppers do it again and again.
+    """
+    moment = pl.col(at) if isinstance(at, str) else pl.lit(at, dtype=pl.Datetime("us", "UTC"))
+    indexed = rows.with_row_index("_row")
+    counts = (
+        indexed.select("_row", "customer_id", _at=moment.cast(pl.Datetime("us", "UTC")))
+        .join(requests.select("customer_id", "requested_at"), on="customer_id", how="inner")
+        .filter(pl.col("requested_at") < pl.col("_at"))
+        .group_by("_row")
+        .agg(cancel_requests_before=pl.len().cast(pl.Int64))
+    )
+    return (
+        indexed.join(counts, on="_row", how="left")
+        .with_columns(pl.col("cancel_requests_before").fill_null(0))
+        .sort("_row")
+        .drop("_row")
+    )
+
+
 def cancel_decisions(con: BaseBackend, offer_log: pl.DataFrame) -> pl.DataFrame:
     """Every cancel decision, offered or not.
 
     Columns ``customer_id``, ``decided_at``, ``decided_on``, ``treated``, ``accepted``,
-    ``percent`` and ``months``. Not-offered decisions of a customer are kept once per
-    month (the first), and dropped from the customer's first offer on.
+    ``percent``, ``months`` and ``cancel_requests_before``. Not-offered decisions of a
+    customer are kept once per month (the first), and dropped from the customer's first
+    offer on.
     """
     missing = [c for c in OFFER_LOG_COLUMNS if c not in offer_log.columns]
     if missing:
@@ -88,9 +144,7 @@ def cancel_decisions(con: BaseBackend, offer_log: pl.DataFrame) -> pl.DataFrame:
             f"{', '.join(OFFER_LOG_COLUMNS)} (docs/offers.md)"
         )
     subs = con.table("subscriptions_versions")
-    requests = subs.filter(subs.canceled_at.notnull()).select(
-        "customer_id", decided_at=subs.canceled_at
-    )
+    requests = subs.filter(_asked(subs)).select("customer_id", decided_at=subs.canceled_at)
     owners = con.table("subscriptions").select("subscription_id", "customer_id")
     ev = con.table("stripe_events")
     paused = ev.filter(ev.type == "customer.subscription.paused")
@@ -134,7 +188,8 @@ def cancel_decisions(con: BaseBackend, offer_log: pl.DataFrame) -> pl.DataFrame:
         percent="percent",
         months="months",
     )
-    return pl.concat([control, treated]).sort("decided_at", "customer_id")
+    decisions = pl.concat([control, treated]).sort("decided_at", "customer_id")
+    return cancel_requests_before(decisions, cancel_requests(con), at="decided_at")
 
 
 def decision_months(

@@ -5,9 +5,10 @@ are compared (docs/offers.md, "Simulating the policies"):
 
 - ``none``: never;
 - ``everyone``: always;
-- ``targeted``: where the predicted uplift × value exceeds the cost, the rule of
-  :func:`tenure.decide.decide_offers`: ``uplift × MRR × value_months − MRR × percent / 100
-  × months > 0``;
+- ``targeted``: where the predicted uplift × value exceeds the expected cost, the rule of
+  :func:`tenure.decide.decide_offers`: ``uplift × MRR × value_months − P(accept) × MRR ×
+  percent / 100 × months > 0``, with ``P(accept)`` the predicted chance that the customer
+  accepts the offer (a declined offer costs nothing; 1 when not predicted);
 - ``oracle``: where the demo's ground truth says the discount saves the customer (demo
   worlds only).
 
@@ -25,9 +26,13 @@ Two estimators, both unbiased because the logged offers were randomised:
   (a stratified, self-normalised inverse-propensity estimate).
 - :func:`evaluate_ground_truth` (the demo): on the decisions logged *without* an offer
   (a random sample), the outcome without an offer is observed and the ground truth says
-  whether an offer would have been accepted and saved the customer
-  (``discount_would_save``), so each policy's outcome is known per decision; totals are
-  scaled to all ``n`` decisions, with a normal interval for that sampling.
+  whether an offer would have been accepted (``discount_would_save`` or
+  ``discount_seeker``) and whether it would have saved the customer (only
+  ``discount_would_save``: a seeker stays anyway), so each policy's outcome is known per
+  decision; totals are scaled to all ``n`` decisions, with a normal interval for that
+  sampling. Each policy's net revenue minus that of "discount everyone" is estimated on
+  the same decisions too (``net_vs_everyone``), a paired difference whose interval is much
+  narrower than the two totals' intervals.
 """
 
 from __future__ import annotations
@@ -66,12 +71,15 @@ class PolicyOutcome:
     saved_mrr: Estimate
     discount_cost: Estimate
     net_revenue: Estimate
+    net_vs_everyone: Estimate | None = None
+    """Net revenue minus that of "discount everyone", paired per decision (ground truth)."""
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"policy": self.policy, "offered": self.offered}
-        for name in _METRICS:
-            e: Estimate = getattr(self, name)
-            out[name] = {"value": _num(e.value), "low": _num(e.low), "high": _num(e.high)}
+        for name in (*_METRICS, "net_vs_everyone"):
+            e: Estimate | None = getattr(self, name)
+            if e is not None:
+                out[name] = {"value": _num(e.value), "low": _num(e.low), "high": _num(e.high)}
         return out
 
 
@@ -118,15 +126,22 @@ def policy_actions(
 ) -> pl.DataFrame:
     """``frame`` with ``value``, ``cost`` and one boolean ``offer_<policy>`` per policy.
 
-    ``frame`` needs ``mrr`` and ``uplift``; ``would_save`` (ground truth) adds the oracle.
+    ``frame`` needs ``mrr`` and ``uplift``, and may have ``accept_probability`` (the
+    predicted chance of accepting the offer; 1 without it); ``would_save`` (ground truth)
+    adds the oracle.
     """
+    accept = (
+        pl.col("accept_probability").fill_null(1.0)
+        if "accept_probability" in frame.columns
+        else pl.lit(1.0)
+    )
     out = frame.with_columns(
         value=pl.col("mrr") * value_months,
         cost=pl.col("mrr") * percent / 100 * months,
     ).with_columns(
         offer_none=pl.lit(value=False),
         offer_everyone=pl.lit(value=True),
-        offer_targeted=(pl.col("uplift") * pl.col("value") - pl.col("cost")) > 0,
+        offer_targeted=(pl.col("uplift") * pl.col("value") - accept * pl.col("cost")) > 0,
     )
     if "would_save" in out.columns:
         out = out.with_columns(offer_oracle=pl.col("would_save").cast(pl.Boolean))
@@ -210,27 +225,37 @@ def evaluate_ground_truth(
 
     Uses the decisions logged without an offer (``treated`` false): their ``retained`` is
     the outcome without an offer; with one, the demo's customer accepts exactly when
-    ``would_save`` and then stays. The oracle here offers exactly where the offer changes
-    the outcome and is worth its cost (``would_save``, not retained without it, and
-    ``value > cost``), the best any policy can do.
+    ``would_save`` or ``seeker`` (a discount seeker; false when the column is missing),
+    and the discount's cost is paid for every acceptance, but only ``would_save`` turns
+    a leaver into a saved customer: a seeker stays anyway. The oracle here offers exactly
+    where the offer changes the outcome and is worth its cost (``would_save``, not
+    retained without it, and ``value > cost``), the best any policy can do.
     """
     rows = policy_actions(frame, percent=percent, months=months, value_months=value_months)
+    if "seeker" not in rows.columns:
+        rows = rows.with_columns(seeker=pl.lit(value=False))
+    accepts = pl.col("would_save") | pl.col("seeker").fill_null(value=False)
     control = rows.filter(~pl.col("treated")).with_columns(
         offer_oracle=pl.col("would_save") & ~pl.col("retained") & (pl.col("value") > pl.col("cost"))
     )
     m, big_n = control.height, frame.height
+
+    def scaled(values: pl.Series) -> Estimate:
+        mean, spread = _mean(values), _var(values)
+        return _interval(big_n * mean, big_n**2 * spread / max(m, 1), confidence)
+
+    def outcome(policy: str) -> pl.DataFrame:
+        offer = pl.col(f"offer_{policy}")
+        return _per_decision(
+            control, pl.col("retained") | (offer & pl.col("would_save")), offer & accepts
+        )
+
+    everyone = outcome("everyone")["net_revenue"]
     outcomes = []
     for policy in POLICIES:
-        offer = pl.col(f"offer_{policy}")
-        per = _per_decision(
-            control,
-            pl.col("retained") | (offer & pl.col("would_save")),
-            offer & pl.col("would_save"),
-        )
-        totals = {}
-        for metric in _METRICS:
-            mean, spread = _mean(per[metric]), _var(per[metric])
-            totals[metric] = _interval(big_n * mean, big_n**2 * spread / max(m, 1), confidence)
+        per = outcome(policy)
+        totals = {metric: scaled(per[metric]) for metric in _METRICS}
         offered = round(big_n * _mean(control[f"offer_{policy}"])) if m else 0
-        outcomes.append(PolicyOutcome(policy, offered, **totals))
+        paired = scaled(per["net_revenue"] - everyone)  # the same decisions: a tighter interval
+        outcomes.append(PolicyOutcome(policy, offered, **totals, net_vs_everyone=paired))
     return PolicyReport("ground_truth", big_n, m, tuple(outcomes))

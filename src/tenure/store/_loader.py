@@ -231,13 +231,11 @@ class Loader:
         ).fetchone()
         valid_rows, repeated = (int(counted[0]), int(counted[1])) if counted else (0, 0)
         if repeated:
-            # A key seen twice: keep one row per content; the first row of a key, time and
-            # event wins over rows with other content at that time, which are rejected.
+            # A key seen twice: the first row of a key, time and event wins over rows with
+            # other content at that time, which are rejected.
             self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _keys AS
                 SELECT *, _hash = first_value(_hash) OVER w AS _same_as_first,
-                    first_value(_line) OVER w AS _first_line,
-                    row_number() OVER (PARTITION BY {keys}, _hash ORDER BY _line, _path) = 1
-                        AS _first_copy
+                    first_value(_line) OVER w AS _first_line
                 FROM _keys
                 WINDOW w AS (PARTITION BY {keys}, _version_at, _event_id ORDER BY _line, _path)""")
             self.reject_rows(f"""SELECT g._line, g._path, '{spec.key[0]}',
@@ -245,10 +243,10 @@ class Loader:
                 || 'line ' || coalesce(CAST(g._first_line AS VARCHAR), '?')
                 || '; the first one was kept', l._record
                 FROM _keys g JOIN _load l ON l.rowid = g._rid WHERE NOT g._same_as_first""")
-            valid, keep = "_same_as_first", "_same_as_first AND _first_copy"
+            valid = "g._same_as_first"
         else:
-            valid = keep = "TRUE"
-        total = self.con.execute(f"SELECT count(*) FROM _keys WHERE {valid}").fetchone()
+            valid = "TRUE"
+        total = self.con.execute(f"SELECT count(*) FROM _keys g WHERE {valid}").fetchone()
         # One look-up of the stored versions of this slice's keys serves every check below.
         prior = ", ".join(
             [
@@ -260,28 +258,48 @@ class Loader:
         self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _prior AS
             SELECT {prior} FROM {self.existing(spec)} e
             WHERE EXISTS (SELECT 1 FROM _keys g WHERE {on})""")
-        self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _fresh AS
-            SELECT g.* FROM _keys g WHERE {keep}
-            AND NOT EXISTS (SELECT 1 FROM _prior e WHERE {on} AND e._hash = g._hash)""")
+        same_time = (
+            f"{on} AND e._version_at = g._version_at "
+            "AND e._event_id IS NOT DISTINCT FROM g._event_id"
+        )
         before = self.result.rejects
         self.reject_rows(f"""SELECT g._line, g._path, '{spec.key[0]}',
             'duplicate id ' || {key_text} || ' with different content than the version '
             || 'ingested from ' || e._source || coalesce(' line ' || e._line, '')
             || '; the first one was kept', l._record
-            FROM _fresh g JOIN _prior e ON {on} AND e._version_at = g._version_at
-                AND e._event_id IS NOT DISTINCT FROM g._event_id
-            JOIN _load l ON l.rowid = g._rid""")
+            FROM _keys g JOIN _prior e ON {same_time} AND e._hash <> g._hash
+            JOIN _load l ON l.rowid = g._rid WHERE {valid}""")
         conflicts = self.result.rejects - before
-        fresh = self.con.execute("SELECT count(*) FROM _fresh").fetchone()
-        if not conflicts and fresh and total and fresh[0] == total[0] == valid_rows:
-            # Every valid row is new (the usual case): append straight from _load.
+        stored = self.con.execute("SELECT count(*) FROM _prior").fetchone()
+        if not repeated and not (stored and stored[0]):
+            # Every key is new (the usual case): append straight from _load.
             added = "_keys"
         else:
-            added = "_add"
+            # A version is a duplicate when a stored one has its key, time, event and content
+            # (the same file again), or when the version just before it in time, stored or
+            # new, has its content (an unchanged snapshot). Content that returns to an
+            # earlier one (A, B, A) is a new version. Versions of one time come stored ones
+            # of other files first, then this file's, stored or new, by line: so a file
+            # ingested again meets the same predecessors as the first time.
             self.con.execute(f"""CREATE OR REPLACE TEMP TABLE _add AS
-                SELECT g.* FROM _fresh g WHERE NOT EXISTS (
-                    SELECT 1 FROM _prior e WHERE {on} AND e._version_at = g._version_at
-                        AND e._event_id IS NOT DISTINCT FROM g._event_id)""")
+                WITH candidates AS (
+                    SELECT * FROM _keys g WHERE {valid}
+                    AND NOT EXISTS (SELECT 1 FROM _prior e WHERE {same_time})),
+                chain AS (
+                    SELECT {keys}, NULL::BIGINT AS _rid, _hash, _version_at,
+                        CASE WHEN _source = {_lit(self.source)} THEN 1 ELSE 0 END AS _file,
+                        _line, 0 AS _new, NULL::VARCHAR AS _path
+                    FROM _prior
+                    UNION ALL
+                    SELECT {keys}, _rid, _hash, _version_at, 1, _line, 1, _path
+                    FROM candidates)
+                SELECT {keys}, _rid, _version_at, _line FROM (
+                    SELECT *, lag(_hash) OVER (PARTITION BY {keys}
+                        ORDER BY _version_at, _file, _line, _new, _path, _rid) AS _before
+                    FROM chain)
+                WHERE _rid IS NOT NULL AND _before IS DISTINCT FROM _hash""")
+            fresh = self.con.execute("SELECT count(*) FROM _add").fetchone()
+            added = "_keys" if fresh and fresh[0] == valid_rows else "_add"
         columns = ", ".join(f'l."{c}"' for c in spec.column_names)
         meta = f"{_lit(self.source)} AS _source, {_lit(self.ingest_id)} AS _ingest_id"
         if spec.versioned:
@@ -295,7 +313,7 @@ class Loader:
         n_added = self.sink(spec, select)
         self.result.rows[spec.name] = self.result.rows.get(spec.name, 0) + n_added
         self.result.duplicates += (int(total[0]) if total else 0) - n_added - conflicts
-        for tmp in ("_load", "_keys", "_prior", "_fresh", "_add", "_latest"):
+        for tmp in ("_load", "_keys", "_prior", "_add", "_latest"):
             self.con.execute(f"DROP TABLE IF EXISTS {tmp}")
 
     def _current_flags(self, spec: TableSpec, added: str, *, repeated: bool) -> str:

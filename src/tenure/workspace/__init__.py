@@ -28,6 +28,7 @@ from tenure.ingest import expand_paths, plan_file
 from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
 from tenure.store.operational import NewSession, Tenant, User, WebSession
+from tenure.workspace._cancel_flow_list import CancelFlowListMixin
 from tenure.workspace._cancel_flows import CancelFlow, CancelFlowsMixin
 from tenure.workspace._customer_notes import CustomerNotesMixin
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
@@ -141,6 +142,7 @@ class Workspace(
     FrameCacheMixin,
     JourneysMixin,
     CancelFlowsMixin,
+    CancelFlowListMixin,
     OfferUpliftMixin,
     FlowUpliftMixin,
     FlowStripeMixin,

@@ -135,6 +135,10 @@ class CancelFlowsMixin:
 
         def flow_uplift(self, customer_id: str) -> float | None: ...
 
+        def flow_accept_probability(self, customer_id: str) -> float | None: ...
+
+        def deliver_stripe_offers(self, *, limit: int = 100) -> DeliveryReport: ...
+
         def _enqueue_stripe(
             self, con: Connection, row: Any, offer: Offer, now: dt.datetime
         ) -> bool: ...
@@ -305,8 +309,10 @@ class CancelFlowsMixin:
                 location=Location(field="reason"),
             )
         flow = self.cancel_flow(flow_id) if uplift is None else None
+        accept: float | None = None
         if flow is not None and flow.status == "started":
             uplift = self.flow_uplift(flow.customer_id)  # scored outside the transaction
+            accept = self.flow_accept_probability(flow.customer_id)
         now = self.clock.now()
         with self._flow_tx("answer a cancel flow") as con:
             row = self._locked(con, flow_id)
@@ -321,6 +327,7 @@ class CancelFlowsMixin:
                     segments=frozenset(row.segments or ()),
                     uplift=uplift,
                     last_discount_on=last,
+                    accept_probability=accept,
                 ),
                 self.settings.offers,
             )
@@ -449,15 +456,27 @@ class CancelFlowsMixin:
     # -- webhooks and measurement --------------------------------------------------------------
 
     def deliver_webhooks(self, *, limit: int = 100) -> DeliveryReport:
-        """Post this tenant's due outbox webhooks now (``[webhooks]``); what happened.
+        """Deliver this tenant's due outbox rows now; what happened.
 
-        Nothing is due without ``[webhooks] url`` (nothing is queued then).
+        With ``[stripe] api_key`` the accepted offers' Stripe calls are made
+        (:meth:`deliver_stripe_offers`); with ``[webhooks] url`` the ``offer.accepted``
+        webhooks are posted (nothing is queued without it), as ``tenure serve``'s sender
+        does: at most ``limit`` rows of each kind.
+
+        Raises
+        ------
+        ConfigError
+            When ``[webhooks] url`` is set but ``secret`` is not (nothing can be signed);
+            the Stripe calls were made first.
         """
         import httpx
 
+        report = self.deliver_stripe_offers(limit=limit)
         hooks = self.settings.webhooks
+        if not hooks.url:
+            return report
         with httpx.Client(timeout=hooks.timeout_seconds) as client:
-            return deliver_due(
+            return report + deliver_due(
                 self.operational.engine,
                 client,
                 hooks,

@@ -34,6 +34,7 @@ class FlowUpliftMixin:
 
     settings: Settings
     _flow_uplift_scores: tuple[str, dict[str, float]] | None = None
+    _flow_accept_scores: tuple[str, dict[str, float]] | None = None
 
     if TYPE_CHECKING:
 
@@ -82,13 +83,19 @@ class FlowUpliftMixin:
         if stamp.exists() and stamp.read_text(encoding="utf-8") == key:
             frame = pl.read_parquet(scores_file)
         else:
-            frame = self.offer_uplift().select("customer_id", "uplift")
+            frame = self.offer_uplift().select("customer_id", "uplift", "accept_probability")
             folder.mkdir(parents=True, exist_ok=True)
             stamp.unlink(missing_ok=True)
             frame.write_parquet(scores_file)
             stamp.write_text(key, encoding="utf-8")  # written last: marks a complete table
-        scores = dict(zip(frame["customer_id"].to_list(), frame["uplift"].to_list(), strict=True))
+        ids = frame["customer_id"].to_list()
+        scores = dict(zip(ids, frame["uplift"].to_list(), strict=True))
         self._flow_uplift_scores = (key, scores)
+        accept = frame["accept_probability"] if "accept_probability" in frame.columns else None
+        self._flow_accept_scores = (
+            key,
+            {} if accept is None else dict(zip(ids, accept.to_list(), strict=True)),
+        )
         return scores
 
     def flow_uplift(self, customer_id: str) -> float | None:
@@ -102,4 +109,15 @@ class FlowUpliftMixin:
         if scores is None:
             return None
         value = scores.get(customer_id)
+        return None if value is None else float(value)
+
+    def flow_accept_probability(self, customer_id: str) -> float | None:
+        """``customer_id``'s predicted chance of accepting a discount when offered.
+
+        Scored with the uplift (:meth:`flow_uplift_scores`); None without a model or a
+        score, and the flow then counts the discount's cost in full.
+        """
+        if self.flow_uplift_scores() is None or self._flow_accept_scores is None:
+            return None
+        value = self._flow_accept_scores[1].get(customer_id)
         return None if value is None else float(value)

@@ -54,6 +54,7 @@ _NOT_FEATURES = frozenset(
         "observed",
         "outcome_as_of",
         "would_save",
+        "seeker",
         "cancel_pending",
     }
 )
@@ -127,7 +128,7 @@ class OfferUpliftMixin:
         One row per decision (:func:`tenure.features.offer_decisions.offer_decision_frame`):
         ``treated`` (offered), ``accepted``, ``retained`` (paying with no cancellation
         pending on the first of the month ``[offers] outcome_days`` later; null when not
-        yet ``observed``), and on a demo ``would_save`` (ground truth). Kept in
+        yet ``observed``), and on a demo ``would_save`` and ``seeker`` (ground truth). Kept in
         ``cache/offer_decisions/`` until the next load or a change of the settings it
         depends on.
         """
@@ -143,6 +144,8 @@ class OfferUpliftMixin:
         log = self.offer_log()
         key = json.dumps(
             {
+                # 4: cancel_requests_before; 3: no failed-payment cancels; 2: ``seeker``
+                "frame": 4,
                 "data_version": self.data_version(),
                 "offer_log": [log.height, str(log["offered_at"].max())],
                 "through": through.isoformat(),
@@ -175,8 +178,13 @@ class OfferUpliftMixin:
         frame = offer_decision_frame(decisions, frames, outcome_days=days)
         truth = self._truth()
         if truth is not None:
+            seeker = (
+                pl.col("discount_seeker")
+                if "discount_seeker" in truth.columns
+                else pl.lit(value=False)  # a demo generated before the seekers
+            )
             frame = frame.join(
-                truth.select("customer_id", would_save="discount_would_save"),
+                truth.select("customer_id", would_save="discount_would_save", seeker=seeker),
                 on="customer_id",
                 how="left",
             )
@@ -193,7 +201,9 @@ class OfferUpliftMixin:
         from tenure.models import TLearner, XLearner
 
         kind = TLearner if self.settings.offers.uplift_learner == "t" else XLearner
-        return kind(random_state=0, min_child_samples=20)
+        # a few hundred decisions: shallow trees, 4 leaves of at least 20 rows (leaves of 40
+        # rows scored worse in cross-validation on the 10k demo's training decisions)
+        return kind(random_state=0, num_leaves=4, min_child_samples=20)
 
     def _fit(self, rows: pl.DataFrame) -> Any:
         offered = int(rows["treated"].sum()) if rows.height else 0
@@ -204,10 +214,13 @@ class OfferUpliftMixin:
                 f"{_MIN_ARM} decisions with and {_MIN_ARM} without an offer "
                 "(ingest more history, or wait for the cancel flow's control group to grow)"
             )
-        return self._uplift_estimator().fit(
+        from tenure.workspace._offer_acceptance import CalibratedUplift
+
+        return CalibratedUplift(self._uplift_estimator()).fit(
             rows.select(_feature_columns(rows)),
             rows["treated"].to_numpy(),
             rows["retained"].cast(pl.Int8).to_numpy(),
+            rows["accepted"].fill_null(value=False).to_numpy(),
         )
 
     def offer_uplift_train(self, *, data_through: dt.date | None = None) -> dict[str, Any]:
@@ -219,10 +232,12 @@ class OfferUpliftMixin:
         """
         from tenure.measure import difference_in_proportions
         from tenure.models import save_model
+        from tenure.workspace._offer_acceptance import ACCEPTANCE_DIR, fit_acceptance
 
         frame = self.offer_decisions(data_through=data_through)
         rows = frame.filter(pl.col("observed"))
         model = self._fit(rows)
+        acceptance = fit_acceptance(rows, _feature_columns(rows))
         treated = rows.filter(pl.col("treated"))
         control = rows.filter(~pl.col("treated"))
         effect = difference_in_proportions(
@@ -243,6 +258,11 @@ class OfferUpliftMixin:
             "first_decision": str(rows["decided_on"].min()),
             "last_decision": str(rows["decided_on"].max()),
         }
+        if acceptance is not None:  # saved first: the uplift model's metadata marks a new fit
+            save_model(acceptance, self.root / ACCEPTANCE_DIR, {"target": "accepted"})
+        else:
+            (self.root / ACCEPTANCE_DIR / "metadata.json").unlink(missing_ok=True)
+        report["acceptance_model"] = acceptance is not None
         save_model(
             model,
             self.root / _MODEL_DIR,
@@ -268,13 +288,22 @@ class OfferUpliftMixin:
         """Each customer's predicted retention uplift from the discount on ``as_of``.
 
         Columns ``customer_id``, ``uplift`` (the chance of staying if offered minus if
-        not), ``retained_if_offered``, ``retained_if_not`` and ``mrr``; paying customers
-        only (``customer_ids`` restricts them).
+        not), ``retained_if_offered``, ``retained_if_not``, ``accept_probability`` (the
+        chance of accepting the discount if offered; 1 when no acceptance model could be
+        fitted) and ``mrr``; paying customers only (``customer_ids`` restricts them).
         """
+        from tenure.workspace._offer_acceptance import (
+            accept_probability,
+            load_acceptance,
+            with_request_counts,
+        )
+
         artifact = self.offer_uplift_model()
-        frame = self.features(as_of=as_of or self.scoring_day()).filter(pl.col("mrr") > 0)
+        day = as_of or self.scoring_day()
+        frame = self.features(as_of=day).filter(pl.col("mrr") > 0)
         if customer_ids is not None:
             frame = frame.filter(pl.col("customer_id").is_in(customer_ids))
+        frame = with_request_counts(self.warehouse.ibis, frame, day)
         if frame.height == 0:
             return pl.DataFrame(
                 schema={
@@ -282,15 +311,18 @@ class OfferUpliftMixin:
                     "uplift": pl.Float64,
                     "retained_if_offered": pl.Float64,
                     "retained_if_not": pl.Float64,
+                    "accept_probability": pl.Float64,
                     "mrr": pl.Float64,
                 }
             )
         X = frame.select(artifact.features)
         mu0, mu1 = artifact.model.predict_outcomes(X)
+        accept = accept_probability(load_acceptance(self.root), frame, artifact.features)
         return frame.select("customer_id", "mrr").with_columns(
             uplift=pl.Series(artifact.model.predict(X), dtype=pl.Float64),
             retained_if_offered=pl.Series(mu1, dtype=pl.Float64),
             retained_if_not=pl.Series(mu0, dtype=pl.Float64),
+            accept_probability=accept,
         )
 
     def offer_decision(
@@ -304,14 +336,24 @@ class OfferUpliftMixin:
         decision's numbers), else ``[offers] default_uplift`` (``"default"``).
         """
         from tenure.decide.offers import OfferContext, decide_offers
+        from tenure.workspace._offer_acceptance import (
+            accept_probability,
+            load_acceptance,
+            with_request_counts,
+        )
 
         day = today or self.scoring_day()
         features = self.features(as_of=day).filter(pl.col("customer_id") == customer_id)
         mrr = float(features["mrr"][0] or 0.0) if features.height else 0.0
         uplift: float | None = None
+        accept: float | None = None
         if (self.root / _MODEL_DIR / "metadata.json").exists() and features.height:
             artifact = self.offer_uplift_model()
+            features = with_request_counts(self.warehouse.ibis, features, day)
             uplift = float(artifact.model.predict(features.select(artifact.features))[0])
+            model = load_acceptance(self.root)
+            if model is not None:
+                accept = float(accept_probability(model, features, artifact.features)[0])
         subs = self.warehouse.ibis.table("subscriptions_versions")
         last = (
             subs.filter((subs.customer_id == customer_id) & subs.discount_start_at.notnull())
@@ -333,6 +375,7 @@ class OfferUpliftMixin:
             segments=frozenset(segments),
             uplift=uplift,
             last_discount_on=last.date() if last is not None else None,
+            accept_probability=accept,
         )
         return decide_offers(ctx, self.settings.offers)
 
@@ -359,9 +402,15 @@ class OfferUpliftMixin:
         cutoff = as_of or _months_before(last, cfg.holdout_months - 1)
         train = frame.filter(pl.col("outcome_as_of") <= cutoff)
         test = frame.filter(pl.col("decided_on") >= cutoff)
+        from tenure.workspace._offer_acceptance import accept_probability, fit_acceptance
+
         model = self._fit(train)
-        X = test.select(_feature_columns(test))
-        test = test.with_columns(uplift=pl.Series(model.predict(X), dtype=pl.Float64))
+        features = _feature_columns(test)
+        acceptance = fit_acceptance(train, features)
+        test = test.with_columns(
+            uplift=pl.Series(model.predict(test.select(features)), dtype=pl.Float64),
+            accept_probability=accept_probability(acceptance, test, features),
+        )
         offered = frame.filter(pl.col("treated"))
         percent = float(offered["percent"].mode()[0]) if offered.height else 50.0
         months = int(offered["months"].mode()[0]) if offered.height else 3

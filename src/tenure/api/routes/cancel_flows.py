@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from tenure.api.deps import DeploymentDep, WorkspaceDep, WriteKeyDep, WriteWorkspaceDep
@@ -106,6 +106,13 @@ class CancelFlowPublic(BaseModel):
     )
 
 
+class CancelFlowsPublic(BaseModel):
+    """A page of cancel flows, newest first; pass ``next_cursor`` as ``cursor`` (null: last)."""
+
+    items: list[CancelFlowPublic]
+    next_cursor: str | None
+
+
 class CancelTokenCreate(BaseModel):
     """Ask for a hosted cancel page token for a customer."""
 
@@ -169,6 +176,25 @@ def create_token(
 @router.post("", status_code=201, summary="Start a cancel flow: the survey's reasons")
 def start_flow(body: CancelFlowCreate, ws: WriteWorkspaceDep) -> CancelFlowPublic:
     return public(ws.cancel_flow_start(body.customer_id))
+
+
+@router.get("", summary="A page of the tenant's cancel flows, newest first (keyset cursor)")
+def list_flows(
+    ws: WorkspaceDep,
+    status: Literal["started", "answered", "finished"] | None = None,
+    outcome: Literal["saved", "paused", "downgraded", "canceled"] | None = None,
+    customer_id: Annotated[
+        str | None, Query(min_length=1, max_length=255, pattern=CUSTOMER_ID)
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=2000)] = None,
+) -> CancelFlowsPublic:
+    page = ws.cancel_flows(
+        status=status, outcome=outcome, customer_id=customer_id, limit=limit, cursor=cursor
+    )
+    return CancelFlowsPublic(
+        items=[public(flow) for flow in page["items"]], next_cursor=page["next_cursor"]
+    )
 
 
 @router.get("/{flow_id}", summary="One cancel flow")
