@@ -151,32 +151,23 @@ class JourneysMixin(JourneyInboxMixin):
                 )
                 rows = [r for r in rows if r[0] not in active]
             added = 0
-            for start in range(0, len(rows), 1000):
-                chunk = rows[start : start + 1000]
-                statement = (
-                    self._insert()(_E)
-                    .values(
-                        [
-                            {
-                                "tenant_id": tenant_id,
-                                "journey": journey,
-                                "customer_id": c,
-                                "entry_key": key,
-                                "arm": arm,
-                                "variant": None,
-                                "status": "active",
-                                "step_index": 0,
-                                "entered_at": now,
-                                "next_run_at": now,
-                            }
-                            for c, key, arm, _v in chunk
-                        ]
-                    )
-                    .on_conflict_do_nothing(
-                        index_elements=["tenant_id", "journey", "customer_id", "entry_key"]
-                    )
+            # one statement, bound per row (executemany): a multi-row VALUES of literals
+            # was compiled afresh for every chunk, which dominated enrolling 100k
+            statement = (
+                self._insert()(_ET)
+                .on_conflict_do_nothing(
+                    index_elements=["tenant_id", "journey", "customer_id", "entry_key"]
                 )
-                added += len(session.execute(statement.returning(_E.id)).all())
+                .returning(_ET.c.id)
+            )
+            fixed: dict[str, Any] = {"tenant_id": tenant_id, "journey": journey, "variant": None}
+            fixed.update(status="active", step_index=0, entered_at=now, next_run_at=now)
+            for start in range(0, len(rows), 5000):
+                chunk = [
+                    {**fixed, "customer_id": c, "entry_key": key, "arm": arm}
+                    for c, key, arm, _v in rows[start : start + 5000]
+                ]
+                added += len(session.execute(statement, chunk).all())
             cursor = self._insert()(JourneyCursorRow).values(
                 tenant_id=tenant_id, journey=journey, watermark=watermark
             )
