@@ -179,9 +179,10 @@ class JourneyRunner(SendingMixin):
                         self._advance(enrolment, context, result)
                 finally:
                     self._unit = None
-        limit = max(100, self.settings.journeys.batch_size)
-        while sum(astuple(self.deliver_webhooks(limit=limit))) == limit:
-            pass  # a full run: more may be due
+        # every due webhook, 100 at a time (each run's claim is leased for one lease, so
+        # runs stay short enough that no other worker takes over rows still to be posted)
+        while sum(astuple(self.deliver_webhooks(limit=100))) == 100:
+            pass
         return result
 
     def _commit(self) -> None:
