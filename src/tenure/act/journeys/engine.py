@@ -179,11 +179,18 @@ class JourneyRunner(SendingMixin):
                         self._advance(enrolment, context, result)
                 finally:
                     self._unit = None
-        # every due webhook, 100 at a time (each run's claim is leased for one lease, so
-        # runs stay short enough that no other worker takes over rows still to be posted)
+            self._post_due()  # after each batch: a long backlog does not hold webhooks back
+        self._post_due()
+        return result
+
+    def _post_due(self) -> None:
+        """Post every due webhook, 100 at a time.
+
+        Each run's claim is leased once, so runs stay short enough that no other worker
+        takes over rows still to be posted.
+        """
         while sum(astuple(self.deliver_webhooks(limit=100))) == 100:
             pass
-        return result
 
     def _commit(self) -> None:
         """Commit the batch's open transaction (a no-op outside a batch)."""
