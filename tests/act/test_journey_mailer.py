@@ -1,8 +1,9 @@
 """The SMTP hand-over: what is certain and what is not, against a real SMTP server.
 
 The journey engine records an e-mail ``sending`` in the ``ready`` hook, after the
-envelope and before the data; a refusal with an answer is certain (not delivered, may be
-retried), a connection lost after the data is not (``UnconfirmedDelivery``: never resent).
+envelope and the data but before the ``.`` that ends the data; a refusal with an answer
+is certain (not delivered, may be retried), a connection lost after the ``.`` is not
+(``UnconfirmedDelivery``: never resent).
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def _message(n: int) -> Any:
     )
 
 
-def test_ready_is_called_after_the_envelope_and_before_the_data(scripted: Scripted) -> None:
+def test_ready_is_called_before_the_data_ends(scripted: Scripted) -> None:
     mailer = _mailer(scripted)
     seen: list[int] = []
     assert mailer.send(_message(1), ready=lambda: seen.append(len(scripted.messages)) or True)
@@ -72,13 +73,13 @@ def test_ready_is_called_after_the_envelope_and_before_the_data(scripted: Script
     mailer.close()
 
 
-def test_nothing_is_sent_when_ready_says_no_and_the_connection_stays_usable(
+def test_nothing_is_delivered_when_ready_says_no_and_the_next_message_goes_out(
     scripted: Scripted,
 ) -> None:
     mailer = _mailer(scripted)
-    assert mailer.send(_message(1), ready=lambda: False) is False
+    assert mailer.send(_message(1), ready=lambda: False) is False  # the data never ended
     assert scripted.messages == []
-    assert mailer.send(_message(2)) is True  # after RSET, on the same connection
+    assert mailer.send(_message(2)) is True  # on a new connection
     assert scripted.ids() == ["<ten.2.mail@acme.test>"]
     mailer.close()
 

@@ -204,10 +204,13 @@ class Mailer:
     def send(self, message: EmailMessage, *, ready: Callable[[], bool] | None = None) -> bool:
         """Hand one message to the SMTP server; True when the server accepted it.
 
-        The envelope (``MAIL FROM``, ``RCPT TO``) goes first; then ``ready()`` is called,
-        and only if it returns True does the message's data go out (else the envelope is
-        reset and False returned). The journey engine records there, durably, that the
-        message is about to be handed over.
+        The envelope (``MAIL FROM``, ``RCPT TO``) and the message's data go first, all but
+        the final ``.`` that ends the data; then ``ready()`` is called, and only if it
+        returns True does the ``.`` go out (else the connection is dropped, which makes
+        the server discard the unfinished message, and False is returned). The journey
+        engine records there, durably, that the message is being handed over: a crash
+        before the ``.`` delivers nothing, so only the moment between the ``.`` and the
+        server's answer is uncertain.
 
         Raises
         ------
@@ -236,28 +239,27 @@ class Mailer:
                 ) from exc
         smtp = self._smtp
         assert smtp is not None
-        if ready is not None and not ready():
-            try:
-                smtp.rset()
-            except (OSError, smtplib.SMTPException):
-                self._drop()
-            return False
         try:
             smtp.putcmd("data")
             code, reply = smtp.getreply()
-        except (OSError, smtplib.SMTPException) as exc:  # no data went out
+            if code == 354:
+                quoted = re.sub(rb"(?m)^\.", b"..", data)
+                if not quoted.endswith(b"\r\n"):
+                    quoted += b"\r\n"
+                smtp.send(quoted)  # all but the final "." that ends it
+        except (OSError, smtplib.SMTPException) as exc:  # the data never ended: not delivered
             self._drop()
-            raise DeliveryError(f"the SMTP server failed at DATA: {exc}") from exc
+            raise DeliveryError(f"the SMTP server failed during DATA: {exc}") from exc
         if code != 354:
             self.close()
             raise DeliveryError(
                 f"the SMTP server refused DATA for {message['To']}: {code} {reply!r}"
             )
+        if ready is not None and not ready():
+            self._drop()  # a transaction whose data never ended is discarded by the server
+            return False
         try:
-            quoted = re.sub(rb"(?m)^\.", b"..", data)
-            if not quoted.endswith(b"\r\n"):
-                quoted += b"\r\n"
-            smtp.send(quoted + b".\r\n")
+            smtp.send(b".\r\n")
             code, reply = smtp.getreply()
         except (OSError, smtplib.SMTPException) as exc:
             self._drop()
