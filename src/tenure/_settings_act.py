@@ -125,6 +125,11 @@ class JourneySettings(_Section):
         lt=1,
         description="Share of customers in the global control group: no journey messages.",
     )
+    report_days: list[int] = Field(
+        default_factory=lambda: [30, 90],
+        min_length=1,
+        description="Horizons of the journey report: retention and MRR N days after entry.",
+    )
     recheck_seconds: float = Field(
         default=300.0, gt=0, description="A wait for an event looks for it this often."
     )
@@ -135,6 +140,24 @@ class JourneySettings(_Section):
     quiet_hours: str | None = Field(
         default=None,
         description="No e-mail in these local hours of the customer, e.g. '21:00-08:00'.",
+    )
+    send_time_group: Literal["timezone", "country", "plan", "segment"] = Field(
+        default="timezone",
+        description="at: best_hour falls back to the hour of the customer's group: their "
+        "time zone, country, plan or segment (latest refreshed day).",
+    )
+    send_time_default: str = Field(
+        default="10:00",
+        description="at: best_hour for a customer whose own and group's hour are unknown: "
+        "this local time (HH:MM) in the customer's time zone.",
+    )
+    send_time_days: int = Field(
+        default=90, ge=1, le=730, description="Days of product events best_hour learns from."
+    )
+    send_time_min_events: int = Field(
+        default=5,
+        ge=1,
+        description="Events a customer (or a group) needs for its own best hour to be used.",
     )
 
     @field_validator("caps")
@@ -147,6 +170,20 @@ class JourneySettings(_Section):
                 raise ValueError(
                     f"a cap is a count and a period such as '3/7d' or '1/24h'. Got {cap!r}"
                 )
+        return value
+
+    @field_validator("report_days")
+    @classmethod
+    def _report_days(cls, value: list[int]) -> list[int]:
+        if any(not 1 <= d <= 3650 for d in value):
+            raise ValueError(f"must be whole days in the range [1, 3650]. Got {value}")
+        return value
+
+    @field_validator("send_time_default")
+    @classmethod
+    def _send_default(cls, value: str) -> str:
+        if not re.match(r"^([01]\d|2[0-3]):[0-5]\d$", value):
+            raise ValueError(f"must be a local time of day HH:MM such as '10:00'. Got {value!r}")
         return value
 
     @field_validator("quiet_hours")

@@ -8,15 +8,19 @@ playbook through a real SMTP server and a real HTTP receiver.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
 
+import polars as pl
 import pytest
 
-from tenure.act.journeys import load_journeys
+from tenure.act.journeys import load_journey, load_journeys
 from tenure.act.outbox import status_counts
 from tenure.clock import FixedClock
+from tenure.errors import ConfigError
 from tenure.workspace import Deployment, Workspace
 
 from .conftest import HttpSink, SmtpSink
@@ -32,7 +36,85 @@ def test_every_playbook_is_a_valid_journey() -> None:
     assert names == {
         "activation-nudge", "at-risk-save", "card-expiry", "nps-detractor",
         "payment-failed", "trial-ending", "usage-limit-upgrade",
+        "onboarding-by-role", "winback-series", "feature-asked-live",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("trigger: {type: new_user}\nreenter: true\nsteps:\n  - {id: x, type: exit}\n",
+         "reenter does not apply"),
+        ("trigger: {type: event, event: e}\nsteps:\n"
+         "  - {id: b, type: branch, user: {role: admin}, then: x}\n  - {id: x, type: exit}\n",
+         "new_user trigger"),
+        ("trigger: {type: feature_request, features: {SSO: []}}\nsteps:\n  - {id: x, type: exit}\n",
+         "at least one non-empty keyword"),
+        ("trigger: {type: churned}\ngoal: {mrr: comeback}\nsteps:\n  - {id: x, type: exit}\n",
+         "goal.mrr"),
+        ("trigger: {type: schedule, every: 7d, segment: s, condition: 'mrr > 0'}\n"
+         "steps:\n  - {id: x, type: exit}\n", "a segment or a condition, not both"),
+        ("trigger: {type: schedule, every: 7d, condition: 'no_such_field > 0'}\n"
+         "steps:\n  - {id: x, type: exit}\n", "no_such_field"),
+        ("trigger: {type: churned}\ngoal: {mrr: reactivation, event: e}\n"
+         "steps:\n  - {id: x, type: exit}\n", "exactly one of event, segment or mrr"),
+    ],
+)  # fmt: skip
+def test_user_churn_and_feature_journeys_are_checked_when_loaded(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    path = tmp_path / "j.yaml"
+    path.write_text("name: j\n" + text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        load_journey(path)
+
+
+def _identified_users(ws: Workspace) -> dict[str, set[str]]:
+    """Each e-mail -> its users' roles, from the identify calls (the warehouse, read directly).
+
+    The demo has a few namesakes at one company, so an address may have two users.
+    """
+    e = ws.warehouse.ibis.table("events")
+    e = e.filter(e.type == "identify")
+    rows = e.select(traits=e.traits.cast("string"), at=e.occurred_at).to_polars()
+    roles: dict[str, set[str]] = {}
+    for row in rows.sort("at").iter_rows(named=True):
+        traits = json.loads(row["traits"])
+        if traits.get("email") and traits.get("role"):
+            roles.setdefault(traits["email"], set()).add(traits["role"])
+    return roles
+
+
+def _asked(ws: Workspace, features: dict[str, list[str]]) -> set[tuple[str, str]]:
+    """``(customer_id, feature)`` of feedback or tickets naming a keyword before its release."""
+    con = ws.warehouse.ibis
+    e = con.table("events")
+    e = e.filter(e.event == "Feature Released")
+    released = e.select(p=e.properties.cast("string"), t=e.occurred_at).to_polars()
+    at = {json.loads(p)["feature"]: t for p, t in released.rows()}
+    f = con.table("feedback").select("customer_id", text="comment", at="submitted_at").to_polars()
+    t = con.table("support_tickets").select("customer_id", text="subject", at="opened_at")
+    texts = pl.concat([f, t.to_polars()]).drop_nulls("text")
+    pairs = set()
+    for feature, words in features.items():
+        if feature not in at:
+            continue
+        hit = pl.any_horizontal(
+            [pl.col("text").str.to_lowercase().str.contains(w, literal=True) for w in words]
+        )
+        for (c,) in texts.filter(hit & (pl.col("at") < at[feature])).select("customer_id").rows():
+            pairs.add((c, feature))
+    return pairs
+
+
+def _cancel_reasons(ws: Workspace) -> dict[str, str]:
+    """Each customer's e-mail -> their latest cancel reason."""
+    con = ws.warehouse.ibis
+    f = con.table("feedback")
+    f = f.filter(f.kind == "cancel_reason").select("customer_id", "cancel_reason", "submitted_at")
+    c = con.table("customers").select("customer_id", "email").to_polars()
+    latest = f.to_polars().sort("submitted_at").group_by("customer_id").last()
+    return dict(latest.join(c, on="customer_id").select("email", "cancel_reason").rows())
 
 
 @pytest.mark.slow
@@ -61,13 +143,26 @@ def test_playbooks_run_end_to_end_on_the_demo_world(
         counts = d.journey_counts("demo")
         tasks = d.tasks("demo")
         outbox = status_counts(d.store.engine, tenant_id=tenant.id)
+    with Workspace.open(folder) as ws:
+        roles = _identified_users(ws)
+        feature_file = load_journey(PLAYBOOKS / "feature-asked-live.yaml").trigger
+        asked = _asked(ws, feature_file.features)  # type: ignore[union-attr]
+        reasons = _cancel_reasons(ws)
+        p = ws.warehouse.ibis.table("customer_profiles")
+        p = p.filter(p.as_of == p.as_of.max())
+        not_activated = p.filter(~p.key_action_done).count().to_pyarrow().as_py()
+        detractors = p.filter(p.nps_last <= 6).count().to_pyarrow().as_py()
     entered = Counter()
     for row in counts["enrolments"]:
         entered[row["journey"]] += row["enrolments"]
     assert all(entered[j] > 0 for j in (
         "usage-limit-upgrade", "payment-failed", "at-risk-save", "activation-nudge",
         "nps-detractor", "trial-ending", "card-expiry",
+        "onboarding-by-role", "winback-series", "feature-asked-live",
     )), entered  # fmt: skip
+    # a schedule with a condition enrols exactly the customers whose latest profile meets it
+    assert entered["activation-nudge"] == not_activated > 0
+    assert entered["nps-detractor"] == detractors > 0
     done = Counter()
     for row in counts["steps"]:
         if row["status"] == "done":
@@ -77,6 +172,9 @@ def test_playbooks_run_end_to_end_on_the_demo_world(
         n for (j, s), n in done.items() if (j, s) in {
             ("usage-limit-upgrade", "mail"), ("trial-ending", "reminder"),
             ("card-expiry", "ask"), ("payment-failed", "tell"), ("at-risk-save", "check-in"),
+            ("onboarding-by-role", "admin-welcome"), ("onboarding-by-role", "editor-welcome"),
+            ("onboarding-by-role", "viewer-welcome"), ("feature-asked-live", "tell"),
+            ("winback-series", "first"),
         }
     )  # fmt: skip
     assert any(s.endswith("unlock more with a paid plan") for s in subjects)
@@ -86,3 +184,87 @@ def test_playbooks_run_end_to_end_on_the_demo_world(
     assert any(t.startswith("Call ") for t in titles)
     assert any(t.startswith("Follow up on") for t in titles)
     assert all(m["List-Unsubscribe"] for m in smtp_sink.messages)
+    _check_new_playbooks(smtp_sink, entered, done, roles, asked, reasons)
+
+
+_FIRST_WINBACK = {  # the win-back's first subject by cancel reason ([winback] offers)
+    "too_expensive": "Come back for less", "temporary_budget": "Come back for less",
+    "technical_issues": "We fixed what got in your way",
+    "not_using": "Let us set it up with you", "too_complex": "Let us set it up with you",
+    "poor_support": "A named contact for",
+}  # fmt: skip
+
+
+def _check_new_playbooks(
+    smtp_sink: SmtpSink,
+    entered: Counter[str],
+    done: Counter[tuple[str, str]],
+    roles: dict[str, set[str]],
+    asked: set[tuple[str, str]],
+    reasons: dict[str, str],
+) -> None:
+    """Onboarding by role, the win-back series and the feature announcement sent as meant."""
+    by_role = {"admin": "set up", "editor": "build your first report", "viewer": "the dashboards"}
+    de_role = {"admin": "einrichten", "editor": "Ihr erster Bericht", "viewer": "die Dashboards"}
+    seen_roles = Counter()
+    for m in smtp_sink.messages:
+        subject, to = str(m["Subject"]), str(m["To"])
+        role = next((r for r, w in by_role.items() if w in subject), None)
+        role = role or next((r for r, w in de_role.items() if w in subject), None)
+        if role is None:
+            continue
+        # a new user's onboarding goes to that user, with their role's content
+        assert role in roles.get(to, set()), (to, subject)
+        seen_roles[role] += 1
+    assert set(seen_roles) == {"admin", "editor", "viewer"}, seen_roles
+    assert sum(seen_roles.values()) == sum(
+        n for (j, _), n in done.items() if j == "onboarding-by-role" and _.endswith("-welcome")
+    )
+    # each customer who named a released feature before it shipped entered once per feature
+    assert entered["feature-asked-live"] == len(asked) > 0
+    live = re.compile(r"^(?:You asked for it|Sie haben danach gefragt): (.+) (?:is live|ist da)$")
+    told = [m for m in smtp_sink.messages if live.match(str(m["Subject"]))]
+    features = {live.match(str(m["Subject"])).group(1) for m in told}  # type: ignore[union-attr]
+    assert features == {f for _, f in asked}
+    assert len(told) == done[("feature-asked-live", "tell")] > 0
+    # the win-back's first mail follows the cancel reason of the customer it went to
+    firsts = 0
+    for m in smtp_sink.messages:
+        subject = str(m["Subject"])
+        if not subject.startswith(("Come back", "We fixed", "Let us set", "A named", "We miss")):
+            continue
+        firsts += 1
+        expected = _FIRST_WINBACK.get(reasons.get(str(m["To"]), "other"), "We miss you")
+        assert subject.startswith(expected), (m["To"], reasons.get(str(m["To"])), subject)
+    assert firsts == done[("winback-series", "first")] > 0
+
+
+@pytest.mark.slow
+def test_mrr_goal_converts_exactly_the_customers_whose_mrr_came_back(
+    demo_workspace: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "demo"
+    shutil.copytree(demo_workspace, folder)
+    (folder / "journeys").mkdir()
+    (folder / "journeys" / "comeback.yaml").write_text(
+        "name: comeback\ntrigger: {type: schedule, every: 1d}\ngoal: {mrr: reactivation}\n"
+        "steps:\n  - {id: wait, type: wait, duration: 30d}\n",
+        encoding="utf-8",
+    )
+    start = NOW - dt.timedelta(days=200)
+    Deployment.upgrade(folder)
+    clock = FixedClock(start)
+    with Deployment.open(folder, clock=clock) as d:
+        d.create_tenant("demo", name="Demo", folder=".")
+        for days in (0, 31):
+            clock.at = start + dt.timedelta(days=days)
+            d.run_journeys()
+        enrolments = d.store.enrolments(d.tenant("demo").id, journey="comeback")
+    with Workspace.open(folder) as ws:
+        ch = ws.warehouse.ibis.table("mrr_changes")
+        back = ch.filter((ch.movement == "reactivation") & (ch.day >= start.date()))
+        expected = set(back.select("customer_id").to_pyarrow().column(0).to_pylist())
+    assert len(enrolments) > 100
+    converted = {e.customer_id for e in enrolments if e.status == "converted"}
+    assert converted == expected & {e.customer_id for e in enrolments} != set()
+    assert {e.status for e in enrolments} == {"converted", "completed"}

@@ -88,6 +88,44 @@ def test_demo_runs_cancel_flows_for_the_riskiest_payers_when_world_is_ingested(
     assert "default" in output
 
 
+def test_demo_runs_the_playbooks_through_local_receivers_when_world_is_ingested(
+    demo: tuple[Path, str],
+) -> None:
+    from tenure.act.journeys import load_journeys
+    from tenure.act.journeys.definition import SendStep
+    from tenure.workspace import Deployment
+
+    root, output = demo
+    text = " ".join(output.split())
+    assert "Playbooks on the demo world" in text
+    found = re.search(
+        r"SMTP sink received ([\d,]+) e-mails and the webhook receiver ([\d,]+)", text
+    )
+    assert found is not None, text
+    mails, posts = (int(g.replace(",", "")) for g in found.groups())
+    journeys = {j.name: j for j in load_journeys(root / "journeys")}
+    assert len(journeys) == 10  # every shipped playbook was copied in
+    with Deployment.open(root) as d:
+        counts = d.journey_counts("demo")
+    channel = {
+        (name, s.id): s.channel
+        for name, j in journeys.items()
+        for s in j.steps
+        if isinstance(s, SendStep)
+    }
+    done = {"email": 0, "webhook": 0}
+    for row in counts["steps"]:
+        kind = channel.get((row["journey"], row["step_id"]))
+        if row["status"] == "done" and kind in done:
+            done[kind] += row["runs"]
+    # the sink got exactly the e-mails the store records as sent, and so did the receiver
+    assert mails == done["email"] > 0
+    assert posts == done["webhook"]
+    enrolled = {r["journey"] for r in counts["enrolments"] if r["enrolments"]}
+    assert {"onboarding-by-role", "activation-nudge", "winback-series"} <= enrolled, enrolled
+    assert "lift" in text and "kept out" in text
+
+
 def test_metrics_json_has_one_object_per_month_when_asked(demo: tuple[Path, str]) -> None:
     root, _ = demo
     doc = _json(["metrics", "-w", str(root), "--json"])

@@ -13,10 +13,10 @@ the next run (after a restart too) moves what is left, exactly once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 
+from tenure.api._background import BackgroundTask
 from tenure.workspace import Deployment, MoveResult
 
 __all__ = ["EventMover"]
@@ -27,34 +27,25 @@ REST_FACTOR = 3.0
 """After a move, wait at least this many times its duration (a duty cycle of 1/4)."""
 
 
-class EventMover:
+class EventMover(BackgroundTask):
     """Moves received events in micro-batches until stopped."""
 
+    name = "tenure-event-mover"
+
     def __init__(self, deployment: Deployment, *, interval_s: float, threshold: int) -> None:
+        super().__init__(interval_s=interval_s)
         self.deployment = deployment
-        self.interval_s = interval_s
         self.threshold = threshold
         self._received = 0
-        self._wake: asyncio.Event | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
-
-    def start(self) -> None:
-        """Start the task on the running loop."""
-        self._loop = asyncio.get_running_loop()
-        self._wake = asyncio.Event()
-        self._task = asyncio.create_task(self._run(), name="tenure-event-mover")
 
     def notify(self, count: int) -> None:
         """Count received events (from any thread); wakes the mover at the threshold."""
-        if self._loop is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._add, count)
+        self._call_soon(self._add, count)
 
     def _add(self, count: int) -> None:
         self._received += count
-        if self._received >= self.threshold and self._wake is not None:
-            self._wake.set()
+        if self._received >= self.threshold:
+            self._set_wake()
 
     async def move_once(self) -> MoveResult:
         """Move one micro-batch now."""
@@ -62,17 +53,12 @@ class EventMover:
         return await asyncio.to_thread(self.deployment.move_events)
 
     async def _run(self) -> None:
-        assert self._wake is not None
         rest_until = 0.0
         while not self._stopping:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.interval_s)
+            await self._sleep(self.interval_s)
             # the rest after a long move is not cut short by the threshold, only by stop()
             while not self._stopping and (left := rest_until - time.monotonic()) > 0:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=left)
-            self._wake.clear()
+                await self._sleep(left)
             started = time.monotonic()
             try:
                 result = await self.move_once()
@@ -87,14 +73,7 @@ class EventMover:
 
     async def stop(self) -> None:
         """Stop the task, then move what is left."""
-        self._stopping = True
-        if self._task is not None:
-            if self._wake is not None:
-                self._wake.set()
-            try:
-                await asyncio.wait_for(self._task, timeout=60)
-            except (TimeoutError, asyncio.CancelledError):
-                self._task.cancel()
+        await self._stop_task()
         try:
             while (await self.move_once()).events:
                 pass

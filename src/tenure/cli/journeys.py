@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import signal
 import threading
 from pathlib import Path
@@ -10,7 +9,16 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from tenure.cli._common import JsonOpt, WorkspaceOpt, fail, open_workspace, print_error, print_json
+from tenure.cli._common import (
+    AsOfOpt,
+    JsonOpt,
+    WorkspaceOpt,
+    as_day,
+    fail,
+    open_workspace,
+    print_error,
+    print_json,
+)
 from tenure.cli.console import console
 from tenure.errors import ConfigError, TenureError
 
@@ -171,37 +179,26 @@ def report(
     folder: Annotated[
         Path, typer.Option("--workspace", "-w", help="Deployment folder.", show_default=True)
     ] = Path(),
+    days: Annotated[
+        Optional[list[int]],  # noqa: UP045 (typer needs Optional)
+        typer.Option("--days", help="Retention and MRR this many days after entry (repeat)."),
+    ] = None,
+    as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Goal conversion of treatment vs control and holdout, per A/B variant, with intervals."""
-    from dataclasses import asdict
-
+    """Conversion, retention and MRR of treatment vs control and holdout, with intervals."""
+    from tenure.cli.journey_report import print_report
     from tenure.workspace import Deployment
 
     try:
         with Deployment.open(folder) as deployment:
-            result = deployment.journey_report(tenant, name)
+            result = deployment.journey_report(tenant, name, days=days, as_of=as_day(as_of))
     except TenureError as exc:
         raise fail(exc) from exc
     if as_json:
-        print_json(asdict(result))
+        print_json(result.to_dict())
         return
-    level = f"{result.confidence:.0%}"
-    console.print(f"[bold]{name}[/]: goal conversion by arm ({level} Wilson intervals)")
-    for arm in [*result.arms, *result.variants]:
-        r = arm.rate
-        shown = "-" if arm.enrolled == 0 else f"{r.value:.1%} [{r.low:.1%}, {r.high:.1%}]"
-        console.print(f"  {arm.name}\t{arm.converted}/{arm.enrolled}\t{shown}", highlight=False)
-    lift = result.lift
-    if math.isnan(lift.value):
-        console.print("Lift: not yet (an arm has no enrolments).")
-    else:
-        console.print(
-            f"Lift (treatment - kept out): {lift.value * 100:+.1f} pp "
-            f"[{lift.low * 100:+.1f}, {lift.high * 100:+.1f}] (Newcombe); always-valid "
-            f"p = {result.p_always_valid:.3g}",
-            highlight=False,
-        )
+    print_report(result)
 
 
 def _report(results: dict[str, TickResult]) -> None:

@@ -18,6 +18,7 @@ from tenure.cli._common import WorkspaceOpt, fail, open_workspace
 from tenure.cli.churn import churn_app, print_riskiest
 from tenure.cli.console import RichProgress, console
 from tenure.cli.demo_flows import demo_cancel_flows, print_demo_flows
+from tenure.cli.demo_journeys import demo_journeys, print_demo_journeys
 from tenure.cli.health import health_app, refresh
 from tenure.cli.journeys import journeys_app, worker_app
 from tenure.cli.metrics import metrics_app, render
@@ -220,6 +221,8 @@ def demo(
             segments = [s for s in ws.segments() if s["members"]]
             offers, winback = demo_offers_and_winback(ws)
             flows = demo_cancel_flows(ws)  # after the uplift model is trained
+        # after the workspace is closed: the journey worker opens the warehouse itself
+        playbooks = demo_journeys(directory, manifest.end)
     except TenureError as exc:
         raise fail(exc) from exc
     _print_results(results)
@@ -264,6 +267,7 @@ def demo(
     )
     print_demo_offers(offers, winback, directory)
     print_demo_flows(flows, currency, directory)
+    print_demo_journeys(playbooks, directory)
     console.print(
         f"Explore: tenure metrics -w {directory}; tenure health -w {directory}; "
         f"tenure segments list -w {directory}; tenure ltv -w {directory}; "

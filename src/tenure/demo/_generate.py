@@ -25,6 +25,7 @@ from tenure.demo._ledger import Ledger
 from tenure.demo._lifecycle import Simulator
 from tenure.demo._manifest import DemoManifest
 from tenure.demo._population import Population, draw_population
+from tenure.demo._releases import release_lines
 from tenure.demo._segment import one_off_messages, session_messages, write_messages
 from tenure.demo._sessions import sessions
 from tenure.demo._stripe_objects import API_VERSIONS
@@ -260,7 +261,10 @@ def _segment(
         pop, users, rng, activation=activation, first_stop=first_stop, plans=plans, end_ts=end_ts
     )
     with open_output(out, "segment_events") as handle:
-        return write_messages(handle, templates, users, rng, windows=_windows(start_ts, end_ts))
+        count = write_messages(handle, templates, users, rng, windows=_windows(start_ts, end_ts))
+        releases = release_lines(end_ts)  # product-wide, after the users' messages
+        handle.write("".join(releases).encode("utf-8"))
+        return count + len(releases)
 
 
 def _windows(start_ts: int, end_ts: int, *, days: int = 30) -> list[tuple[int, int]]:

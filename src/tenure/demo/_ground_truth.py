@@ -48,6 +48,14 @@ Initial choices and outcomes (observable, given here for checking):
   churning with a new subscription.
 - ``retention_offer_at``, ``retention_offer_accepted``: the retention offer, if made.
 - ``max_seats``: most seats ever billed.
+
+Send time (``tenure.demo._habits``):
+
+- ``active_hour``: the local hour (0-23, in ``timezone``) around which the account's
+  people use the product (60 % of sessions start within a few hours of it).
+- ``open_base``: the probability of opening a message within 24 hours when it arrives
+  far from that hour; at the hour it is ``NEAR / FAR`` = 4 times that
+  (``tenure.demo._habits.open_probability``).
 """
 
 from __future__ import annotations
@@ -57,6 +65,7 @@ import numpy.typing as npt
 import polars as pl
 
 from tenure.demo._activity import NO_TIME, Activity
+from tenure.demo._habits import active_hours, open_probability
 from tenure.demo._population import Population
 
 __all__ = ["ground_truth_frame"]
@@ -79,6 +88,7 @@ def ground_truth_frame(
 ) -> pl.DataFrame:
     """One row per customer with the columns documented in this module."""
     churned_at = np.asarray(act.churned_at, dtype=np.int64)
+    active = active_hours(pop.signup_ts)
     return pl.DataFrame(
         {
             "customer_id": customer_ids,
@@ -120,5 +130,7 @@ def ground_truth_frame(
             "retention_offer_at": _ts(act.offer_at),
             "retention_offer_accepted": act.offer_accepted,
             "max_seats": act.max_seats,
+            "active_hour": active,
+            "open_base": open_probability(pop.engagement, active, (active + 12.0) % 24),
         }
     )

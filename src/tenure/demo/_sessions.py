@@ -4,7 +4,8 @@ Access intervals are cut into weeks. Each week gets a Poisson number of sessions
 whose mean grows with the account's latent engagement and team size, is higher in
 the first two weeks, lower for accounts that never activated and on Free, and fades
 linearly over the 60 days before the account decides to leave (``decay_at``). A
-session happens on a working day at a local office hour, opens with a login and the
+session happens on a working day, mostly around the account's own active hour
+(``tenure.demo._habits``) and otherwise at a local office hour, opens with a login and the
 dashboard, and holds a few actions. ``Report Created`` only happens after the
 account's activation; ``Usage Limit Reached`` only on Free.
 """
@@ -19,6 +20,7 @@ import polars as pl
 
 from tenure.demo._activity import NO_TIME
 from tenure.demo._calendar import DAY, HOUR
+from tenure.demo._habits import active_hours, session_hours
 from tenure.demo._population import Population
 from tenure.demo._users import Users
 
@@ -33,6 +35,7 @@ _HOURS = np.asarray(
     [1, 0.5, 0.3, 0.3, 0.3, 0.5, 1, 2, 5, 8, 9, 9, 7, 8, 9, 8, 7, 5, 3, 2, 2, 1.5, 1.2, 1.0]
 )
 _HOURS = _HOURS / _HOURS.sum()
+_HOURS_CDF = np.cumsum(_HOURS)
 
 
 class Kind(IntEnum):
@@ -142,7 +145,8 @@ def sessions(
     offset = (pop.utc_offset[s_cust] * HOUR).astype(np.int64)
     raw = a[cell] + (rng.random(cell.size) * (b[cell] - a[cell])).astype(np.int64)
     local_day = (raw + offset) // DAY
-    hour = rng.choice(24, cell.size, p=_HOURS)
+    # one uniform per session (the draws of rng.choice(24, p=_HOURS) before habits)
+    hour = session_hours(rng.random(cell.size), active_hours(pop.signup_ts)[s_cust], _HOURS_CDF)
     ts = local_day * DAY - offset + hour * HOUR + rng.integers(0, HOUR, cell.size)
     weekday = (local_day + 3) % 7
     keep = (ts >= a[cell]) & (ts < b[cell]) & (ts < end_ts - HOUR)

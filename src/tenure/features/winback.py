@@ -24,12 +24,18 @@ import datetime as dt
 
 import ibis
 import ibis.expr.types as ir
+from ibis.backends import BaseBackend
 
 from tenure.features.labels import INVOLUNTARY_REASONS
 from tenure.metrics import MetricsContext, mrr_changes
 from tenure.metrics.mrr import changes_until
 
-__all__ = ["WINBACK_COLUMNS", "churned_customers", "reactivation_labels"]
+__all__ = [
+    "WINBACK_COLUMNS",
+    "churned_customers",
+    "reactivation_labels",
+    "tickets_solved_since",
+]
 
 WINBACK_COLUMNS = (
     "customer_id",
@@ -145,3 +151,16 @@ def reactivation_labels(
     ch = mrr_changes(ctx)
     back = ch.filter((ch.movement == "reactivation") & (ch.day >= as_of) & (ch.day < end))
     return back.group_by("customer_id").agg(reactivated_on=back.day.min())
+
+
+def tickets_solved_since(con: BaseBackend, churned: ir.Table) -> ir.Table:
+    """``customer_id``, ``fixed``: each churned customer's tickets closed since they left.
+
+    ``churned`` has ``customer_id`` and ``churned_on``; a ticket counts when it was closed
+    on or after ``churned_on``. Customers without such a ticket are absent.
+    """
+    t = con.table("support_tickets")
+    solved = t.join(churned, t.customer_id == churned.customer_id).filter(
+        t.closed_at.notnull() & (t.closed_at.date() >= churned.churned_on)
+    )
+    return solved.group_by(customer_id=t.customer_id).agg(fixed=solved.count())

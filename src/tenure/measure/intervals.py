@@ -6,7 +6,7 @@ They take aggregates (counts, sums, sums of squares) that the warehouse computes
 - A difference of two rates (treatment − control): Newcombe's hybrid score interval
   (method 10 in Newcombe 1998), built from the two Wilson intervals.
 - A difference of two means (e.g. saved MRR per customer): Welch's normal interval from each
-  arm's mean and variance.
+  arm's mean and variance; one mean: the normal interval ``mean ± z·sqrt(s²/n)``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,13 @@ import math
 from dataclasses import dataclass
 from statistics import NormalDist
 
-__all__ = ["Estimate", "difference_in_means", "difference_in_proportions", "wilson"]
+__all__ = [
+    "Estimate",
+    "difference_in_means",
+    "difference_in_proportions",
+    "mean_interval",
+    "wilson",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,3 +106,19 @@ def difference_in_means(
     half = _z(confidence) * se
     diff = mean_a - mean_b
     return Estimate(diff, diff - half, diff + half, confidence)
+
+
+def mean_interval(mean: float, variance: float, n: int, confidence: float = 0.95) -> Estimate:
+    """A mean with its normal (large-sample) interval ``mean ± z·sqrt(variance / n)``.
+
+    ``variance`` is the sample variance (ddof = 1). Under two observations the interval
+    is NaN (and the value too when ``n`` is 0).
+
+    >>> e = mean_interval(10.0, 4.0, 100)
+    >>> round(e.value, 2), round(e.low, 3), round(e.high, 3)
+    (10.0, 9.608, 10.392)
+    """
+    if n < 2 or math.isnan(variance):
+        return Estimate(mean if n else math.nan, math.nan, math.nan, confidence)
+    half = _z(confidence) * math.sqrt(variance / n)
+    return Estimate(mean, mean - half, mean + half, confidence)

@@ -28,6 +28,7 @@ from tenure.metrics.mrr import (
     mrr_changes,
     mrr_segments,
 )
+from tenure.metrics.outcomes import OUTCOME_COLUMNS, mrr_on, outcomes_after
 from tenure.metrics.payments import payment_health
 from tenure.metrics.series import SERIES_COLUMNS, SeriesQuery, mrr_series
 
@@ -41,6 +42,7 @@ __all__ = [
     "KEY_ACTION_BUCKETS",
     "MOVEMENTS",
     "NPS_GROUPS",
+    "OUTCOME_COLUMNS",
     "SERIES_COLUMNS",
     "ActivityTable",
     "ChangesTable",
@@ -59,10 +61,12 @@ __all__ = [
     "key_action_days",
     "month_end_mrr",
     "mrr_changes",
+    "mrr_on",
     "mrr_segments",
     "mrr_series",
     "nps",
     "nps_distribution",
+    "outcomes_after",
     "payment_health",
     "period_label",
     "trial_conversion",

@@ -38,6 +38,12 @@ from tenure.workspace._flow_stripe import FlowStripeMixin
 from tenure.workspace._flow_uplift import FlowUpliftMixin
 from tenure.workspace._frame_cache import FrameCacheMixin
 from tenure.workspace._insights import FEEDBACK_KINDS, PAGE_VIEWS, InsightsMixin
+from tenure.workspace._journey_replay import (
+    copy_playbooks,
+    journey_summary,
+    playbooks_folder,
+    replay_journeys,
+)
 from tenure.workspace._journeys import JourneysMixin, check_journey_files
 from tenure.workspace._offer_uplift import OfferUpliftMixin
 from tenure.workspace._profiles import ProfilesMixin
@@ -79,10 +85,14 @@ __all__ = [
     "WebSession",
     "Workspace",
     "check_journey_files",
+    "copy_playbooks",
     "fit_churn_table",
     "fit_uplift_table",
+    "journey_summary",
+    "playbooks_folder",
     "predict_churn_table",
     "predict_uplift_table",
+    "replay_journeys",
 ]
 
 DEFAULT_TOML = """\

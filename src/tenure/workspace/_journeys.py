@@ -11,6 +11,8 @@ deployment's.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,8 +23,10 @@ from tenure.act.journeys import (
     Journey,
     JourneyRunner,
     TickResult,
+    journey_file,
     load_journey,
     load_journeys,
+    personal_rows,
     preview_step,
     read_unsubscribe_token,
     send_test,
@@ -85,9 +89,21 @@ class JourneysMixin:
         return dict(rows[0])
 
     def journey_preview(self, name: str, step: str, customer_id: str) -> dict[str, Any]:
-        """A send step rendered for one customer: channel, locale and the rendered texts."""
+        """A send step rendered for one customer: channel, locale and the rendered texts.
+
+        The personal variables (``metrics``, ``risk``, ...) are read as the worker reads
+        them for a batch (:func:`~tenure.act.journeys.personal_rows`).
+        """
+        customer = self._customer_row(customer_id)
+        con = self.warehouse.ibis  # type: ignore[attr-defined]
         return preview_step(
-            self.journey(name), step, self._customer_row(customer_id), settings=self.settings
+            self.journey(name),
+            step,
+            customer,
+            settings=self.settings,
+            personal=personal_rows(con, [customer_id]).get(customer_id),
+            today=self.clock.now().date(),  # type: ignore[attr-defined]
+            source=journey_file(self.journeys_path, name),
         )
 
     def journey_test_send(self, name: str, step: str, customer_id: str, *, to: str) -> str:
@@ -210,12 +226,48 @@ class DeploymentJourneysMixin:
             "steps": self.store.step_runs(tenant.id, journey),
         }
 
-    def journey_report(self, slug: str, journey: str, *, confidence: float = 0.95) -> JourneyReport:
-        """Goal conversion of treatment against control and holdout, and per variant."""
+    def journey_report(
+        self,
+        slug: str,
+        journey: str,
+        *,
+        confidence: float = 0.95,
+        days: Sequence[int] | None = None,
+        as_of: dt.date | None = None,
+    ) -> JourneyReport:
+        """Conversion, retention and MRR of treatment against control and holdout, per variant.
+
+        Retention and MRR are measured ``days`` after enrolment (default ``[journeys]
+        report_days``) from the tenant's warehouse as of ``as_of`` (default: today, or
+        the day of the latest invoice when the data stops earlier); docs/journeys.md.
+        """
+        from tenure.workspace._journey_outcomes import journey_outcomes
+
         tenant = self.tenant(slug)
-        enrolments = self.store.enrolments(tenant.id, journey=journey)
-        rows = [(e.arm, e.variant, e.status) for e in enrolments]
-        return journey_report(journey, rows, confidence=confidence)
+        enrolments = self.store.enrolment_arms(tenant.id, journey)
+        rows = [(arm, variant, status) for _, arm, variant, status, _ in enrolments]
+        horizons = list(days or self.tenant_settings(tenant).journeys.report_days)
+        if any(not 1 <= d <= 3650 for d in horizons):
+            raise ConfigError(
+                "The 'days' parameter of journey_report must be whole days in the range "
+                f"[1, 3650]. Got {horizons} instead."
+            )
+        with self.reader(tenant) as ws:
+            ctx = ws.metrics_context(as_of=as_of)
+            outcomes = journey_outcomes(ctx, enrolments, horizons)
+        report = journey_report(
+            journey,
+            rows,
+            confidence=confidence,
+            outcomes=outcomes,
+            as_of=ctx.as_of,
+            currency=ctx.currency,
+        )
+        defined = [j for j in self.tenant_journeys(tenant) if j.name == journey]
+        if defined and defined[0].goal is None:
+            note = "The journey has no goal: no enrolment can convert (add 'goal' to its file)."
+            report = dataclasses.replace(report, notes=[note, *report.notes])
+        return report
 
     def inbox(
         self, tenant: Tenant, customer_id: str, *, unread: bool = False

@@ -205,14 +205,10 @@ class WinbackMixin:
             return pl.DataFrame(schema={"customer_id": pl.Utf8, "fixed": pl.Int64})
         import ibis
 
+        from tenure.features.winback import tickets_solved_since
+
         left = ibis.memtable(frame.select("customer_id", "churned_on").to_arrow())
-        t = con.table("support_tickets")
-        solved = t.join(left, t.customer_id == left.customer_id).filter(
-            t.closed_at.notnull() & (t.closed_at.date() >= left.churned_on)
-        )
-        out: pl.DataFrame = (
-            solved.group_by(customer_id=t.customer_id).agg(fixed=solved.count()).to_polars()
-        )
+        out: pl.DataFrame = tickets_solved_since(con, left).to_polars()
         return out
 
 

@@ -21,9 +21,10 @@ from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.policy import SMTPUTF8
 from email.utils import formatdate, getaddresses, parseaddr
+from types import TracebackType
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from tenure._settings_act import EmailSettings
@@ -31,10 +32,12 @@ from tenure.errors import ConfigError, DeliveryError, Location, SignatureError
 
 __all__ = [
     "Mailer",
+    "TemplateRenderError",
     "UnconfirmedDelivery",
     "build_email",
     "read_unsubscribe_token",
     "render",
+    "undeclared_variables",
     "unsubscribe_tenant",
     "unsubscribe_token",
 ]
@@ -52,16 +55,87 @@ def _compiled(template: str, html: bool) -> Template:
     return (_HTML_ENV if html else _ENV).from_string(template)
 
 
+class TemplateRenderError(ConfigError):
+    """A template that does not parse or render; ``template_line`` is 1-based in the template.
+
+    ``variable`` is the variable or attribute the template used and the context lacks
+    (``metrics.seatz``), when that was the problem.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        location: Location | None = None,
+        template_line: int | None = None,
+        variable: str | None = None,
+    ) -> None:
+        super().__init__(message, location=location)
+        self.template_line = template_line
+        self.variable = variable
+
+
+def _template_line(tb: TracebackType | None) -> int | None:
+    """The template's line of the innermost template frame (Jinja rewrites tracebacks)."""
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _variable(exc: TemplateError, source: str, line: int | None) -> str | None:
+    """The missing variable (``risk``) or attribute path (``metrics.seatz``) of ``exc``."""
+    text = str(exc)
+    match = re.match(r"^'([^']+)' is undefined$", text)
+    if match:
+        return match.group(1)
+    match = re.search(r"has no attribute '([^']+)'$", text)
+    if match is None:
+        return None
+    attribute = match.group(1)
+    lines = source.splitlines()
+    where = lines[line - 1] if line and line <= len(lines) else source
+    found = re.search(rf"([A-Za-z_][\w.]*)\.{re.escape(attribute)}\b", where)
+    return f"{found.group(1)}.{attribute}" if found else attribute
+
+
 def render(template: str, context: dict[str, Any], *, html: bool = False, where: str = "") -> str:
-    """Render a Jinja template in a sandbox; an unknown variable is an error naming it."""
+    """Render a Jinja template in a sandbox; an unknown variable is an error naming it.
+
+    Raises
+    ------
+    TemplateRenderError
+        Naming the step's field, the template's line and the missing variable.
+    """
     try:
         return _compiled(template, html).render(context)
     except TemplateError as exc:
-        raise ConfigError(
-            f"The template of {where or 'a step'} cannot be rendered: {exc}. Use only the "
-            "variables listed in docs/journeys.md (customer, traits, journey, ...).",
+        if isinstance(exc, TemplateSyntaxError):
+            line: int | None = exc.lineno
+        else:
+            line = _template_line(exc.__traceback__)
+        variable = _variable(exc, template, line)
+        what = f"the variable {variable!r} is not there" if variable else str(exc)
+        at = f" (line {line} of the template)" if line else ""
+        raise TemplateRenderError(
+            f"The template of {where or 'a step'} cannot be rendered: {what}{at}: {exc}. Use "
+            "only the variables listed in docs/journeys.md (customer, traits, journey, "
+            "metrics, risk, reasons, segment, offers, unsubscribe_url), and test the ones "
+            "that may be None ({% if risk %}...{% endif %}).",
             location=Location(field=where or None),
+            template_line=line,
+            variable=variable,
         ) from exc
+
+
+def undeclared_variables(template: str) -> tuple[set[str], int | None, str | None]:
+    """The top-level variables a template reads, or its syntax error's line and message."""
+    try:
+        return meta.find_undeclared_variables(_ENV.parse(template)), None, None
+    except TemplateSyntaxError as exc:
+        return set(), exc.lineno, exc.message
 
 
 def _b64(data: bytes) -> str:

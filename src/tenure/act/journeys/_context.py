@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Any
 import ibis
 from sqlalchemy import Connection
 
-from tenure.act.journeys.definition import Journey
+from tenure.act.journeys._load import template_variables
+from tenure.act.journeys._people import BatchExtras, feature_of
+from tenure.act.journeys._personal import PERSONAL_VARIABLES, personal_context, personal_rows
+from tenure.act.journeys.definition import (
+    ChurnTrigger,
+    FeatureRequestTrigger,
+    Journey,
+    NewUserTrigger,
+)
 from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, compile_rule
 from tenure.store.operational import Enrolment, StepEffect
 
@@ -86,6 +94,9 @@ class BatchContext:
         self._segments: dict[str, set[str]] = {}
         self._rules: dict[str, set[str]] = {}
         self._traits: dict[str, dict[str, Any]] = {}
+        self._personal: dict[str, dict[str, Any]] | None = None
+        self._uses_personal: dict[str, bool] = {}
+        self.extras = BatchExtras(runner.con, runner.settings, batch, runner.clock.now())
 
     def customer(self, customer_id: str) -> dict[str, Any]:
         """The customer's row of ``customers`` (e-mail, name, locale, timezone, traits)."""
@@ -117,14 +128,63 @@ class BatchContext:
             self._traits[customer_id] = base
         return self._traits[customer_id]
 
+    def personal(self, customer_id: str) -> dict[str, Any]:
+        """``metrics``, ``risk``, ``reasons``, ``segment`` and ``offers`` (one query a batch)."""
+        if self._personal is None:
+            self._personal = personal_rows(self.con, self.ids)
+        return personal_context(
+            customer_id,
+            self._personal.get(customer_id),
+            locale=self.customer(customer_id).get("locale"),
+            settings=self.runner.settings,
+            today=self.runner.clock.now().date(),
+        )
+
+    def send_at(self, at: str, customer_id: str, now: dt.datetime) -> tuple[dt.datetime, str]:
+        """When a send step with ``at`` goes out for the customer, and the hour's source."""
+        from tenure.act.journeys._send_time import best_hours, send_time
+
+        runner = self.runner
+        if at == "best_hour" and runner.tick_hours is None:  # once per tick, for everyone
+            runner.tick_hours = best_hours(self.con, None, runner.settings, now=now)
+        return send_time(
+            at,
+            now,
+            hour=(runner.tick_hours or {}).get(customer_id),
+            zone=self.customer(customer_id).get("timezone"),
+            default=self.runner.settings.journeys.send_time_default,
+        )
+
     def template_context(self, journey: Journey, e: Enrolment) -> dict[str, Any]:
         """The variables of a step's templates (docs/journeys.md)."""
         customer = {k: v for k, v in self.customer(e.customer_id).items() if k != "traits"}
-        return {
+        if journey.name not in self._uses_personal:  # a journey that quotes none reads none
+            used = template_variables(journey)
+            self._uses_personal[journey.name] = bool(used & set(PERSONAL_VARIABLES))
+        out = {
             "customer": customer,
             "traits": self.traits(e.customer_id),
             "journey": {"name": journey.name, "variant": e.variant},
+            **(self.personal(e.customer_id) if self._uses_personal[journey.name] else {}),
         }
+        return {**out, **self._trigger_context(journey, e, customer.get("name"))}
+
+    def _trigger_context(self, journey: Journey, e: Enrolment, name: Any) -> dict[str, Any]:
+        """``user``, ``feature`` or ``winback``: what the journey's trigger adds (_people.py)."""
+        extra: dict[str, Any] = {}
+        if isinstance(journey.trigger, NewUserTrigger):
+            extra["user"] = self.extras.user(e) or {}
+        elif isinstance(journey.trigger, FeatureRequestTrigger):
+            extra["feature"] = feature_of(e)
+        elif isinstance(journey.trigger, ChurnTrigger):
+            extra["winback"] = self.extras.winback(e.customer_id, name)
+        return extra
+
+    def recipient(self, e: Enrolment, context: dict[str, Any]) -> str | None:
+        """The e-mail address: the user's of a per-user enrolment, else the customer's."""
+        user = context.get("user") or {}
+        address = user.get("email") or self.customer(e.customer_id).get("email")
+        return str(address) if address else None
 
     def last_event(self, event: str, customer_id: str) -> dt.datetime | None:
         """The latest time the customer did ``event`` since the batch's first entry."""
@@ -152,6 +212,9 @@ class BatchContext:
         if journey.goal.event is not None:
             seen = self.last_event(journey.goal.event, e.customer_id)
             return seen is not None and seen >= e.entered_at
+        if journey.goal.mrr is not None:
+            day = self.extras.last_movement(journey.goal.mrr, e.customer_id)
+            return day is not None and day >= e.entered_at.date()
         return e.customer_id in self.segment(journey.goal.segment or "")
 
     def segment(self, name: str) -> set[str]:

@@ -6,26 +6,47 @@ same variables); traits are those of the warehouse's ``customers`` row.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
+from pathlib import Path
 from typing import Any
 
-from tenure.act.journeys._channels import Mailer, build_email, render, unsubscribe_token
+from tenure.act.journeys._channels import (
+    Mailer,
+    TemplateRenderError,
+    build_email,
+    render,
+    unsubscribe_token,
+)
+from tenure.act.journeys._load import template_location
+from tenure.act.journeys._personal import personal_context
 from tenure.act.journeys.definition import Journey, SendStep
 from tenure.config import Settings
 from tenure.errors import ConfigError, Location
 
 __all__ = ["preview_step", "send_test", "template_context"]
 
+_TEXT_KEYS = ("subject", "text", "html", "title", "body")
+
 
 def template_context(
-    customer: dict[str, Any], traits: dict[str, Any], journey: Journey, variant: str | None
+    customer: dict[str, Any],
+    traits: dict[str, Any],
+    journey: Journey,
+    variant: str | None,
+    personal: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The variables of a step's templates: ``customer``, ``traits`` and ``journey``."""
+    """The variables of a step's templates: ``customer``, ``traits``, ``journey``, personal.
+
+    The personal ones (``metrics``, ``risk``, ``reasons``, ``segment``, ``offers``) are
+    those of :func:`~tenure.act.journeys._personal.personal_context`.
+    """
     return {
         "customer": {k: v for k, v in customer.items() if k != "traits"},
         "traits": traits,
         "journey": {"name": journey.name, "variant": variant},
+        **(personal or {}),
     }
 
 
@@ -68,11 +89,72 @@ def preview_step(
     settings: Settings,
     tenant_id: str = "preview",
     variant: str | None = None,
+    personal: dict[str, Any] | None = None,
+    today: dt.date,
+    source: Path | None = None,
 ) -> dict[str, Any]:
-    """The rendered texts of a send step for ``customer`` (a ``customers`` row)."""
+    """The rendered texts of a send step for ``customer`` (a ``customers`` row).
+
+    ``personal`` is the customer's row of
+    :func:`~tenure.act.journeys._personal.personal_rows` (what the worker reads for a
+    batch); without it the personal variables are those of a customer with no stored day.
+    ``today`` is the clock's day (the offer policy's discount cooldown). ``source`` is the
+    journey's file: a template that cannot be rendered is then reported with the file's
+    line.
+    """
+    try:
+        return _preview(journey, step_id, customer, settings, tenant_id, variant, personal, today)
+    except TemplateRenderError as exc:
+        if source is None or exc.location is None or exc.location.field is None:
+            raise
+        raise TemplateRenderError(
+            exc.message,
+            location=_locate(journey, step_id, customer, exc, source),
+            template_line=exc.template_line,
+            variable=exc.variable,
+        ) from exc
+
+
+def _locate(
+    journey: Journey,
+    step_id: str,
+    customer: dict[str, Any],
+    exc: TemplateRenderError,
+    source: Path,
+) -> Location:
+    """The file, line and field of a template that failed in :func:`_preview`."""
+    index = journey.index(step_id)
+    step = journey.steps[index]
+    assert isinstance(step, SendStep) and exc.location is not None
+    key = str(exc.location.field).removeprefix(f"{journey.name}.{step_id}.")
+    loc: tuple[int | str, ...] = ("steps", index, *key.split("."))
+    language = str(customer.get("locale") or "").replace("_", "-").split("-")[0].lower()
+    override = step.locales.get(language)
+    if override is not None and key in _TEXT_KEYS and getattr(override, key) is not None:
+        loc = ("steps", index, "locales", language, key)
+    return template_location(source, loc, exc.template_line)
+
+
+def _preview(
+    journey: Journey,
+    step_id: str,
+    customer: dict[str, Any],
+    settings: Settings,
+    tenant_id: str,
+    variant: str | None,
+    personal: dict[str, Any] | None,
+    today: dt.date,
+) -> dict[str, Any]:
     step = _send_step(journey, step_id)
     texts = step.texts(customer.get("locale"))
-    context = template_context(customer, warehouse_traits(customer), journey, variant)
+    variables = personal_context(
+        str(customer.get("customer_id")),
+        personal,
+        locale=customer.get("locale"),
+        settings=settings,
+        today=today,
+    )
+    context = template_context(customer, warehouse_traits(customer), journey, variant, variables)
     where = f"{journey.name}.{step.id}"
     out: dict[str, Any] = {"channel": step.channel, "locale": customer.get("locale")}
     if step.channel == "email":
@@ -81,7 +163,7 @@ def preview_step(
         context["unsubscribe_url"] = f"{settings.email.unsubscribe_url}?token={token}"
         out["to"] = customer.get("email")
         out["unsubscribe_url"] = context["unsubscribe_url"]
-    for key in ("subject", "text", "html", "title", "body"):
+    for key in _TEXT_KEYS:
         if texts[key] is not None:
             out[key] = render(texts[key] or "", context, html=key == "html", where=f"{where}.{key}")
     if step.payload:

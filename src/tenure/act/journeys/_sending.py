@@ -93,6 +93,33 @@ class SendingMixin:
             return self._email(texts, e, run, ctx, context, where, result)
         return self._webhook(journey, step, e, run, context, where, result)
 
+    def _send_time_reached(
+        self, step: SendStep, e: Enrolment, index: int, ctx: BatchContext
+    ) -> bool:
+        """Whether a step with ``at`` may send now; else park the enrolment until it may.
+
+        The moment is chosen once, when the enrolment reaches the step, and kept in its
+        ``deadline_at``; suppression, caps and quiet hours are checked when it sends.
+        """
+        now = self.clock.now()
+        if e.step_index == index and e.waiting_since is not None:
+            if e.deadline_at is None or now >= e.deadline_at:
+                return True
+            self.store.move_enrolment(e.id, owner=self.owner, next_run_at=e.deadline_at)
+            return False  # claimed early: wait on
+        due, _ = ctx.send_at(step.at or "", e.customer_id, now)
+        if due <= now:
+            return True
+        self.store.move_enrolment(
+            e.id,
+            owner=self.owner,
+            step_index=index,
+            waiting_since=now,
+            deadline_at=due,
+            next_run_at=due,
+        )
+        return False
+
     def _quiet_until(self, now: dt.datetime, zone: str | None) -> dt.datetime | None:
         """When the customer's quiet hours end, if ``now`` is inside them; else None."""
         quiet = self.settings.journeys.quiet()
@@ -120,7 +147,7 @@ class SendingMixin:
         where: str,
         result: TickResult,
     ) -> Outcome | None:
-        address = ctx.customer(e.customer_id).get("email")
+        address = ctx.recipient(e, context)
         if not address:
             result.failed += 1
             return "undeliverable", "the customer has no e-mail address", None, None

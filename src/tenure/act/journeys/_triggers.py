@@ -18,17 +18,22 @@ import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from tenure.act.journeys.definition import (
+    KEYED_TRIGGERS,
     BillingTrigger,
+    ChurnTrigger,
     EventTrigger,
+    FeatureRequestTrigger,
     Journey,
+    NewUserTrigger,
     ScheduleTrigger,
     ScoreTrigger,
     SegmentTrigger,
     parse_duration,
 )
-from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, segment_history
+from tenure.decide import CUSTOMER_PROFILES, SEGMENT_MEMBERS, compile_rule, segment_history
+from tenure.metrics import CHANGES_TABLE
 
-__all__ = ["assign_arm", "bucket", "triggered"]
+__all__ = ["asked_for", "assign_arm", "bucket", "triggered"]
 
 _COLUMNS = {"health": "health", "churn_risk": "churn_probability"}
 
@@ -173,9 +178,80 @@ def _schedule(
     if _has(con, CUSTOMER_PROFILES):
         p = con.table(CUSTOMER_PROFILES)
         p = p.filter(p.as_of == p.as_of.max())
+        if t.condition is not None:
+            p = p.filter(compile_rule(t.condition, p, segment="trigger condition"))
         return p.select("customer_id", entry_key=key)
+    if t.condition is not None:  # a rule over profiles: nobody before the first refresh
+        return None
     c = con.table("customers")
     return c.select("customer_id", entry_key=key)
+
+
+def _new_users(con: BaseBackend, since: dt.datetime, now: dt.datetime) -> ir.Table:
+    e = con.table("events")
+    i = e.filter((e.type == "identify") & e.user_id.notnull() & e.customer_id.notnull())
+    first = i.group_by(["customer_id", "user_id"]).agg(first_at=i.occurred_at.min())
+    first = first.filter((first.first_at > _ts(since)) & (first.first_at <= _ts(now)))
+    return first.select("customer_id", entry_key="user:" + first.user_id)
+
+
+def _churned(con: BaseBackend, since: dt.datetime, now: dt.datetime) -> ir.Table | None:
+    if not _has(con, CHANGES_TABLE):
+        return None
+    ch = con.table(CHANGES_TABLE)
+    ch = ch.filter((ch.movement == "churn") & (ch.day > since.date()) & (ch.day <= now.date()))
+    return ch.select("customer_id", entry_key="churn:" + ch.day.cast("string"))
+
+
+def asked_for(con: BaseBackend, features: dict[str, list[str]]) -> ir.Table | None:
+    """``customer_id``, ``feature``, ``asked_at``: feedback or tickets naming a keyword.
+
+    A feedback comment or a support-ticket subject asks for a feature when it contains
+    one of the feature's keywords, case-insensitively.
+    """
+    texts: list[ir.Table] = []
+    if _has(con, "feedback"):
+        f = con.table("feedback")
+        f = f.filter(f.comment.notnull() & (f.comment != ""))
+        texts.append(f.select("customer_id", text=f.comment.lower(), asked_at=f.submitted_at))
+    if _has(con, "support_tickets"):
+        t = con.table("support_tickets")
+        t = t.filter(t.subject.notnull())
+        texts.append(t.select("customer_id", text=t.subject.lower(), asked_at=t.opened_at))
+    if not texts:
+        return None
+    asks = ibis.union(*texts) if len(texts) > 1 else texts[0]
+    words = ibis.memtable(
+        {
+            "feature": [name for name, kws in features.items() for _ in kws],
+            "keyword": [k.strip().lower() for kws in features.values() for k in kws],
+        }
+    )
+    hits = asks.cross_join(words).filter(lambda r: r.text.contains(r.keyword))
+    return hits.select("customer_id", "feature", "asked_at")
+
+
+def _feature_requests(
+    con: BaseBackend, t: FeatureRequestTrigger, since: dt.datetime, now: dt.datetime
+) -> ir.Table | None:
+    e = con.table("events")
+    released = e.filter(
+        (e.type == "track")
+        & (e.event == t.event)
+        & (e.occurred_at > _ts(since))
+        & (e.occurred_at <= _ts(now))
+    )
+    released = released.select(
+        name=released.properties[t.property].str, released_at=released.occurred_at
+    ).filter(lambda r: r.name.isin(list(t.features)))
+    asks = asked_for(con, t.features)
+    if asks is None:
+        return None
+    hits = asks.join(
+        released,
+        [asks.feature == released.name, asks.asked_at < released.released_at],
+    )
+    return hits.select("customer_id", entry_key="feature:" + hits.feature)
 
 
 def triggered(
@@ -183,7 +259,9 @@ def triggered(
 ) -> list[tuple[str, str]]:
     """``(customer_id, entry_key)`` of every occurrence of the trigger in ``(since, now]``.
 
-    Without ``reenter``, every key is ``once``: a customer enters the journey once.
+    Without ``reenter``, every key is ``once``: a customer enters the journey once; a
+    keyed trigger (``new_user``, ``feature_request``) keeps its key, so each user (each
+    feature) enters once.
     """
     t = journey.trigger
     expr: ir.Table | None
@@ -195,11 +273,17 @@ def triggered(
         expr = _score(con, t, since, now)
     elif isinstance(t, BillingTrigger):
         expr = _billing(con, t, since, now)
+    elif isinstance(t, NewUserTrigger):
+        expr = _new_users(con, since, now)
+    elif isinstance(t, ChurnTrigger):
+        expr = _churned(con, since, now)
+    elif isinstance(t, FeatureRequestTrigger):
+        expr = _feature_requests(con, t, since, now)
     else:
         expr = _schedule(con, t, since, now)
     if expr is None:
         return []
     rows = _rows(expr)
-    if not journey.reenter:
+    if not journey.reenter and not isinstance(t, KEYED_TRIGGERS):
         rows = sorted({(c, "once") for c, _ in rows})
     return rows

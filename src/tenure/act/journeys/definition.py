@@ -25,13 +25,17 @@ from tenure.decide import check_rule, profile_schema
 from tenure.errors import SegmentError
 
 __all__ = [
+    "BEST_HOUR",
     "BillingTrigger",
     "BranchStep",
+    "ChurnTrigger",
     "EventTrigger",
     "ExitStep",
+    "FeatureRequestTrigger",
     "Goal",
     "Journey",
     "LocaleTexts",
+    "NewUserTrigger",
     "ScheduleTrigger",
     "ScoreTrigger",
     "SegmentTrigger",
@@ -49,6 +53,8 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+BEST_HOUR = "best_hour"
+"""``at: best_hour`` on a send step: the customer's own most active hour (docs/journeys.md)."""
 
 
 def parse_duration(value: str | int | float) -> dt.timedelta:
@@ -145,19 +151,97 @@ class BillingTrigger(_Model):
 
 
 class ScheduleTrigger(_Model):
-    """Enter every current customer (or a segment's members) once per period."""
+    """Enter every current customer (a segment's members, or those meeting a rule) once per period.
+
+    ``condition`` is a segment rule over the customer's latest ``customer_profiles`` row
+    (docs/segments.md): only the customers meeting it enter.
+    """
 
     type: Literal["schedule"]
     every: Duration
     segment: str | None = None
+    condition: str | None = Field(
+        default=None, description="a segment rule over the latest profile (docs/segments.md)"
+    )
 
     _every = field_validator("every")(_check_duration)
 
+    @model_validator(mode="after")
+    def _condition(self) -> ScheduleTrigger:
+        if self.condition is None:
+            return self
+        if self.segment is not None:
+            raise ValueError("a schedule takes a segment or a condition, not both")
+        try:
+            check_rule(self.condition, profile_schema(), segment="trigger condition")
+        except SegmentError as exc:
+            raise ValueError(f"the trigger's condition: {exc}") from exc
+        return self
+
+
+class NewUserTrigger(_Model):
+    """Enter each new user of a customer: the first ``identify`` call naming a ``user_id``.
+
+    The enrolment is the user's (entry key ``user:<user_id>``): templates see ``user``
+    (the user's identify traits, e.g. ``role``), e-mail goes to the user's address, and a
+    ``user`` branch tests the traits. Each user enters once.
+    """
+
+    type: Literal["new_user"]
+
+
+class ChurnTrigger(_Model):
+    """Enter when the customer's MRR falls to zero (a ``churn`` movement in ``mrr_changes``).
+
+    Templates see ``winback``: the cancel reason and the offer and message
+    ``[winback] offers`` give for it (docs/winback.md).
+    """
+
+    type: Literal["churned"]
+
+
+class FeatureRequestTrigger(_Model):
+    """Enter the customers who asked for a feature when it is released.
+
+    A release is a track event (``event``, default ``Feature Released``) whose
+    ``properties.<property>`` names the feature; a customer asked for it when a feedback
+    comment or a support-ticket subject of theirs, before the release, contains one of the
+    feature's ``keywords`` (case-insensitive). Entry key ``feature:<name>``: each customer
+    enters once per feature.
+    """
+
+    type: Literal["feature_request"]
+    event: str = Field(default="Feature Released", min_length=1)
+    property: str = Field(default="feature", pattern=r"^[A-Za-z0-9_]{1,64}$")
+    features: dict[str, list[str]] = Field(
+        min_length=1, description="released feature name -> keywords that ask for it"
+    )
+
+    @field_validator("features")
+    @classmethod
+    def _keywords(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for name, words in value.items():
+            if not words or any(not w.strip() for w in words):
+                raise ValueError(
+                    f"feature {name!r} needs at least one non-empty keyword. Got {words!r}"
+                )
+        return value
+
 
 Trigger = Annotated[
-    EventTrigger | SegmentTrigger | ScoreTrigger | BillingTrigger | ScheduleTrigger,
+    EventTrigger
+    | SegmentTrigger
+    | ScoreTrigger
+    | BillingTrigger
+    | ScheduleTrigger
+    | NewUserTrigger
+    | ChurnTrigger
+    | FeatureRequestTrigger,
     Field(discriminator="type"),
 ]
+
+KEYED_TRIGGERS = (NewUserTrigger, FeatureRequestTrigger)
+"""Triggers whose entry key names what enters (a user, a feature): each enters once."""
 
 
 # -- steps -----------------------------------------------------------------------------------
@@ -218,6 +302,9 @@ class BranchStep(_Step):
     )
     segment: str | None = None
     split: list[SplitArm] | None = None
+    user: dict[str, str | list[str]] | None = Field(
+        default=None, description="user traits -> a value or values (new_user journeys)"
+    )
     then: str | None = None
     else_: str | None = Field(default=None, alias="else")
 
@@ -225,10 +312,11 @@ class BranchStep(_Step):
 
     @model_validator(mode="after")
     def _one_kind(self) -> BranchStep:
-        given = [k for k in ("condition", "segment", "split") if getattr(self, k)]
+        given = [k for k in ("condition", "segment", "split", "user") if getattr(self, k)]
         if len(given) != 1:
             raise ValueError(
-                f"a branch needs exactly one of condition, segment or split. Got {given or 'none'}"
+                "a branch needs exactly one of condition, segment, split or user. "
+                f"Got {given or 'none'}"
             )
         if self.split is not None:
             if self.then or self.else_:
@@ -237,7 +325,7 @@ class BranchStep(_Step):
             if len(set(names)) != len(names):
                 raise ValueError(f"the split's variants must be unique. Got {names}")
         elif self.then is None and self.else_ is None:
-            raise ValueError("a condition or segment branch needs then, else or both")
+            raise ValueError("a condition, segment or user branch needs then, else or both")
         return self
 
 
@@ -268,6 +356,20 @@ class SendStep(_Step):
     url: str | None = Field(default=None, description="webhook endpoint ([webhooks] url)")
     payload: dict[str, object] | None = None
     locales: dict[str, LocaleTexts] = Field(default_factory=dict)
+    at: str | None = Field(
+        default=None,
+        description="send at the customer's 'best_hour' (send-time optimisation) or at a "
+        "local time 'HH:MM'; default: at once",
+    )
+
+    @field_validator("at")
+    @classmethod
+    def _at(cls, value: str | None) -> str | None:
+        if value is not None and value != BEST_HOUR and not _TIME.match(value):
+            raise ValueError(
+                f"must be 'best_hour' or a local time of day HH:MM such as '10:00'. Got {value!r}"
+            )
+        return value
 
     @field_validator("locales")
     @classmethod
@@ -336,12 +438,19 @@ class Goal(_Model):
 
     event: str | None = None
     segment: str | None = None
+    mrr: Literal["new", "expansion", "contraction", "churn", "reactivation"] | None = Field(
+        default=None, description="an MRR movement of the customer (mrr_changes)"
+    )
 
     @model_validator(mode="after")
     def _one(self) -> Goal:
-        if (self.event is None) == (self.segment is None):
-            raise ValueError("a goal needs exactly one of event or segment")
+        given = [k for k in ("event", "segment", "mrr") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"a goal needs exactly one of event, segment or mrr. Got {given}")
         return self
+
+
+_KEYS = {"new_user": "user", "feature_request": "customer per feature"}
 
 
 class Journey(_Model):
@@ -365,6 +474,23 @@ class Journey(_Model):
                 f"Got {value!r} instead"
             )
         return value
+
+    @model_validator(mode="after")
+    def _per_user(self) -> Journey:
+        keyed = isinstance(self.trigger, KEYED_TRIGGERS)
+        if keyed and self.reenter:
+            raise ValueError(
+                f"a {self.trigger.type} trigger enters each {_KEYS[self.trigger.type]} once; "
+                "reenter does not apply to it (remove it)"
+            )
+        for step in self.steps:
+            per_user = isinstance(self.trigger, NewUserTrigger)
+            if isinstance(step, BranchStep) and step.user is not None and not per_user:
+                raise ValueError(
+                    f"step {step.id!r} branches on user traits, which only a journey with a "
+                    "new_user trigger has (its enrolments are per user)"
+                )
+        return self
 
     @model_validator(mode="after")
     def _targets(self) -> Journey:

@@ -23,6 +23,7 @@ from sqlalchemy import Connection
 
 from tenure.act.journeys._channels import Mailer, render
 from tenure.act.journeys._context import BatchContext, Outcome, TickResult, local_time
+from tenure.act.journeys._people import user_matches
 from tenure.act.journeys._sending import SendingMixin
 from tenure.act.journeys._triggers import assign_arm, bucket, triggered
 from tenure.act.journeys.definition import (
@@ -95,6 +96,7 @@ class JourneyRunner(SendingMixin):
         self._mailer: Mailer | None = None
         self._http: httpx.Client | None = None
         self._unit: Unit | None = None
+        self.tick_hours: dict[str, tuple[int, str]] | None = None  # at: best_hour, per tick
         self._check()
 
     def _check(self) -> None:
@@ -157,6 +159,7 @@ class JourneyRunner(SendingMixin):
 
     def tick(self, *, max_batches: int | None = None) -> TickResult:
         """Enrol, then run every due enrolment (batch by batch) until none is due."""
+        self.tick_hours = None  # learned again each tick, when a step needs them
         result = TickResult(enrolled=self.enroll())
         batches = 0
         while max_batches is None or batches < max_batches:
@@ -222,6 +225,9 @@ class JourneyRunner(SendingMixin):
                     return  # waiting; the lease is released
                 index = goto
                 continue
+            timed = isinstance(step, SendStep) and step.at is not None
+            if timed and not self._send_time_reached(step, e, index, ctx):  # type: ignore[arg-type]
+                return  # waiting for the customer's hour; the lease is released
             nxt = self._run(journey, step, e, index, ctx, result)
             if nxt is None:
                 return
@@ -454,6 +460,8 @@ class JourneyRunner(SendingMixin):
             return last.goto, last.variant, last.variant
         if step.segment is not None:
             met = e.customer_id in ctx.segment(step.segment)
+        elif step.user is not None:
+            met = user_matches(step.user, ctx.extras.user(e) or {})
         else:
             met = e.customer_id in ctx.matching(step.condition or "")
         goto = step.then if met else step.else_

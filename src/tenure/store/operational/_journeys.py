@@ -455,6 +455,22 @@ class JourneysMixin(JourneyInboxMixin):
         with self._session("read journey enrolments") as session:
             return [_enrolment(r) for r in session.scalars(query.order_by(_E.id))]
 
+    def enrolment_arms(
+        self, tenant_id: str, journey: str
+    ) -> list[tuple[str, str, str | None, str, dt.datetime]]:
+        """``(customer_id, arm, variant, status, entered_at)`` of each enrolment of a journey.
+
+        Only what the journey report needs, read as plain rows (no ORM objects), oldest
+        first; ``entered_at`` is UTC.
+        """
+        query = (
+            select(_E.customer_id, _E.arm, _E.variant, _E.status, _E.entered_at)
+            .where(_E.tenant_id == tenant_id, _E.journey == journey)
+            .order_by(_E.id)
+        )
+        with self._session("read a journey's enrolments") as session:
+            return [(c, a, v, s, utc(at)) for c, a, v, s, at in session.execute(query)]  # type: ignore[misc]
+
     def sends_since(
         self, tenant_id: str, customer_id: str, channel: str, since: dt.datetime
     ) -> int:

@@ -2,17 +2,23 @@
 
 The list shows each journey of the tenant's workspace (``[journeys] path``) with its
 trigger and enrolments per status; a journey's page shows its steps in order with the
-runs of each step per status (docs/journeys.md). Journeys are edited as YAML files.
+runs of each step per status, and its report (:meth:`Deployment.journey_report`): goal
+conversion, retention and MRR per arm and A/B variant with their intervals, a chart of
+the rates and one of the MRR change per arm with interval bars (docs/journeys.md).
+Journeys are edited as YAML files.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
 from tenure.errors import NotFoundError
 from tenure.web._auth import PageDep, get_deployment
+from tenure.web._charts import figure
 from tenure.web._pages import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -21,6 +27,62 @@ STATUSES = (
     "done", "withheld", "suppressed", "capped", "pending", "sending", "unconfirmed",
     "undeliverable", "dead",
 )  # fmt: skip
+
+
+def _bars(name: str, arms: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+    """A bar trace of ``(label, Estimate)`` with the interval as error bars."""
+
+    def clean(value: float) -> float | None:
+        return None if math.isnan(value) else value
+
+    return {
+        "type": "bar",
+        "name": name,
+        "x": [label for label, _ in arms],
+        "y": [clean(e.value) for _, e in arms],
+        "error_y": {
+            "type": "data",
+            "symmetric": False,
+            "array": [None if math.isnan(e.high) else e.high - e.value for _, e in arms],
+            "arrayminus": [None if math.isnan(e.low) else e.value - e.low for _, e in arms],
+        },
+    }
+
+
+def _labelled(arms: Sequence[Any], variants: Sequence[Any]) -> list[tuple[str, Any]]:
+    return [(a.name, a) for a in arms] + [(f"variant {v.name}", v) for v in variants]
+
+
+def report_charts(report: Any) -> dict[str, dict[str, Any] | None]:
+    """The rates per arm (conversion, retention at each horizon) and the MRR change per arm.
+
+    Each bar carries its interval; a horizon with no measured enrolment is left out.
+    """
+    measured = [h for h in report.horizons if sum(r.matured for r in h.retention[:3])]
+    rates = [
+        _bars("goal conversion", [(k, a.rate) for k, a in _labelled(report.arms, report.variants)])
+    ]
+    for h in measured:
+        rows = _labelled(h.retention, h.retention_variants)
+        rates.append(_bars(f"retention {h.horizon_days} days", [(k, r.rate) for k, r in rows]))
+    mrr = [
+        _bars(
+            f"{h.horizon_days} days", [(k, m.change) for k, m in _labelled(h.mrr, h.mrr_variants)]
+        )
+        for h in measured
+    ]
+    currency = report.currency or ""
+    return {
+        "rates": figure(rates, title="Rate per arm", y_format=".0%", barmode="group"),
+        "mrr": figure(
+            mrr,
+            title=f"MRR change per enrolment ({currency})",
+            y_title=currency,
+            barmode="group",
+        )
+        if mrr
+        else None,
+    }
 
 
 def _trigger(journey: Any) -> str:
@@ -83,6 +145,7 @@ def journey(request: Request, page: PageDep, name: str) -> Response:
     arms: dict[str, int] = {}
     for row in counts["enrolments"]:
         arms[row["arm"]] = arms.get(row["arm"], 0) + row["enrolments"]
+    report = deployment.journey_report(page.tenant.slug, name)
     context = {
         "title": f"Journey {found.name}",
         "active": "journeys",
@@ -93,5 +156,7 @@ def journey(request: Request, page: PageDep, name: str) -> Response:
         "steps": steps,
         "arms": arms,
         "statuses": STATUSES,
+        "report": report,
+        "charts": report_charts(report),
     }
     return render(request, "journey.html", context)
