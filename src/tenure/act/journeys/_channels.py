@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import hmac
+import io
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
+from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.policy import SMTPUTF8
-from email.utils import formatdate, parseaddr
+from email.utils import formatdate, getaddresses, parseaddr
 from types import TracebackType
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, meta
 from jinja2.sandbox import SandboxedEnvironment
 
 from tenure._settings_act import EmailSettings
@@ -29,6 +33,7 @@ from tenure.errors import ConfigError, DeliveryError, Location, SignatureError
 __all__ = [
     "Mailer",
     "TemplateRenderError",
+    "UnconfirmedDelivery",
     "build_email",
     "read_unsubscribe_token",
     "render",
@@ -42,6 +47,12 @@ __all__ = [
 _POLICY = SMTPUTF8.clone(max_line_length=998)
 _ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 _HTML_ENV = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(template: str, html: bool) -> Template:
+    """A template compiled once (compiling costs far more than rendering)."""
+    return (_HTML_ENV if html else _ENV).from_string(template)
 
 
 class TemplateRenderError(ConfigError):
@@ -99,7 +110,7 @@ def render(template: str, context: dict[str, Any], *, html: bool = False, where:
         Naming the step's field, the template's line and the missing variable.
     """
     try:
-        return (_HTML_ENV if html else _ENV).from_string(template).render(context)
+        return _compiled(template, html).render(context)
     except TemplateError as exc:
         if isinstance(exc, TemplateSyntaxError):
             line: int | None = exc.lineno
@@ -197,6 +208,31 @@ def build_email(
     return message
 
 
+class UnconfirmedDelivery(DeliveryError):
+    """The SMTP server may have accepted the message: its answer to the data never came.
+
+    The connection broke (or timed out) after the message's data, ending with ``.``, went
+    out and before the server's reply: RFC 5321 (section 4.1.1.4) leaves the message
+    delivered or not. Sending it again could deliver it twice, so the journey records
+    the run ``unconfirmed`` and does not (docs/journeys.md, "The engine and its
+    guarantees").
+    """
+
+
+def _flatten(message: EmailMessage) -> tuple[str, list[str], bytes, list[str]]:
+    """``(from, recipients, data, mail options)`` as ``SMTP.send_message`` makes them."""
+    sender = getaddresses([str(message["From"])])[0][1]
+    recipients = [a[1] for a in getaddresses([str(v) for v in (message["To"], message["Cc"]) if v])]
+    options: list[str] = []
+    buffer = io.BytesIO()
+    if all(a.isascii() for a in (sender, *recipients)):
+        BytesGenerator(buffer).flatten(message, linesep="\r\n")
+    else:
+        options = ["SMTPUTF8", "BODY=8BITMIME"]
+        BytesGenerator(buffer, policy=_POLICY).flatten(message, linesep="\r\n")
+    return sender, recipients, buffer.getvalue(), options
+
+
 class Mailer:
     """One SMTP connection, opened on first use and reused until :meth:`close`."""
 
@@ -219,21 +255,54 @@ class Mailer:
             ) from exc
         return smtp
 
-    def send(self, message: EmailMessage) -> None:
-        """Hand one message to the SMTP server; returns when the server accepted it.
+    def _envelope(
+        self, smtp: smtplib.SMTP, sender: str, recipients: list[str], options: list[str]
+    ) -> None:
+        """``MAIL FROM`` and ``RCPT TO``: a refusal here delivers nothing."""
+        smtp.ehlo_or_helo_if_needed()
+        if options and not smtp.has_extn("smtputf8"):
+            raise smtplib.SMTPNotSupportedError(
+                "the addresses need SMTPUTF8, which the server does not offer"
+            )
+        code, reply = smtp.mail(sender, options)
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        refused: dict[str, tuple[int, bytes]] = {}
+        for to in recipients:
+            code, reply = smtp.rcpt(to)
+            if code not in (250, 251):
+                refused[to] = (code, reply)
+        if len(refused) == len(recipients):
+            raise smtplib.SMTPRecipientsRefused(refused)
+
+    def send(self, message: EmailMessage, *, ready: Callable[[], bool] | None = None) -> bool:
+        """Hand one message to the SMTP server; True when the server accepted it.
+
+        The envelope (``MAIL FROM``, ``RCPT TO``) and the message's data go first, all but
+        the final ``.`` that ends the data; then ``ready()`` is called, and only if it
+        returns True does the ``.`` go out (else the connection is dropped, which makes
+        the server discard the unfinished message, and False is returned). The journey
+        engine records there, durably, that the message is being handed over: a crash
+        before the ``.`` delivers nothing, so only the moment between the ``.`` and the
+        server's answer is uncertain.
 
         Raises
         ------
+        UnconfirmedDelivery
+            When the connection broke after the data went out and before the server's
+            answer: the message may or may not have been accepted.
         DeliveryError
-            When the server refuses it or cannot be reached (after one reconnect).
+            When the server refused it (nothing was delivered) or cannot be reached
+            (after one reconnect).
         """
+        sender, recipients, data, options = _flatten(message)
         for attempt in (1, 2):
             if self._smtp is None:
                 self._smtp = self._connect()
             try:
-                self._smtp.send_message(message)
-                return
-            except smtplib.SMTPServerDisconnected as exc:
+                self._envelope(self._smtp, sender, recipients, options)
+                break
+            except smtplib.SMTPServerDisconnected as exc:  # a reused connection went stale
                 self._smtp = None
                 if attempt == 2:
                     raise DeliveryError(f"the SMTP server closed the connection: {exc}") from exc
@@ -242,6 +311,49 @@ class Mailer:
                 raise DeliveryError(
                     f"the SMTP server refused the message to {message['To']}: {exc}"
                 ) from exc
+        smtp = self._smtp
+        assert smtp is not None
+        try:
+            smtp.putcmd("data")
+            code, reply = smtp.getreply()
+            if code == 354:
+                quoted = re.sub(rb"(?m)^\.", b"..", data)
+                if not quoted.endswith(b"\r\n"):
+                    quoted += b"\r\n"
+                smtp.send(quoted)  # all but the final "." that ends it
+        except (OSError, smtplib.SMTPException) as exc:  # the data never ended: not delivered
+            self._drop()
+            raise DeliveryError(f"the SMTP server failed during DATA: {exc}") from exc
+        if code != 354:
+            self.close()
+            raise DeliveryError(
+                f"the SMTP server refused DATA for {message['To']}: {code} {reply!r}"
+            )
+        if ready is not None and not ready():
+            self._drop()  # a transaction whose data never ended is discarded by the server
+            return False
+        try:
+            smtp.send(b".\r\n")
+            code, reply = smtp.getreply()
+        except (OSError, smtplib.SMTPException) as exc:
+            self._drop()
+            raise UnconfirmedDelivery(
+                f"the connection to the SMTP server broke before it answered the message to "
+                f"{message['To']} ({exc}); it may have been accepted"
+            ) from exc
+        if code != 250:  # an answer, so certain: the message was not accepted
+            self.close()
+            raise DeliveryError(
+                f"the SMTP server refused the message to {message['To']}: {code} {reply!r}"
+            )
+        return True
+
+    def _drop(self) -> None:
+        """Forget a broken connection without talking to it."""
+        if self._smtp is not None:
+            with contextlib.suppress(OSError):
+                self._smtp.close()
+            self._smtp = None
 
     def close(self) -> None:
         """Say QUIT, if connected."""

@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from tenure.act.journeys._channels import Mailer, build_email, render, unsubscribe_token
+from tenure.act.journeys._channels import (
+    Mailer,
+    UnconfirmedDelivery,
+    build_email,
+    render,
+    unsubscribe_token,
+)
 from tenure.act.journeys._context import BatchContext, Outcome, TickResult, local_time
 from tenure.act.journeys.definition import Journey, SendStep
 from tenure.act.outbox import enqueue
@@ -36,6 +42,11 @@ class SendingMixin:
     _mailer: Mailer | None
 
     if TYPE_CHECKING:  # what the mixin reads from JourneyRunner, declared for type checkers
+
+        @property
+        def _lease(self) -> dt.timedelta: ...
+
+        def _commit(self) -> None: ...
 
         def _retry(
             self, e: Enrolment, run: StepRun, error: str, result: TickResult
@@ -163,10 +174,23 @@ class SendingMixin:
         )
         if self._mailer is None:
             self._mailer = Mailer(settings)
+
+        def ready() -> bool:
+            """Commit the run as ``sending`` before the data goes out (lease still held)."""
+            if not self.store.mark_sending(e, run, owner=self.owner, lease=self._lease):
+                return False
+            self._commit()
+            return True
+
         try:
-            self._mailer.send(message)
+            accepted = self._mailer.send(message, ready=ready)
+        except UnconfirmedDelivery as exc:  # may have been accepted: never sent again
+            result.failed += 1
+            return "unconfirmed", str(exc), None, None
         except DeliveryError as exc:
             return self._retry(e, run, str(exc), result)
+        if not accepted:  # the lease ran out: the enrolment is another worker's now
+            return None
         result.sent["email"] = result.sent.get("email", 0) + 1
         return "done", None, None, None
 

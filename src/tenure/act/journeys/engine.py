@@ -14,6 +14,7 @@ import os
 import secrets
 import socket
 from collections.abc import Callable, Sequence
+from dataclasses import astuple
 from typing import Any
 
 import httpx
@@ -41,7 +42,7 @@ from tenure.act.webhooks import backoff
 from tenure.clock import Clock
 from tenure.config import Settings
 from tenure.errors import ConfigError
-from tenure.store.operational import Enrolment, OperationalStore, StepEffect, StepRun
+from tenure.store.operational import Enrolment, OperationalStore, StepEffect, StepRun, Unit
 
 __all__ = ["JourneyRunner", "TickResult", "worker_id"]
 
@@ -94,6 +95,7 @@ class JourneyRunner(SendingMixin):
         self.owner = owner or worker_id()
         self._mailer: Mailer | None = None
         self._http: httpx.Client | None = None
+        self._unit: Unit | None = None
         self.tick_hours: dict[str, tuple[int, str]] | None = None  # at: best_hour, per tick
         self._check()
 
@@ -171,10 +173,32 @@ class JourneyRunner(SendingMixin):
                 break
             batches += 1
             context = BatchContext(self, batch)
-            for enrolment in batch:
-                self._advance(enrolment, context, result)
-        self.deliver_webhooks()
+            # one transaction for the batch's steps, committed around each e-mail and at
+            # the end (store/operational/_unit.py), not one per step
+            with self.store.unit() as unit:
+                self._unit = unit
+                try:
+                    for enrolment in batch:
+                        self._advance(enrolment, context, result)
+                finally:
+                    self._unit = None
+            self._post_due()  # after each batch: a long backlog does not hold webhooks back
+        self._post_due()
         return result
+
+    def _post_due(self) -> None:
+        """Post every due webhook, 100 at a time.
+
+        Each run's claim is leased once, so runs stay short enough that no other worker
+        takes over rows still to be posted.
+        """
+        while sum(astuple(self.deliver_webhooks(limit=100))) == 100:
+            pass
+
+    def _commit(self) -> None:
+        """Commit the batch's open transaction (a no-op outside a batch)."""
+        if self._unit is not None:
+            self._unit.commit()
 
     def _end(self, e: Enrolment, status: str) -> None:
         self.store.move_enrolment(
@@ -294,10 +318,22 @@ class JourneyRunner(SendingMixin):
         )
         if run is None:  # the lease expired and another worker holds the enrolment now
             return None
-        if run.status != "pending":  # its outcome was recorded: move on
+        if run.status == "sending":
+            # handed to the SMTP server by a worker that stopped (or lost its lease) before
+            # recording the answer: it may have been accepted, so it is never sent again
+            outcome: Outcome | None = (
+                "unconfirmed",
+                "the worker stopped after handing the message to the SMTP server and "
+                "before its answer was recorded; it may have been delivered",
+                None,
+                None,
+            )
+            result.failed += 1
+        elif run.status != "pending":  # its outcome was recorded: move on
             return self._after(journey, step, run, index, e)
+        else:
+            outcome = self._send(journey, step, e, run, ctx, result)
         result.steps += 1
-        outcome = self._send(journey, step, e, run, ctx, result)
         if outcome is None:
             return None  # retrying later, or waiting for the end of quiet hours
         status, detail, effect, within = outcome
@@ -311,6 +347,7 @@ class JourneyRunner(SendingMixin):
             within=within,
             moves=self._moves(index + 1, e.variant),
         )
+        self._commit()  # the answer is recorded at once: the window stays one message wide
         return index + 1, self._replace(e, index + 1, e.variant)
 
     def _after(

@@ -32,6 +32,7 @@ from tenure.store.operational._store import (
     sqlalchemy_url,
 )
 from tenure.store.operational._tables import CancelFlowRow, OutboxRow
+from tenure.store.operational._unit import Unit
 from tenure.store.operational._users import (
     NewSession,
     User,
@@ -59,6 +60,7 @@ __all__ = [
     "StepRun",
     "Task",
     "Tenant",
+    "Unit",
     "User",
     "WebSession",
     "hash_key",

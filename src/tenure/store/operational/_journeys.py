@@ -18,16 +18,14 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, func, or_, select, update
+from sqlalchemy import Connection, Engine, Table, func, or_, select, update
 
 from tenure.store.operational._journey_inbox import InappMessage, JourneyInboxMixin, Task, utc
+from tenure.store.operational._journey_sql import Statements, statements
 from tenure.store.operational._tables import (
-    CustomerTraitRow,
-    InappMessageRow,
     JourneyCursorRow,
     JourneyEnrolmentRow,
     JourneyStepRow,
-    TaskRow,
 )
 
 if TYPE_CHECKING:
@@ -39,7 +37,9 @@ __all__ = ["Enrolment", "InappMessage", "JourneysMixin", "StepEffect", "StepRun"
 
 _E = JourneyEnrolmentRow
 _S = JourneyStepRow
-FINAL = ("done", "withheld", "suppressed", "capped", "undeliverable", "dead")
+# Core tables for the hot paths: no ORM bookkeeping per statement
+_ET: Table = JourneyEnrolmentRow.__table__  # type: ignore[assignment]
+_ST: Table = JourneyStepRow.__table__  # type: ignore[assignment]
 
 
 def _rowcount(result: Any) -> int:
@@ -151,32 +151,23 @@ class JourneysMixin(JourneyInboxMixin):
                 )
                 rows = [r for r in rows if r[0] not in active]
             added = 0
-            for start in range(0, len(rows), 1000):
-                chunk = rows[start : start + 1000]
-                statement = (
-                    self._insert()(_E)
-                    .values(
-                        [
-                            {
-                                "tenant_id": tenant_id,
-                                "journey": journey,
-                                "customer_id": c,
-                                "entry_key": key,
-                                "arm": arm,
-                                "variant": None,
-                                "status": "active",
-                                "step_index": 0,
-                                "entered_at": now,
-                                "next_run_at": now,
-                            }
-                            for c, key, arm, _v in chunk
-                        ]
-                    )
-                    .on_conflict_do_nothing(
-                        index_elements=["tenant_id", "journey", "customer_id", "entry_key"]
-                    )
+            # one statement, bound per row (executemany): a multi-row VALUES of literals
+            # was compiled afresh for every chunk, which dominated enrolling 100k
+            statement = (
+                self._insert()(_ET)
+                .on_conflict_do_nothing(
+                    index_elements=["tenant_id", "journey", "customer_id", "entry_key"]
                 )
-                added += len(session.execute(statement.returning(_E.id)).all())
+                .returning(_ET.c.id)
+            )
+            fixed: dict[str, Any] = {"tenant_id": tenant_id, "journey": journey, "variant": None}
+            fixed.update(status="active", step_index=0, entered_at=now, next_run_at=now)
+            for start in range(0, len(rows), 5000):
+                chunk = [
+                    {**fixed, "customer_id": c, "entry_key": key, "arm": arm}
+                    for c, key, arm, _v in rows[start : start + 5000]
+                ]
+                added += len(session.execute(statement, chunk).all())
             cursor = self._insert()(JourneyCursorRow).values(
                 tenant_id=tenant_id, journey=journey, watermark=watermark
             )
@@ -205,16 +196,21 @@ class JourneysMixin(JourneyInboxMixin):
         if self.engine.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         with self._session("claim journey enrolments") as session:
-            session.execute(
+            # RETURNING names the claimed rows: no scan for the owner's lease afterwards
+            ids = session.scalars(
                 update(_E)
                 .where(_E.id.in_(due.scalar_subquery()), free)
                 .values(lease_owner=owner, lease_until=until)
+                .returning(_E.id)
                 .execution_options(synchronize_session=False)
-            )
-            rows = session.scalars(
-                select(_E).where(_E.lease_owner == owner, _E.lease_until == until).order_by(_E.id)
             ).all()
+            if not ids:
+                return []
+            rows = session.scalars(select(_E).where(_E.id.in_(ids)).order_by(_E.id)).all()
             return [_enrolment(r) for r in rows]
+
+    def _sql(self) -> Statements:
+        return statements(self.engine.dialect.name)
 
     def move_enrolment(
         self, enrolment_id: int, *, owner: str, release: bool = True, **values: Any
@@ -223,11 +219,40 @@ class JourneysMixin(JourneyInboxMixin):
         if release:
             values.update(lease_owner=None, lease_until=None)
         with self._session("move a journey enrolment") as session:
-            session.execute(
-                update(_E).where(_E.id == enrolment_id, _E.lease_owner == owner).values(**values)
-            )
+            session.execute(self._sql().move, {**values, "b_id": enrolment_id, "b_owner": owner})
 
     # -- step runs ---------------------------------------------------------------------------
+
+    def _renew(
+        self, session: Session, enrolment: Enrolment, owner: str, until: dt.datetime
+    ) -> bool:
+        """Renew the enrolment's lease; False when ``owner`` no longer holds it."""
+        params = {"b_id": enrolment.id, "b_owner": owner, "b_until": until}
+        return bool(_rowcount(session.execute(self._sql().renew, params)))
+
+    def _step_row(self, session: Session, enrolment: Enrolment, step_id: str) -> StepRun:
+        row = session.execute(self._sql().step, {"b_id": enrolment.id, "b_step": step_id}).one()
+        return StepRun(
+            row.id, row.enrolment_id, row.step_id, row.status, row.message_id, row.attempts,
+            row.detail,
+        )  # fmt: skip
+
+    @staticmethod
+    def _run_values(
+        enrolment: Enrolment, step_id: str, kind: str, channel: str | None, now: dt.datetime
+    ) -> dict[str, Any]:
+        return {
+            "enrolment_id": enrolment.id,
+            "tenant_id": enrolment.tenant_id,
+            "journey": enrolment.journey,
+            "customer_id": enrolment.customer_id,
+            "step_id": step_id,
+            "kind": kind,
+            "channel": channel,
+            "message_id": f"{enrolment.tenant_id}.{enrolment.id}.{step_id}",
+            "attempts": 0,
+            "started_at": now,
+        }
 
     def begin_step(
         self,
@@ -245,47 +270,17 @@ class JourneysMixin(JourneyInboxMixin):
         no longer holds it (it expired and another worker took the enrolment).
         """
         now = self.clock.now()
-        message_id = f"{enrolment.tenant_id}.{enrolment.id}.{step_id}"
-        statement = (
-            self._insert()(_S)
-            .values(
-                enrolment_id=enrolment.id,
-                tenant_id=enrolment.tenant_id,
-                journey=enrolment.journey,
-                customer_id=enrolment.customer_id,
-                step_id=step_id,
-                kind=kind,
-                channel=channel,
-                status="pending",
-                message_id=message_id,
-                attempts=0,
-                started_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["enrolment_id", "step_id"])
-        )
+        values = {
+            **self._run_values(enrolment, step_id, kind, channel, now),
+            "status": "pending",
+            "detail": None,
+            "finished_at": None,
+        }
         with self._session("record a journey step") as session:
-            held = _rowcount(
-                session.execute(
-                    update(_E)
-                    .where(_E.id == enrolment.id, _E.lease_owner == owner)
-                    .values(lease_until=now + lease)
-                )
-            )
-            if not held:
+            if not self._renew(session, enrolment, owner, now + lease):
                 return None
-            session.execute(statement)
-            row = session.scalars(
-                select(_S).where(_S.enrolment_id == enrolment.id, _S.step_id == step_id)
-            ).one()
-            return StepRun(
-                row.id,
-                row.enrolment_id,
-                row.step_id,
-                row.status,
-                row.message_id,
-                row.attempts,
-                row.detail,
-            )
+            session.execute(self._sql().add_step, values)
+            return self._step_row(session, enrolment, step_id)
 
     def record_step(
         self,
@@ -312,69 +307,46 @@ class JourneysMixin(JourneyInboxMixin):
         ``owner`` no longer holds the enrolment.
         """
         now = self.clock.now()
-        message_id = f"{enrolment.tenant_id}.{enrolment.id}.{step_id}"
-        statement = (
-            self._insert()(_S)
-            .values(
-                enrolment_id=enrolment.id,
-                tenant_id=enrolment.tenant_id,
-                journey=enrolment.journey,
-                customer_id=enrolment.customer_id,
-                step_id=step_id,
-                kind=kind,
-                channel=channel,
-                status=status,
-                message_id=message_id,
-                attempts=0,
-                detail=detail and detail[:1000],
-                started_at=now,
-                finished_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["enrolment_id", "step_id"])
-            .returning(_S.id)
-        )
+        values = {
+            **self._run_values(enrolment, step_id, kind, channel, now),
+            "status": status,
+            "detail": detail and detail[:1000],
+            "finished_at": now,
+        }
         with self._session("run a journey step") as session:
-            held = _rowcount(
-                session.execute(
-                    update(_E)
-                    .where(_E.id == enrolment.id, _E.lease_owner == owner)
-                    .values(lease_until=now + lease)
-                )
-            )
-            if not held:
+            if not self._renew(session, enrolment, owner, now + lease):
                 return None
-            inserted = session.execute(statement).first()
+            inserted = session.execute(self._sql().add_step, values).first()
             if inserted is None:
-                row = session.scalars(
-                    select(_S).where(_S.enrolment_id == enrolment.id, _S.step_id == step_id)
-                ).one()
-                earlier = StepRun(
-                    row.id, row.enrolment_id, row.step_id, row.status, row.message_id,
-                    row.attempts, row.detail,
-                )  # fmt: skip
-                return earlier, False
-            run = StepRun(inserted[0], enrolment.id, step_id, status, message_id, 0, detail)
+                return self._step_row(session, enrolment, step_id), False
+            run = StepRun(
+                inserted[0], enrolment.id, step_id, status, values["message_id"], 0, detail
+            )
             if effect is not None:
                 self._apply(session, enrolment, run, effect, now)
             if within is not None:
                 within(session.connection())
-            values = dict(moves)
+            changes = dict(moves)
             if release:
-                values.update(lease_owner=None, lease_until=None)
-            session.execute(
-                update(_E).where(_E.id == enrolment.id, _E.lease_owner == owner).values(**values)
-            )
+                changes.update(lease_owner=None, lease_until=None)
+            session.execute(self._sql().move, {**changes, "b_id": enrolment.id, "b_owner": owner})
             return run, True
 
     def note_attempt(self, run: StepRun, *, detail: str | None) -> int:
-        """Count one more delivery attempt of a pending run; returns the attempts so far."""
+        """Count one more refused delivery attempt; the run is ``pending`` again.
+
+        A refusal is certain (the server answered with an error), so a run marked
+        ``sending`` before the attempt goes back to ``pending`` and may be sent again.
+        """
         with self._session("count a delivery attempt") as session:
             session.execute(
-                update(_S)
-                .where(_S.id == run.id)
-                .values(attempts=_S.attempts + 1, detail=detail and detail[:1000])
+                update(_ST)
+                .where(_ST.c.id == run.id)
+                .values(
+                    attempts=_ST.c.attempts + 1, detail=detail and detail[:1000], status="pending"
+                )
             )
-            return int(session.scalar(select(_S.attempts).where(_S.id == run.id)) or 0)
+            return int(session.scalar(select(_ST.c.attempts).where(_ST.c.id == run.id)) or 0)
 
     def finish_step(
         self,
@@ -400,21 +372,14 @@ class JourneysMixin(JourneyInboxMixin):
         values = dict(moves)
         if release:
             values.update(lease_owner=None, lease_until=None)
+        outcome = {"status": status, "detail": detail and detail[:1000], "finished_at": now}
         with self._session("finish a journey step") as session:
-            changed = _rowcount(
-                session.execute(
-                    update(_S)
-                    .where(_S.id == run.id, _S.status.not_in(FINAL))
-                    .values(status=status, detail=detail and detail[:1000], finished_at=now)
-                )
-            )
+            changed = _rowcount(session.execute(self._sql().finish, {**outcome, "b_id": run.id}))
             if changed and effect is not None:
                 self._apply(session, enrolment, run, effect, now)
             if changed and within is not None:
                 within(session.connection())
-            session.execute(
-                update(_E).where(_E.id == enrolment.id, _E.lease_owner == owner).values(**values)
-            )
+            session.execute(self._sql().move, {**values, "b_id": enrolment.id, "b_owner": owner})
             return bool(changed)
 
     def _apply(
@@ -426,47 +391,35 @@ class JourneysMixin(JourneyInboxMixin):
         now: dt.datetime,
     ) -> None:
         v = effect.values
+        who = {"tenant_id": enrolment.tenant_id, "customer_id": enrolment.customer_id}
         if effect.kind == "inapp":
-            session.add(
-                InappMessageRow(
-                    id="msg_" + secrets.token_hex(10),
-                    tenant_id=enrolment.tenant_id,
-                    customer_id=enrolment.customer_id,
-                    journey=enrolment.journey,
-                    step_id=run.step_id,
-                    title=v["title"],
-                    body=v["body"],
-                    created_at=now,
-                )
-            )
+            message = {
+                "id": "msg_" + secrets.token_hex(10),
+                **who,
+                "journey": enrolment.journey,
+                "step_id": run.step_id,
+                "title": v["title"],
+                "body": v["body"],
+                "created_at": now,
+                "read_at": None,
+            }
+            session.execute(self._sql().inbox, message)
         elif effect.kind == "trait":
-            statement = self._insert()(CustomerTraitRow).values(
-                tenant_id=enrolment.tenant_id,
-                customer_id=enrolment.customer_id,
-                trait=v["trait"],
-                value=v["value"],
-                set_at=now,
-            )
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["tenant_id", "customer_id", "trait"],
-                    set_={"value": statement.excluded.value, "set_at": now},
-                )
-            )
+            trait = {**who, "trait": v["trait"], "value": v["value"], "set_at": now}
+            session.execute(self._sql().trait, trait)
         elif effect.kind == "task":
-            session.add(
-                TaskRow(
-                    id="task_" + secrets.token_hex(10),
-                    tenant_id=enrolment.tenant_id,
-                    customer_id=enrolment.customer_id,
-                    journey=enrolment.journey,
-                    title=v["title"],
-                    note=v.get("note"),
-                    owner=v.get("owner"),
-                    due_at=v.get("due_at"),
-                    created_at=now,
-                )
-            )
+            task = {
+                "id": "task_" + secrets.token_hex(10),
+                **who,
+                "journey": enrolment.journey,
+                "title": v["title"],
+                "note": v.get("note"),
+                "owner": v.get("owner"),
+                "due_at": v.get("due_at"),
+                "created_at": now,
+                "done_at": None,
+            }
+            session.execute(self._sql().task, task)
         else:  # pragma: no cover - the engine makes only these three
             raise ValueError(f"unknown step effect {effect.kind!r}")
 

@@ -45,6 +45,7 @@ from tenure.store.operational._tables import (
     StripeEventRow,
     TenantRow,
 )
+from tenure.store.operational._unit import UnitMixin, current_unit
 from tenure.store.operational._users import UsersMixin
 
 KeyKind = Literal["publishable", "secret"]
@@ -201,7 +202,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class OperationalStore(UsersMixin, JourneysMixin):
+class OperationalStore(UsersMixin, JourneysMixin, UnitMixin):
     """The operational store on SQLite (a file) or PostgreSQL, by SQLAlchemy URL.
 
     Parameters
@@ -248,6 +249,11 @@ class OperationalStore(UsersMixin, JourneysMixin):
 
     @contextmanager
     def _session(self, action: str) -> Iterator[Session]:
+        unit = current_unit(self)
+        if unit is not None:  # the worker's open unit of work (_unit.py): join it
+            with unit.joined(action) as session:
+                yield session
+            return
         try:
             with self._sessions.begin() as session:
                 yield session

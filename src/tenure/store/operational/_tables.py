@@ -186,7 +186,8 @@ class JourneyStepRow(Base):
     step_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))
     channel: Mapped[str | None] = mapped_column(String(16))
-    # pending (intent recorded), done, withheld, suppressed, capped, undeliverable, dead
+    # pending (intent recorded), sending (an e-mail's data about to go out), done, withheld,
+    # suppressed, capped, undeliverable, dead, unconfirmed (an e-mail's answer never came)
     status: Mapped[str] = mapped_column(String(16))
     message_id: Mapped[str] = mapped_column(String(255))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -23,7 +23,10 @@ from tenure.web._pages import PageRoute, render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
-STATUSES = ("done", "withheld", "suppressed", "capped", "pending", "undeliverable", "dead")
+STATUSES = (
+    "done", "withheld", "suppressed", "capped", "pending", "sending", "unconfirmed",
+    "undeliverable", "dead",
+)  # fmt: skip
 
 
 def _bars(name: str, arms: Sequence[tuple[str, Any]]) -> dict[str, Any]:
