@@ -15,17 +15,38 @@ field; :func:`tenure.act.journeys.load_journey` adds the file and the line.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
+from tenure.act.journeys._spec_base import (
+    _NAME,
+    _TIME,
+    BEST_HOUR,
+    Duration,
+    _check_duration,
+    _Model,
+    parse_duration,
+)
+from tenure.act.journeys._trigger_spec import (
+    KEYED_TRIGGERS,
+    BillingTrigger,
+    ChurnTrigger,
+    EventTrigger,
+    FeatureRequestTrigger,
+    NewUserTrigger,
+    ScheduleTrigger,
+    ScoreTrigger,
+    SegmentTrigger,
+    Trigger,
+)
 from tenure.decide import check_rule, profile_schema
 from tenure.errors import SegmentError
 
 __all__ = [
     "BEST_HOUR",
+    "KEYED_TRIGGERS",
     "BillingTrigger",
     "BranchStep",
     "ChurnTrigger",
@@ -48,201 +69,6 @@ __all__ = [
     "WaitStep",
     "parse_duration",
 ]
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
-_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-BEST_HOUR = "best_hour"
-"""``at: best_hour`` on a send step: the customer's own most active hour (docs/journeys.md)."""
-
-
-def parse_duration(value: str | int | float) -> dt.timedelta:
-    """A duration such as ``30m``, ``2h``, ``3d``, ``1w`` (or seconds as a number).
-
-    Raises
-    ------
-    ValueError
-        When the text is not a number followed by s, m, h, d or w.
-
-    Examples
-    --------
-    >>> parse_duration("2h")
-    datetime.timedelta(seconds=7200)
-    """
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value)
-    else:
-        match = _DURATION.match(str(value))
-        if match is None:
-            raise ValueError(
-                f"must be a duration such as '30m', '2h', '3d' or '1w'. Got {value!r} instead"
-            )
-        seconds = float(match.group(1)) * _UNITS[match.group(2)]
-    if seconds < 0:
-        raise ValueError(f"must not be negative. Got {value!r} instead")
-    return dt.timedelta(seconds=seconds)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-Duration = Annotated[str | int, Field(description="e.g. 30m, 2h, 3d, 1w")]
-
-
-def _check_duration(value: str | int | None) -> str | int | None:
-    if value is not None:
-        parse_duration(value)
-    return value
-
-
-# -- triggers --------------------------------------------------------------------------------
-
-
-class EventTrigger(_Model):
-    """Enter when the customer does a track event (e.g. ``usage_limit_reached``)."""
-
-    type: Literal["event"]
-    event: str = Field(min_length=1)
-
-
-class SegmentTrigger(_Model):
-    """Enter when the customer enters (or leaves) a segment on a refreshed day."""
-
-    type: Literal["segment"]
-    segment: str = Field(min_length=1)
-    change: Literal["enter", "leave"] = "enter"
-
-
-class ScoreTrigger(_Model):
-    """Enter when a daily score crosses a threshold between two stored days.
-
-    ``health`` is the 0-100 health score; ``churn_risk`` the churn probability (0-1).
-    """
-
-    type: Literal["score"]
-    score: Literal["health", "churn_risk"]
-    crosses: Literal["below", "above"]
-    threshold: float
-
-
-class BillingTrigger(_Model):
-    """Enter on a billing event: a failed payment, a card or a trial about to end."""
-
-    type: Literal["billing"]
-    billing: Literal["payment_failed", "card_expiring", "trial_ending"]
-    days_before: int | None = Field(
-        default=None, ge=0, le=365, description="card_expiring (30) and trial_ending (3)"
-    )
-
-    @model_validator(mode="after")
-    def _days(self) -> BillingTrigger:
-        if self.billing == "payment_failed" and self.days_before is not None:
-            raise ValueError("days_before applies to card_expiring and trial_ending only")
-        return self
-
-    @property
-    def lead(self) -> int:
-        """Days before the expiry or the trial's end (30 for cards, 3 for trials)."""
-        if self.days_before is not None:
-            return self.days_before
-        return 30 if self.billing == "card_expiring" else 3
-
-
-class ScheduleTrigger(_Model):
-    """Enter every current customer (a segment's members, or those meeting a rule) once per period.
-
-    ``condition`` is a segment rule over the customer's latest ``customer_profiles`` row
-    (docs/segments.md): only the customers meeting it enter.
-    """
-
-    type: Literal["schedule"]
-    every: Duration
-    segment: str | None = None
-    condition: str | None = Field(
-        default=None, description="a segment rule over the latest profile (docs/segments.md)"
-    )
-
-    _every = field_validator("every")(_check_duration)
-
-    @model_validator(mode="after")
-    def _condition(self) -> ScheduleTrigger:
-        if self.condition is None:
-            return self
-        if self.segment is not None:
-            raise ValueError("a schedule takes a segment or a condition, not both")
-        try:
-            check_rule(self.condition, profile_schema(), segment="trigger condition")
-        except SegmentError as exc:
-            raise ValueError(f"the trigger's condition: {exc}") from exc
-        return self
-
-
-class NewUserTrigger(_Model):
-    """Enter each new user of a customer: the first ``identify`` call naming a ``user_id``.
-
-    The enrolment is the user's (entry key ``user:<user_id>``): templates see ``user``
-    (the user's identify traits, e.g. ``role``), e-mail goes to the user's address, and a
-    ``user`` branch tests the traits. Each user enters once.
-    """
-
-    type: Literal["new_user"]
-
-
-class ChurnTrigger(_Model):
-    """Enter when the customer's MRR falls to zero (a ``churn`` movement in ``mrr_changes``).
-
-    Templates see ``winback``: the cancel reason and the offer and message
-    ``[winback] offers`` give for it (docs/winback.md).
-    """
-
-    type: Literal["churned"]
-
-
-class FeatureRequestTrigger(_Model):
-    """Enter the customers who asked for a feature when it is released.
-
-    A release is a track event (``event``, default ``Feature Released``) whose
-    ``properties.<property>`` names the feature; a customer asked for it when a feedback
-    comment or a support-ticket subject of theirs, before the release, contains one of the
-    feature's ``keywords`` (case-insensitive). Entry key ``feature:<name>``: each customer
-    enters once per feature.
-    """
-
-    type: Literal["feature_request"]
-    event: str = Field(default="Feature Released", min_length=1)
-    property: str = Field(default="feature", pattern=r"^[A-Za-z0-9_]{1,64}$")
-    features: dict[str, list[str]] = Field(
-        min_length=1, description="released feature name -> keywords that ask for it"
-    )
-
-    @field_validator("features")
-    @classmethod
-    def _keywords(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        for name, words in value.items():
-            if not words or any(not w.strip() for w in words):
-                raise ValueError(
-                    f"feature {name!r} needs at least one non-empty keyword. Got {words!r}"
-                )
-        return value
-
-
-Trigger = Annotated[
-    EventTrigger
-    | SegmentTrigger
-    | ScoreTrigger
-    | BillingTrigger
-    | ScheduleTrigger
-    | NewUserTrigger
-    | ChurnTrigger
-    | FeatureRequestTrigger,
-    Field(discriminator="type"),
-]
-
-KEYED_TRIGGERS = (NewUserTrigger, FeatureRequestTrigger)
-"""Triggers whose entry key names what enters (a user, a feature): each enters once."""
-
 
 # -- steps -----------------------------------------------------------------------------------
 
