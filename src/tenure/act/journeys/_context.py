@@ -8,7 +8,6 @@ queries per batch, never one per enrolment) and the engine asks it per enrolment
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ import ibis
 from sqlalchemy import Connection
 
 from tenure.act.journeys._load import template_variables
-from tenure.act.journeys._people import BatchExtras, feature_of
+from tenure.act.journeys._people import BatchExtras, feature_of, parse_traits
 from tenure.act.journeys._personal import PERSONAL_VARIABLES, personal_context, personal_rows
 from tenure.act.journeys.definition import (
     ChurnTrigger,
@@ -114,16 +113,7 @@ class BatchContext:
     def traits(self, customer_id: str) -> dict[str, Any]:
         """The warehouse's traits overlaid with those journeys set."""
         if customer_id not in self._traits:
-            raw = self.customer(customer_id).get("traits")
-            base: dict[str, Any] = {}
-            if isinstance(raw, str):
-                try:
-                    loaded = json.loads(raw)
-                    base = loaded if isinstance(loaded, dict) else {}
-                except ValueError:
-                    base = {}
-            elif isinstance(raw, dict):
-                base = raw
+            base = parse_traits(self.customer(customer_id).get("traits"))
             base.update(self.runner.store.traits(self.runner.tenant_id, customer_id))
             self._traits[customer_id] = base
         return self._traits[customer_id]

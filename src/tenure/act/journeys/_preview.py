@@ -7,7 +7,6 @@ same variables); traits are those of the warehouse's ``customers`` row.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from tenure.act.journeys._channels import (
     unsubscribe_token,
 )
 from tenure.act.journeys._load import template_location
+from tenure.act.journeys._people import parse_traits
 from tenure.act.journeys._personal import personal_context
 from tenure.act.journeys.definition import Journey, SendStep
 from tenure.config import Settings
@@ -52,16 +52,7 @@ def template_context(
 
 def warehouse_traits(customer: dict[str, Any]) -> dict[str, Any]:
     """The ``traits`` JSON of a ``customers`` row as a dict (empty when missing or bad)."""
-    raw = customer.get("traits")
-    if isinstance(raw, dict):
-        return dict(raw)
-    if isinstance(raw, str):
-        try:
-            loaded = json.loads(raw)
-        except ValueError:
-            return {}
-        return loaded if isinstance(loaded, dict) else {}
-    return {}
+    return parse_traits(customer.get("traits"))
 
 
 def _send_step(journey: Journey, step_id: str) -> SendStep:
