@@ -13,7 +13,7 @@ from tenure import Workspace
 pytestmark = pytest.mark.slow
 
 DISCOUNT_COST = 0.25 * 3
-"""discount_25_3m is kept when uplift × MRR × value_months > MRR × 0.25 × 3."""
+"""discount_25_3m is kept when uplift × MRR × value_months > P(accept) × MRR × 0.25 × 3."""
 
 
 @pytest.fixture(scope="module")
@@ -48,14 +48,18 @@ def test_flow_uses_model_uplift_and_drops_discount_below_cost_when_model_trained
         p = ws.warehouse.table("customer_profiles")
         paying = p.filter((p.as_of == p.as_of.max()) & (p.mrr > 0)).customer_id
         profiled = sorted(set(paying.to_pyarrow().to_pylist()) & set(scores))
-    below, above = profiled[0], profiled[1]
+        below, above = profiled[0], profiled[1]
+        accept = {c: ws.flow_accept_probability(c) for c in (below, above)}
     shown = {}
-    # value a save (value_months) so that uplift × value is under the cost for the first
-    # customer and over it for the second; the small demo's model may score them alike
+    # value a save (value_months) so that uplift × value is under the expected cost
+    # (P(accept) × cost) for the first customer and over it for the second; the small
+    # demo's model may score them alike
     for customer, factor in ((below, 0.9), (above, 1.1)):
         uplift = scores[customer]
-        assert uplift > 0
-        monkeypatch.setenv("TENURE_OFFERS__VALUE_MONTHS", str(DISCOUNT_COST / uplift * factor))
+        p_accept = accept[customer]
+        assert uplift > 0 and p_accept is not None and 0 < p_accept <= 1
+        months = DISCOUNT_COST * p_accept / uplift * factor
+        monkeypatch.setenv("TENURE_OFFERS__VALUE_MONTHS", str(months))
         with Workspace.open(flow_workspace) as ws:
             flow = ws.cancel_flow_start(customer)
             flow = ws.cancel_flow_answer(flow.id, "too_expensive")
@@ -63,6 +67,7 @@ def test_flow_uses_model_uplift_and_drops_discount_below_cost_when_model_trained
         discount = _discount(flow.decision)
         assert discount["uplift_source"] == "model"
         assert discount["uplift"] == pytest.approx(uplift, abs=1e-6)
+        assert discount["accept_probability"] == pytest.approx(p_accept, abs=1e-6)
         assert alone["uplift"][0] == pytest.approx(uplift, abs=1e-6)
         shown[customer] = [o.name for o in flow.offers]
     assert "discount_25_3m" not in shown[below]
