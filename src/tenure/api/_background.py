@@ -7,6 +7,7 @@ thread wakes them; stopping lets a call in progress finish.
 
 from __future__ import annotations
 
+import abc
 import asyncio
 import contextlib
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from collections.abc import Callable
 __all__ = ["BackgroundTask"]
 
 
-class BackgroundTask:
+class BackgroundTask(abc.ABC):
     """Runs :meth:`_run` as an asyncio task; subclasses wait with :meth:`_sleep`."""
 
     name = "tenure-background"
@@ -48,8 +49,9 @@ class BackgroundTask:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
         self._wake.clear()
 
+    @abc.abstractmethod
     async def _run(self) -> None:
-        raise NotImplementedError
+        """The task's loop: sleep with :meth:`_sleep`, work, until ``_stopping``."""
 
     async def _stop_task(self) -> None:
         """Stop the loop; a call in progress finishes first (at most a minute)."""
