@@ -27,35 +27,11 @@ from tenure.measure.journey_outcomes import (
     horizon_results,
     variant_lifts,
 )
-from tenure.measure.sequential import always_valid, proportions_look
+from tenure.measure.journey_outcomes import (
+    always_valid_proportions_p as always_valid_p,
+)
 
 __all__ = ["ArmResult", "JourneyReport", "always_valid_p", "journey_report"]
-
-TAU = 0.05
-"""Prior scale of the effect (5 percentage points) in the mixture SPRT."""
-
-
-def always_valid_p(
-    successes_a: int, n_a: int, successes_b: int, n_b: int, *, tau: float = TAU
-) -> float:
-    """The mSPRT p-value for "rate a = rate b" at this look, valid under continuous monitoring.
-
-    One look of :func:`tenure.measure.sequential.always_valid` (docs/measurement.md): with
-    ``d`` the difference of the rates and ``V`` its variance, the mixture likelihood ratio
-    against ``N(0, tau²)`` is ``Λ = sqrt(V / (V + tau²)) · exp(tau² d² / (2 V (V + tau²)))``
-    and ``p = min(1, 1 / Λ)``. Under "no difference" ``Λ`` is a non-negative martingale, so
-    by Ville's inequality the chance that this value ever falls below α, however often the
-    report is read, is at most α (the running minimum over looks is the sharper version).
-
-    >>> round(always_valid_p(60, 200, 30, 200), 4)
-    0.0302
-    >>> always_valid_p(10, 100, 10, 100) == 1.0
-    True
-    """
-    if n_a == 0 or n_b == 0:
-        return 1.0
-    look = proportions_look(successes_a, n_a, successes_b, n_b)
-    return always_valid([look], tau=tau)[-1].p_value
 
 
 @dataclass(frozen=True)
