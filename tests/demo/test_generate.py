@@ -378,6 +378,43 @@ def test_retention_offers_are_accepted_exactly_by_savable_or_seekers_when_made(
     assert (offered["retention_offer_accepted"] == takes).all()
 
 
+def test_use_fades_before_an_offer_a_savable_customer_accepts_and_not_a_seekers_when_made(
+    offers_world: DemoManifest,
+) -> None:
+    """Whoever really decided to leave used the product less and less before deciding,
+    whether an offer then saved them or not; a seeker, who never meant to leave, did not.
+    (The fade must not depend on what comes after the decision: a model reads it.)"""
+    truth = pl.read_parquet(offers_world.out / "ground_truth/churn_drivers.parquet")
+    offered = truth.filter(pl.col("retention_offer_accepted")).select(
+        "customer_id",
+        "discount_seeker",
+        at=pl.col("retention_offer_at").dt.epoch("s"),
+    )
+    at = dict(zip(offered["customer_id"], offered["at"], strict=True))
+    recent: Counter[str] = Counter()
+    earlier: Counter[str] = Counter()
+    for msg in _lines(offers_world.out / "segment/events.jsonl"):
+        cid = msg["context"].get("groupId")
+        if cid not in at:
+            continue
+        stamp = dt.datetime.fromisoformat(msg["timestamp"].replace("Z", "+00:00")).timestamp()
+        ago = (at[cid] - stamp) / 86_400
+        if 0 <= ago < 30:
+            recent[cid] += 1
+        elif 30 <= ago < 90:
+            earlier[cid] += 1
+
+    def ratio(seeker: bool) -> float:
+        ids = offered.filter(pl.col("discount_seeker") == seeker)["customer_id"]
+        rows = [(recent[c], earlier[c] / 2) for c in ids if earlier[c] > 0]
+
+        assert len(rows) >= 5
+        return sum(r for r, _ in rows) / sum(e for _, e in rows)
+
+    assert ratio(seeker=False) < 0.6  # the savable: a month of use at most 60% of before
+    assert ratio(seeker=True) > 0.8
+
+
 def test_seekers_take_their_cancellation_back_when_not_offered(
     offers_world: DemoManifest,
 ) -> None:

@@ -7,7 +7,8 @@ the time the clock fired and returns whether the subscription goes on.
 * A payer may get a 50 %-off retention offer (half of the decisions, at random, once per
   subscription: the company runs an offer experiment); it is accepted exactly when the
   latent ``discount_would_save`` or ``discount_seeker`` is true (a seeker stays either
-  way).
+  way). Whoever really decided to leave, saved or not, used the product less and less
+  before the decision; a seeker, who never meant to leave, did not.
 * A discount seeker who is not offered schedules the cancellation for the period end,
   giving the price as the reason (stated 85 % of the time, as any reason), and takes it
   back before then; from two months later they ask again, with a 25 % chance each month
@@ -127,6 +128,12 @@ def _offer(run: SubscriptionRun, t: int) -> bool:
     if not (run.sim.col("discount_would_save", run.i) or run.sim.col("discount_seeker", run.i)):
         return False
     run.act.offer_accepted[run.i] = True
+    if not run.sim.col("discount_seeker", run.i):
+        # a savable customer had decided to leave: their use faded towards the decision as
+        # anyone's who leaves does (the fade cannot know the offer that comes after it);
+        # saved, they come back to their usual use
+        run.close(t, t)
+        run.open(t)
     previous: dict[str, Any] = (
         {"discount": None} if run.ledger.shape == "legacy" else {"discounts": []}
     )
