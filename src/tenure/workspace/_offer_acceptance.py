@@ -32,6 +32,8 @@ ACCEPTANCE_DIR = Path("models") / "offer_uplift" / "acceptance"
 """Where the acceptance model is saved, beside the uplift model."""
 _C = 0.3
 """Inverse L2 strength of the acceptance model (standardised features, few rows)."""
+_Z_ONE_SIDED = 1.645
+"""The calibration slope used is its one-sided 95% lower bound."""
 
 
 def fit_acceptance(rows: pl.DataFrame, features: list[str]) -> Any | None:
@@ -83,11 +85,13 @@ class CalibratedUplift:
     learner's out-of-fold predictions ``τ̂`` are checked against the transformed outcome
     ``y* = y (t − p) / (p (1 − p))`` (``p`` the offered share; ``E[y* | x]`` is the true
     uplift in a randomised experiment), and the slope of the best linear predictor
-    ``β = cov(y* − τ0, τ̂ − τ0) / var(τ̂ − τ0)``, clipped to ``[0, 1]``, says how much of
-    the learner's departure from the baseline is signal (Chernozhukov et al., 2018,
-    "Generic machine learning inference on heterogeneous treatment effects"). The
-    prediction is ``τ0(x) + β × (τ̂(x) − τ0(x))``. With ``β = 0`` the offer rule
-    ``uplift × value > P(accept) × cost`` becomes ``q̄ × value > cost`` for everyone:
+    ``β = cov(y* − τ0, τ̂ − τ0) / var(τ̂ − τ0)`` says how much of the learner's departure
+    from the baseline is signal (Chernozhukov et al., 2018, "Generic machine learning
+    inference on heterogeneous treatment effects"). The slope used is its one-sided 95%
+    lower bound (heteroscedasticity-robust standard error), clipped to ``[0, 1]``: a slope
+    the rows cannot tell from zero is taken as zero, because acting on noise withholds
+    saves. The prediction is ``τ0(x) + β × (τ̂(x) − τ0(x))``. With ``β = 0`` the offer
+    rule ``uplift × value > P(accept) × cost`` becomes ``q̄ × value > cost`` for everyone:
     the same offer to all, as the data can tell no customer from another.
 
     Parameters
@@ -97,6 +101,13 @@ class CalibratedUplift:
         ``predict_outcomes``).
     folds
         Folds of the out-of-fold predictions.
+
+    Attributes
+    ----------
+    slope_ : float
+        The lower bound of ``β``, clipped to ``[0, 1]``: the slope the predictions use.
+    slope_estimate_ : float
+        ``β`` itself.
     """
 
     def __init__(self, estimator: Any, *, folds: int = 5) -> None:
@@ -138,7 +149,10 @@ class CalibratedUplift:
         gap = oof - base
         spread = float(gap @ gap)
         slope = float(gap @ (transformed - base)) / spread if spread else 0.0
-        self.slope_ = min(max(slope, 0.0), 1.0)
+        resid = transformed - base - slope * gap
+        error = float(np.sqrt((gap**2) @ (resid**2))) / spread if spread else 0.0
+        self.slope_estimate_ = slope
+        self.slope_ = min(max(slope - _Z_ONE_SIDED * error, 0.0), 1.0)
         self.save_rate_, self.acceptance_ = _acceptance(X, t, out, took)
         self.estimator_ = clone(self.estimator).fit(X, t, out)
         self.n_features_in_ = self.estimator_.n_features_in_
