@@ -229,8 +229,21 @@ class OfferSettings(_Section):
         default=6,
         ge=1,
         le=36,
-        description="'tenure offers simulate' evaluates on the decisions of the last this many "
-        "months whose outcome is known, after training on those before.",
+        description="With simulate_protocol 'time', 'tenure offers simulate' evaluates on the "
+        "decisions of the last this many months whose outcome is known, after training on "
+        "those before.",
+    )
+    simulate_protocol: Literal["crossfit", "time"] = Field(
+        default="crossfit",
+        description="'tenure offers simulate' scores each past decision by models fitted on "
+        "other customers' decisions ('crossfit', simulate_folds folds), or by models "
+        "trained before a cutoff ('time', holdout_months).",
+    )
+    simulate_folds: int = Field(
+        default=5,
+        ge=2,
+        le=20,
+        description="Customer folds of the cross-fitted simulation.",
     )
 
     @model_validator(mode="after")

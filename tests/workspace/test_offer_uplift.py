@@ -35,7 +35,8 @@ def simulated(offers_workspace: Path) -> dict[str, Any]:
         return {
             "decisions": ws.offer_decisions(),
             "train": ws.offer_uplift_train(),
-            "simulate": ws.offers_simulate(),
+            "simulate": ws.offers_simulate(protocol="time"),
+            "crossfit": ws.offers_simulate(),
         }
 
 
@@ -104,8 +105,27 @@ def test_simulation_trains_only_on_outcomes_known_before_the_cutoff_when_run(
     assert (report["percent"], report["months"]) == (50.0, 3)  # the demo's SAVE50
 
 
-def test_simulation_invariants_hold_on_ground_truth_when_demo(simulated: dict[str, Any]) -> None:
-    gt = simulated["simulate"]["ground_truth"]
+def test_simulation_scores_every_known_outcome_out_of_fold_when_cross_fitted(
+    simulated: dict[str, Any],
+) -> None:
+    report = simulated["crossfit"]
+    frame: pl.DataFrame = simulated["decisions"].filter(pl.col("observed"))
+    assert (report["protocol"], report["folds"], report["as_of"]) == ("crossfit", 5, None)
+    assert report["test_decisions"] == frame.height
+    assert report["test_offered"] == frame["treated"].sum()
+    # each fold's models learned from the other four folds' customers: about 4/5 of the rows
+    assert 0.7 * frame.height < report["train_decisions"] < 0.9 * frame.height
+    assert report["test_from"] == str(frame["decided_on"].min())
+    gt = {p["policy"]: p for p in report["ground_truth"]["policies"]}
+    assert gt["everyone"]["offered"] == frame.height
+    assert gt["oracle"]["net_revenue"]["value"] >= gt["targeted"]["net_revenue"]["value"] - 1e-6
+
+
+@pytest.mark.parametrize("protocol", ["simulate", "crossfit"])
+def test_simulation_invariants_hold_on_ground_truth_when_demo(
+    simulated: dict[str, Any], protocol: str
+) -> None:
+    gt = simulated[protocol]["ground_truth"]
     by = {p["policy"]: p for p in gt["policies"]}
     assert set(by) == {"none", "everyone", "targeted", "oracle"}
     assert by["none"]["discount_cost"]["value"] == 0 and by["none"]["offered"] == 0
@@ -113,7 +133,7 @@ def test_simulation_invariants_hold_on_ground_truth_when_demo(simulated: dict[st
     for policy in by.values():
         assert by["oracle"]["net_revenue"]["value"] >= policy["net_revenue"]["value"] - 1e-6
     assert by["everyone"]["saved"]["value"] >= by["none"]["saved"]["value"]
-    logged = simulated["simulate"]["logged"]
+    logged = simulated[protocol]["logged"]
     none = next(p for p in logged["policies"] if p["policy"] == "none")
     assert none["discount_cost"]["value"] == 0
 
@@ -188,11 +208,18 @@ def test_cli_simulate_prints_json_and_table_when_asked(
     result = runner.invoke(app, ["offers", "simulate", "-w", str(offers_workspace), "--json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
-    assert payload["as_of"] == simulated["simulate"]["as_of"]
-    assert payload["ground_truth"] == json.loads(json.dumps(simulated["simulate"]["ground_truth"]))
+    assert payload["protocol"] == "crossfit"
+    assert payload["ground_truth"] == json.loads(json.dumps(simulated["crossfit"]["ground_truth"]))
+    timed = runner.invoke(
+        app,
+        ["offers", "simulate", "-w", str(offers_workspace), "--protocol", "time", "--json"],
+    )
+    assert timed.exit_code == 0, timed.output
+    assert json.loads(timed.output)["as_of"] == simulated["simulate"]["as_of"]
     table = runner.invoke(app, ["offers", "simulate", "-w", str(offers_workspace)])
     assert table.exit_code == 0, table.output
     assert "discount everyone who cancels" in table.output and "oracle" in table.output
+    assert "scored by models fitted on the other customers' decisions" in table.output
     trained = runner.invoke(app, ["offers", "train", "-w", str(offers_workspace), "--json"])
     assert trained.exit_code == 0, trained.output
     assert json.loads(trained.output)["rows"] == simulated["train"]["rows"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -34,6 +35,14 @@ offers_app = typer.Typer(
     help="Cancel-flow offers: what they saved against the control group, whom a discount "
     "saves, and what targeting earns."
 )
+
+
+class Protocol(StrEnum):
+    """How ``tenure offers simulate`` keeps a scored decision out of its models' training."""
+
+    crossfit = "crossfit"
+    time = "time"
+
 
 TenantOpt = Annotated[
     Optional[str],  # noqa: UP045 (typer needs Optional)
@@ -160,14 +169,26 @@ def train(workspace: WorkspaceOpt = Path(), as_json: JsonOpt = False) -> None:
 
 @offers_app.command("simulate")
 def simulate(
-    workspace: WorkspaceOpt = Path(), as_of: AsOfOpt = None, as_json: JsonOpt = False
+    workspace: WorkspaceOpt = Path(),
+    as_of: AsOfOpt = None,
+    protocol: Annotated[
+        Optional[Protocol],  # noqa: UP045 (typer needs Optional)
+        typer.Option(
+            help="crossfit: each decision scored by models fitted on other customers' "
+            "decisions; time: trained before --as-of, scored after "
+            "(default: [offers] simulate_protocol, or time with --as-of).",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Compare no discount, discount everyone, targeted and the oracle on held-out decisions."""
+    """Compare no discount, discount everyone, targeted and the oracle on past decisions."""
     from tenure.cli.offers_simulate import print_simulation
 
     try:
         with open_workspace(workspace) as ws:
-            report = ws.offers_simulate(as_of=as_day(as_of))
+            report = ws.offers_simulate(
+                as_of=as_day(as_of), protocol=None if protocol is None else protocol.value
+            )
     except TenureError as exc:
         raise fail(exc) from exc
     if as_json:

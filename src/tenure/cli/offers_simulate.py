@@ -61,14 +61,26 @@ def print_policy_table(section: dict[str, Any], title: str, caption: str) -> Non
 def print_simulation(report: dict[str, Any]) -> None:
     """The simulation's split, the model's Qini AUC and one table per estimator."""
     qini = report["qini_auc"]
+    if report.get("protocol") == "crossfit":
+        split = (
+            f"Every one of {report['test_decisions']:,} cancel decisions from "
+            f"{report['test_from']} to {report['test_to']} ({report['test_offered']:,} offered "
+            f"a discount) scored by models fitted on the other customers' decisions "
+            f"({report['folds']} folds; about {report['train_decisions']:,} decisions each, "
+            f"{report['train_offered']:,} offered)."
+        )
+    else:
+        split = (
+            f"Trained on {report['train_decisions']:,} cancel decisions before "
+            f"{report['as_of']} ({report['train_offered']:,} offered a discount); evaluated "
+            f"on {report['test_decisions']:,} from {report['test_from']} to "
+            f"{report['test_to']} ({report['test_offered']:,} offered)."
+        )
     console.print(
-        f"Trained on {report['train_decisions']:,} cancel decisions before {report['as_of']} "
-        f"({report['train_offered']:,} offered a discount); evaluated on "
-        f"{report['test_decisions']:,} from {report['test_from']} to {report['test_to']} "
-        f"({report['test_offered']:,} offered). Offer: {report['percent']:g}% off for "
+        f"{split} Offer: {report['percent']:g}% off for "
         f"{report['months']} months; value = MRR × {report['value_months']:g} months; "
         f"saved = still paying {report['outcome_days']} days on. Uplift model "
-        f"({report['learner'].upper()}-learner) Qini AUC on the held-out decisions: "
+        f"({report['learner'].upper()}-learner) Qini AUC on the scored decisions: "
         + ("–" if qini is None else f"{qini:.3f}"),
         highlight=False,
     )

@@ -7,9 +7,10 @@ uplift_learner``) on the customers' features at each decision and whether they s
 :meth:`OfferUpliftMixin.offer_uplift` predicts each customer's retention uplift from the
 discount, which :meth:`OfferUpliftMixin.offer_decision` hands to
 :func:`tenure.decide.offers.decide_offers` in place of ``[offers] default_uplift``.
-:meth:`OfferUpliftMixin.offers_simulate` trains on the decisions before a cutoff and
-compares "discount everyone", "targeted", "no discount" and (on the demo) the oracle on
-those after it (:mod:`tenure.measure.offer_policy`).
+:meth:`OfferUpliftMixin.offers_simulate` scores past decisions with models that never saw
+them (cross-fitted by customer, or trained before a cutoff) and compares "discount
+everyone", "targeted", "no discount" and (on the demo) the oracle on them
+(:mod:`tenure.measure.offer_policy`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
     from tenure.models import ModelArtifact
     from tenure.progress import Progress
     from tenure.store import Warehouse
+
+Protocol = Literal["crossfit", "time"]
+"""How ``offers_simulate`` keeps each scored decision out of its models' training rows."""
 
 __all__ = ["OfferUpliftMixin"]
 
@@ -381,37 +385,70 @@ class OfferUpliftMixin:
 
     # -- the simulation -------------------------------------------------------------------
 
-    def offers_simulate(self, *, as_of: dt.date | None = None) -> dict[str, Any]:
-        """Train on the decisions before ``as_of``, compare the policies on those after.
+    def offers_simulate(
+        self, *, as_of: dt.date | None = None, protocol: Protocol | None = None
+    ) -> dict[str, Any]:
+        """Compare the offer policies on past decisions scored by models that never saw them.
 
-        ``as_of`` defaults to the first of the month that leaves ``[offers]
-        holdout_months`` months of decisions with a known outcome. Training uses only
-        decisions whose outcome was known before ``as_of``. Returns the report: the split,
-        the model's Qini AUC on the held-out decisions, and the policies' outcomes by the
-        logged (randomised) offers and, on a demo, by the ground truth.
+        ``protocol`` (default ``[offers] simulate_protocol``, or ``"time"`` when ``as_of``
+        is given): ``"crossfit"`` scores every decision with a known outcome by models
+        fitted on the other customers' decisions (``[offers] simulate_folds`` folds,
+        :mod:`tenure.workspace._offer_crossfit`); ``"time"`` trains on the decisions whose
+        outcome was known before ``as_of`` and scores those after it (``as_of`` defaults
+        to the first of the month that leaves ``[offers] holdout_months`` months of
+        decisions with a known outcome). Returns the report: the protocol and split, the
+        model's Qini AUC on the scored decisions, and the policies' outcomes by the logged
+        (randomised) offers and, on a demo, by the ground truth.
         """
         from tenure.features.offer_decisions import first_of_month
-        from tenure.measure.offer_policy import evaluate_ground_truth, evaluate_logged
-        from tenure.models import qini_auc_score
+        from tenure.workspace._offer_crossfit import cross_fitted
 
         frame = self.offer_decisions().filter(pl.col("observed"))
         if frame.height == 0:
             raise ModelError("no cancel decision has a known outcome yet; ingest more history")
         cfg = self.settings.offers
-        last = first_of_month(frame["decided_on"].max())  # type: ignore[arg-type]
-        cutoff = as_of or _months_before(last, cfg.holdout_months - 1)
-        train = frame.filter(pl.col("outcome_as_of") <= cutoff)
-        test = frame.filter(pl.col("decided_on") >= cutoff)
+        protocol = protocol or ("time" if as_of else cfg.simulate_protocol)
+        split: dict[str, Any]
+        if protocol == "time":
+            last = first_of_month(frame["decided_on"].max())  # type: ignore[arg-type]
+            cutoff = as_of or _months_before(last, cfg.holdout_months - 1)
+            train = frame.filter(pl.col("outcome_as_of") <= cutoff)
+            test = self._scored(train, frame.filter(pl.col("decided_on") >= cutoff))
+            split = {
+                "as_of": cutoff.isoformat(),
+                "folds": None,
+                "train_decisions": train.height,
+                "train_offered": int(train["treated"].sum()),
+            }
+        else:
+            fit = cross_fitted(frame, self._scored, folds=cfg.simulate_folds)
+            test = fit.scored
+            split = {
+                "as_of": None,
+                "folds": cfg.simulate_folds,
+                "train_decisions": round(sum(fit.train_rows) / len(fit.train_rows)),
+                "train_offered": round(sum(fit.train_offered) / len(fit.train_offered)),
+            }
+        return self._policy_report(test, {"protocol": protocol, **split})
+
+    def _scored(self, train: pl.DataFrame, test: pl.DataFrame) -> pl.DataFrame:
+        """``test`` with ``uplift`` and ``accept_probability`` from models fitted on ``train``."""
         from tenure.workspace._offer_acceptance import accept_probability, fit_acceptance
 
         model = self._fit(train)
         features = _feature_columns(test)
         acceptance = fit_acceptance(train, features)
-        test = test.with_columns(
+        return test.with_columns(
             uplift=pl.Series(model.predict(test.select(features)), dtype=pl.Float64),
             accept_probability=accept_probability(acceptance, test, features),
         )
-        offered = frame.filter(pl.col("treated"))
+
+    def _policy_report(self, test: pl.DataFrame, split: dict[str, Any]) -> dict[str, Any]:
+        from tenure.measure.offer_policy import evaluate_ground_truth, evaluate_logged
+        from tenure.models import qini_auc_score
+
+        cfg = self.settings.offers
+        offered = test.filter(pl.col("treated"))
         percent = float(offered["percent"].mode()[0]) if offered.height else 50.0
         months = int(offered["months"].mode()[0]) if offered.height else 3
         terms: dict[str, Any] = {
@@ -432,9 +469,7 @@ class OfferUpliftMixin:
             else None
         )
         report: dict[str, Any] = {
-            "as_of": cutoff.isoformat(),
-            "train_decisions": train.height,
-            "train_offered": int(train["treated"].sum()),
+            **split,
             "test_decisions": test.height,
             "test_offered": int(test["treated"].sum()),
             "test_from": str(test["decided_on"].min()),
