@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 
 __all__ = ["print_report"]
 
+_RATE = ".1%"  # format specs for _estimate: a rate, a signed amount
+_CHANGE = "+,.2f"
+
 
 class _Named(Protocol):
     @property
@@ -24,24 +27,17 @@ class _Named(Protocol):
 T = TypeVar("T", bound=_Named)
 
 
-def _pct(e: Estimate) -> str:
+def _estimate(e: Estimate, spec: str) -> str:
+    """``value [low, high]`` in the format ``spec``; the value alone without an interval."""
     if math.isnan(e.value):
         return "-"
     if math.isnan(e.low):
-        return f"{e.value:.1%}"
-    return f"{e.value:.1%} [{e.low:.1%}, {e.high:.1%}]"
+        return f"{e.value:{spec}}"
+    return f"{e.value:{spec}} [{e.low:{spec}}, {e.high:{spec}}]"
 
 
 def _money(value: float) -> str:
     return "-" if math.isnan(value) else f"{value:,.2f}"
-
-
-def _mean(e: Estimate) -> str:
-    if math.isnan(e.value):
-        return "-"
-    if math.isnan(e.low):
-        return f"{e.value:+,.2f}"
-    return f"{e.value:+,.2f} [{e.low:+,.2f}, {e.high:+,.2f}]"
 
 
 def _pp(e: Estimate) -> str:
@@ -64,7 +60,11 @@ def _table(title: str, columns: list[str]) -> Table:
 
 def _variant_lifts(lifts: Sequence[VariantLift], *, rate: bool) -> None:
     for v in lifts:
-        shown = _pp(v.lift) if rate else ("not yet" if math.isnan(v.lift.low) else _mean(v.lift))
+        shown = (
+            _pp(v.lift)
+            if rate
+            else ("not yet" if math.isnan(v.lift.low) else _estimate(v.lift, _CHANGE))
+        )
         test = f"; always-valid p = {v.p_always_valid:.3g}" if v.p_always_valid is not None else ""
         method = "Newcombe" if rate else "Welch"
         console.print(
@@ -91,7 +91,7 @@ def _horizon(h: HorizonResult, currency: str | None) -> None:
             f"{r.too_young:,}",
             f"{r.paying_at_entry:,}",
             f"{r.retained:,}",
-            _pct(r.rate),
+            _estimate(r.rate, _RATE),
         )
     console.print(retention)
     console.print(
@@ -110,10 +110,10 @@ def _horizon(h: HorizonResult, currency: str | None) -> None:
             f"{m.matured:,}",
             _money(m.mrr_at_entry),
             _money(m.mrr_after),
-            _mean(m.change),
+            _estimate(m.change, _CHANGE),
         )
     console.print(mrr)
-    lift = "not yet" if math.isnan(h.mrr_lift.low) else _mean(h.mrr_lift)
+    lift = "not yet" if math.isnan(h.mrr_lift.low) else _estimate(h.mrr_lift, _CHANGE)
     console.print(f"MRR change lift (treatment - kept out): {lift} (Welch)", highlight=False)
     _variant_lifts(h.mrr_variant_lifts, rate=False)
     for note in h.notes:
@@ -130,7 +130,9 @@ def print_report(result: JourneyReport) -> None:
         ["arm", "enrolled", "converted", "rate"],
     )
     for label, arm in _labelled(result.arms, result.variants):
-        conversion.add_row(label, f"{arm.enrolled:,}", f"{arm.converted:,}", _pct(arm.rate))
+        conversion.add_row(
+            label, f"{arm.enrolled:,}", f"{arm.converted:,}", _estimate(arm.rate, _RATE)
+        )
     console.print(conversion)
     console.print(
         f"Conversion lift (treatment - kept out): {_pp(result.lift)} (Newcombe); "

@@ -21,11 +21,11 @@ import httpx
 from ibis.backends import BaseBackend
 from sqlalchemy import Connection
 
-from tenure.act.journeys._channels import Mailer, render
-from tenure.act.journeys._context import BatchContext, Outcome, TickResult, local_time
-from tenure.act.journeys._people import user_matches
+from tenure.act.journeys._channels import Mailer
+from tenure.act.journeys._context import BatchContext, Outcome, TickResult
 from tenure.act.journeys._sending import SendingMixin
-from tenure.act.journeys._triggers import assign_arm, bucket, triggered
+from tenure.act.journeys._steps import StepsMixin
+from tenure.act.journeys._triggers import assign_arm, triggered
 from tenure.act.journeys.definition import (
     BranchStep,
     ExitStep,
@@ -35,7 +35,6 @@ from tenure.act.journeys.definition import (
     Step,
     TaskStep,
     WaitStep,
-    parse_duration,
 )
 from tenure.act.outbox import DeliveryReport, deliver_due
 from tenure.act.webhooks import backoff
@@ -54,7 +53,7 @@ def worker_id() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-class JourneyRunner(SendingMixin):
+class JourneyRunner(SendingMixin, StepsMixin):
     """Runs one tenant's journeys against its warehouse and the operational store.
 
     Parameters
@@ -234,50 +233,6 @@ class JourneyRunner(SendingMixin):
             index, e = nxt
         self._end(e, "exited")  # pragma: no cover - journeys have no loops
 
-    # -- waits -------------------------------------------------------------------------------
-
-    def _wait(
-        self, journey: Journey, step: WaitStep, e: Enrolment, index: int, ctx: BatchContext
-    ) -> int | None:
-        """The next step's index when the wait is over; else park the enrolment, None."""
-        now = self.clock.now()
-        started = e.waiting_since if e.step_index == index else None
-        if started is None:
-            if step.duration is not None:
-                due = now + parse_duration(step.duration)
-            elif step.until_time is not None:
-                due = local_time(now, step.until_time, ctx.customer(e.customer_id).get("timezone"))
-            else:
-                due = now + parse_duration(step.timeout or 0)
-            if due <= now and step.until_event is None:
-                return index + 1
-            recheck = dt.timedelta(seconds=self.settings.journeys.recheck_seconds)
-            self.store.move_enrolment(
-                e.id,
-                owner=self.owner,
-                step_index=index,
-                waiting_since=now,
-                deadline_at=due,
-                next_run_at=min(due, now + recheck) if step.until_event else due,
-            )
-            return None
-        if step.until_event is not None:
-            seen = ctx.last_event(step.until_event, e.customer_id)
-            if seen is not None and seen >= started:
-                return index + 1
-            deadline = e.deadline_at or now
-            if now < deadline:
-                recheck = dt.timedelta(seconds=self.settings.journeys.recheck_seconds)
-                self.store.move_enrolment(
-                    e.id, owner=self.owner, next_run_at=min(deadline, now + recheck)
-                )
-                return None
-            return journey.index(step.on_timeout) if step.on_timeout else index + 1
-        if e.deadline_at is not None and now < e.deadline_at:  # claimed early: wait on
-            self.store.move_enrolment(e.id, owner=self.owner, next_run_at=e.deadline_at)
-            return None
-        return index + 1
-
     # -- steps that run once -----------------------------------------------------------------
 
     def _moves(self, index: int, variant: str | None) -> dict[str, Any]:
@@ -427,58 +382,6 @@ class JourneyRunner(SendingMixin):
         if target is None:
             return None
         return target, self._replace(e, target, variant)
-
-    def _recorded(
-        self, journey: Journey, step: Step, run: StepRun, index: int, variant: str | None
-    ) -> tuple[int | None, str | None]:
-        """Where a step whose outcome was recorded before leads (its detail holds a choice)."""
-        if isinstance(step, ExitStep):
-            return None, variant
-        if isinstance(step, BranchStep) and run.detail:
-            if step.split is not None:
-                arm = next((a for a in step.split if a.variant == run.detail), None)
-                if arm is not None:
-                    goto = journey.index(arm.goto) if arm.goto else index + 1
-                    return goto, arm.variant
-            elif run.detail.startswith("goto:"):
-                return journey.index(run.detail.removeprefix("goto:")), variant
-        return index + 1, variant
-
-    def _branch(
-        self, journey: Journey, step: BranchStep, e: Enrolment, ctx: BatchContext
-    ) -> tuple[str | None, str | None, str]:
-        """``(goto, variant, detail)``: the detail is stored so a re-run takes the same way."""
-        if step.split is not None:
-            total = sum(a.weight for a in step.split)
-            u = bucket("split", self.tenant_id, journey.name, step.id, e.customer_id, e.entry_key)
-            edge = 0.0
-            for arm in step.split:
-                edge += arm.weight / total
-                if u < edge:
-                    return arm.goto, arm.variant, arm.variant
-            last = step.split[-1]
-            return last.goto, last.variant, last.variant
-        if step.segment is not None:
-            met = e.customer_id in ctx.segment(step.segment)
-        elif step.user is not None:
-            met = user_matches(step.user, ctx.extras.user(e) or {})
-        else:
-            met = e.customer_id in ctx.matching(step.condition or "")
-        goto = step.then if met else step.else_
-        return goto, e.variant, f"goto:{goto}" if goto else "next"
-
-    def _task(
-        self, journey: Journey, step: TaskStep, e: Enrolment, ctx: BatchContext
-    ) -> dict[str, Any]:
-        context = ctx.template_context(journey, e)
-        where = f"{journey.name}.{step.id}"
-        owner = step.owner or ctx.traits(e.customer_id).get("owner")
-        return {
-            "title": render(step.title, context, where=f"{where}.title"),
-            "note": render(step.note, context, where=f"{where}.note") if step.note else None,
-            "owner": str(owner) if owner else None,
-            "due_at": self.clock.now() + parse_duration(step.due_in) if step.due_in else None,
-        }
 
     # -- sends -------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ Alembic migrations shipped in the package (``tenure db upgrade``). See ``docs/ap
 
 from __future__ import annotations
 
+from tenure.store.operational._inbound import InboundEvent, PendingLine, RawJson
 from tenure.store.operational._journeys import (
     Enrolment,
     InappMessage,
@@ -20,12 +21,9 @@ from tenure.store.operational._journeys import (
 from tenure.store.operational._store import (
     KEY_PREFIXES,
     ApiKey,
-    InboundEvent,
     KeyKind,
     NewKey,
     OperationalStore,
-    PendingLine,
-    RawJson,
     Scope,
     Tenant,
     hash_key,

@@ -1,6 +1,7 @@
-"""``OperationalStore``: tenants, API keys, the inbound event log, processed Stripe events.
+"""``OperationalStore``: tenants, API keys, processed Stripe events.
 
-Dashboard users and sessions are in ``_users.py``, mixed in.
+Dashboard users and sessions are in ``_users.py``, the inbound event log in
+``_inbound.py``, mixed in.
 
 Every SQLAlchemy or psycopg error is converted to :class:`~tenure.errors.StoreError`
 here, at the store's edge; a missing or foreign id is a
@@ -14,23 +15,12 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import (
-    Connection,
-    Engine,
-    Table,
-    Text,
-    cast,
-    create_engine,
-    event,
-    func,
-    select,
-    update,
-)
+from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -38,13 +28,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tenure.clock import Clock, SystemClock
 from tenure.errors import MissingDependencyError, NotFoundError, StoreError
+from tenure.store.operational._inbound import InboundMixin, RawJson
 from tenure.store.operational._journeys import JourneysMixin
-from tenure.store.operational._tables import (
-    ApiKeyRow,
-    InboundEventRow,
-    StripeEventRow,
-    TenantRow,
-)
+from tenure.store.operational._tables import ApiKeyRow, StripeEventRow, TenantRow
 from tenure.store.operational._unit import UnitMixin, current_unit
 from tenure.store.operational._users import UsersMixin
 
@@ -52,7 +38,6 @@ KeyKind = Literal["publishable", "secret"]
 Scope = Literal["read", "write", "admin"]
 KEY_PREFIXES: dict[str, str] = {"publishable": "tn_pk_", "secret": "tn_sk_"}
 _TOUCH_EVERY = dt.timedelta(seconds=60)
-_INBOUND: Table = InboundEventRow.__table__  # type: ignore[assignment]
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -129,38 +114,8 @@ class NewKey:
     secret: str
 
 
-class RawJson(str):
-    """JSON text already serialised, stored in a JSON column as it is.
-
-    The event log's hot path serialises each payload once, with pydantic-core.
-    """
-
-
 def _json_serializer(value: Any) -> str:
     return value if isinstance(value, RawJson) else json.dumps(value)
-
-
-@dataclass(frozen=True)
-class PendingLine:
-    """A logged event not yet moved: its id, tenant and payload as stored JSON text."""
-
-    id: int
-    tenant_id: str
-    payload: str
-
-
-@dataclass(frozen=True)
-class InboundEvent:
-    """A message in the inbound event log."""
-
-    id: int
-    tenant_id: str
-    message_id: str
-    type: str
-    payload: dict[str, Any]
-    received_at: dt.datetime
-    moved_at: dt.datetime | None
-    batch_id: str | None
 
 
 def _tenant(row: TenantRow) -> Tenant:
@@ -180,19 +135,6 @@ def _key(row: ApiKeyRow) -> ApiKey:
     )
 
 
-def _event(row: InboundEventRow) -> InboundEvent:
-    return InboundEvent(
-        id=row.id,
-        tenant_id=row.tenant_id,
-        message_id=row.message_id,
-        type=row.type,
-        payload=row.payload,
-        received_at=_utc_at(row.received_at),
-        moved_at=_utc(row.moved_at),
-        batch_id=row.batch_id,
-    )
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
@@ -202,7 +144,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class OperationalStore(UsersMixin, JourneysMixin, UnitMixin):
+class OperationalStore(UsersMixin, JourneysMixin, InboundMixin, UnitMixin):
     """The operational store on SQLite (a file) or PostgreSQL, by SQLAlchemy URL.
 
     Parameters
@@ -392,120 +334,6 @@ class OperationalStore(UsersMixin, JourneysMixin, UnitMixin):
             if last is None or now - last > _TOUCH_EVERY:
                 row.last_used_at = now  # written at most once a minute per key
             return _key(row)
-
-    # -- inbound events ----------------------------------------------------------------------
-
-    def append_events(
-        self,
-        tenant_id: str,
-        events: Sequence[tuple[str, str, dict[str, Any] | RawJson]],
-        *,
-        received_at: dt.datetime | None = None,
-    ) -> None:
-        """Commit ``(message_id, type, payload)`` messages; a known message id is dropped.
-
-        When this returns, the messages are durable.
-        """
-        self.append_event_groups([(tenant_id, events)], received_at=received_at)
-
-    def append_event_groups(
-        self,
-        groups: Sequence[tuple[str, Sequence[tuple[str, str, dict[str, Any] | RawJson]]]],
-        *,
-        received_at: dt.datetime | None = None,
-    ) -> None:
-        """Commit several requests' messages, ``(tenant_id, messages)`` each, in one transaction.
-
-        One commit (one fsync) for many requests: the API's group commit calls this.
-        """
-        at = received_at or self.clock.now()
-        rows = [
-            {
-                "tenant_id": tenant_id,
-                "message_id": message_id,
-                "type": type_,
-                "payload": payload,
-                "received_at": at,
-            }
-            for tenant_id, events in groups
-            for message_id, type_, payload in events
-        ]
-        if not rows:
-            return
-        insert = pg_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-        # Core, not the ORM's bulk insert: one executemany, no unit of work (a hot path)
-        statement = insert(_INBOUND).on_conflict_do_nothing(
-            index_elements=["tenant_id", "message_id"]
-        )
-        with self._connection("record events") as connection:
-            connection.execute(statement, rows)
-
-    def pending_events(self, *, limit: int) -> list[InboundEvent]:
-        """Up to ``limit`` events not yet moved to a warehouse, oldest first."""
-        table = _INBOUND
-        with self._connection("read pending events") as connection:
-            rows = connection.execute(
-                select(table).where(table.c.moved_at.is_(None)).order_by(table.c.id).limit(limit)
-            ).all()
-        return [
-            InboundEvent(
-                id=r.id,
-                tenant_id=r.tenant_id,
-                message_id=r.message_id,
-                type=r.type,
-                payload=r.payload,
-                received_at=_utc_at(r.received_at),
-                moved_at=None,
-                batch_id=r.batch_id,
-            )
-            for r in rows
-        ]
-
-    def pending_lines(self, *, limit: int) -> list[PendingLine]:
-        """Like :meth:`pending_events`, with each payload as its stored JSON text.
-
-        The event mover writes these lines to a Segment batch file as they are: no
-        decoding and encoding again (a third of moving an event's CPU time).
-        """
-        t = _INBOUND
-        query = (
-            select(t.c.id, t.c.tenant_id, cast(t.c.payload, Text).label("payload"))
-            .where(t.c.moved_at.is_(None))
-            .order_by(t.c.id)
-            .limit(limit)
-        )
-        with self._connection("read pending events") as connection:
-            return [PendingLine(*row) for row in connection.execute(query)]
-
-    def pending_count(self) -> int:
-        """How many events wait to be moved."""
-        with self._session("count pending events") as session:
-            count = session.scalar(select(func.count()).where(InboundEventRow.moved_at.is_(None)))
-            return int(count or 0)
-
-    def mark_moved(self, ids: Sequence[int], *, batch_id: str) -> None:
-        """Record that these events are in their tenant's warehouse."""
-        now = self.clock.now()
-        with self._connection("mark events moved") as connection:
-            for start in range(0, len(ids), 1000):
-                connection.execute(
-                    update(_INBOUND)
-                    .where(_INBOUND.c.id.in_(ids[start : start + 1000]))
-                    .values(moved_at=now, batch_id=batch_id)
-                )
-
-    def event(self, tenant_id: str, message_id: str) -> InboundEvent:
-        """A tenant's message by message id."""
-        with self._session("read an event") as session:
-            row = session.scalars(
-                select(InboundEventRow).where(
-                    InboundEventRow.tenant_id == tenant_id,
-                    InboundEventRow.message_id == message_id,
-                )
-            ).first()
-            if row is None:
-                raise NotFoundError(f"there is no event with the messageId {message_id!r}")
-            return _event(row)
 
     # -- Stripe ------------------------------------------------------------------------------
 
