@@ -29,6 +29,7 @@ from tenure.progress import NullProgress, Progress
 from tenure.store import IngestResult, Warehouse
 from tenure.store.operational import NewSession, Tenant, User, WebSession
 from tenure.workspace._cancel_flow_list import CancelFlowListMixin
+from tenure.workspace._cancel_flow_report import CancelFlowReportMixin
 from tenure.workspace._cancel_flows import CancelFlow, CancelFlowsMixin
 from tenure.workspace._customer_notes import CustomerNotesMixin
 from tenure.workspace._daily import CUSTOMER_PROFILES, HEALTH_SCORES, DailyMixin, RefreshResult
@@ -143,6 +144,7 @@ class Workspace(
     JourneysMixin,
     CancelFlowsMixin,
     CancelFlowListMixin,
+    CancelFlowReportMixin,
     OfferUpliftMixin,
     FlowUpliftMixin,
     FlowStripeMixin,

@@ -1,4 +1,4 @@
-"""Cancel flows on the workspace: start, answer the survey, accept or decline, measure.
+"""Cancel flows on the workspace: start, answer the survey, accept or decline.
 
 A flow is a row of ``cancel_flows`` in the operational store (docs/cancel-flow.md):
 
@@ -9,7 +9,8 @@ Each step is one transaction; a step out of order raises
 :class:`~tenure.errors.ConflictError` naming the flow's state and the step that comes
 next. Accepting an offer enqueues the signed ``offer.accepted`` webhook
 (``tenure.act.outbox``) in the same transaction when ``[webhooks] url`` is set;
-:meth:`CancelFlowsMixin.deliver_webhooks` posts it.
+``deliver_webhooks`` posts it, and ``cancel_flow_report`` measures the flows
+(``_cancel_flow_report.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlalchemy import Connection, Table, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from tenure.act.cancel_offers import Effect, Outcome, accepted_event, effect, outcome_of
-from tenure.act.outbox import DeliveryReport, deliver_due, enqueue, status_counts
+from tenure.act.outbox import enqueue
 from tenure.config import Offer, Settings
 from tenure.decide.offers import OfferContext, decide_offers
 from tenure.errors import (
@@ -41,10 +42,7 @@ from tenure.store.operational import CancelFlowRow, OperationalStore
 from tenure.workspace._cancel_flow_prices import downgrade_price
 
 if TYPE_CHECKING:
-    import polars as pl
-
     from tenure.clock import Clock
-    from tenure.measure.cancel_flows import CancelFlowReport
     from tenure.store import Warehouse
 
 __all__ = ["LOCAL_TENANT", "CancelFlow", "CancelFlowsMixin"]
@@ -52,6 +50,11 @@ __all__ = ["LOCAL_TENANT", "CancelFlow", "CancelFlowsMixin"]
 LOCAL_TENANT = "local"
 """The tenant id of flows recorded by a workspace used on its own (no deployment)."""
 _FLOWS: Table = CancelFlowRow.__table__  # type: ignore[assignment]
+
+
+def _update(con: Connection, flow_id: str, **values: Any) -> None:
+    """Set columns of the flow ``flow_id`` (one UPDATE)."""
+    con.execute(update(_FLOWS).where(_FLOWS.c.id == flow_id).values(**values))
 
 
 def _finish(
@@ -64,19 +67,17 @@ def _finish(
     accepted_offer: str | None = None,
 ) -> None:
     """Record a flow's outcome with its MRR effect and discount cost (one UPDATE)."""
-    con.execute(
-        update(_FLOWS)
-        .where(_FLOWS.c.id == flow_id)
-        .values(
-            status="finished",
-            decided_at=now,
-            finished_at=now,
-            accepted_offer=accepted_offer,
-            outcome=outcome,
-            mrr_after=result.mrr_after,
-            mrr_effect=result.mrr_effect,
-            discount_cost=result.discount_cost,
-        )
+    _update(
+        con,
+        flow_id,
+        status="finished",
+        decided_at=now,
+        finished_at=now,
+        accepted_offer=accepted_offer,
+        outcome=outcome,
+        mrr_after=result.mrr_after,
+        mrr_effect=result.mrr_effect,
+        discount_cost=result.discount_cost,
     )
 
 
@@ -136,8 +137,6 @@ class CancelFlowsMixin:
         def flow_uplift(self, customer_id: str) -> float | None: ...
 
         def flow_accept_probability(self, customer_id: str) -> float | None: ...
-
-        def deliver_stripe_offers(self, *, limit: int = 100) -> DeliveryReport: ...
 
         def _enqueue_stripe(
             self, con: Connection, row: Any, offer: Offer, now: dt.datetime
@@ -334,19 +333,17 @@ class CancelFlowsMixin:
             rule_segment = None
             if decision.rule and " segment=" in decision.rule:
                 rule_segment = decision.rule.split(" segment=", 1)[1]
-            con.execute(
-                update(_FLOWS)
-                .where(_FLOWS.c.id == flow_id)
-                .values(
-                    status="answered",
-                    answered_at=now,
-                    reason=reason,
-                    free_text=(text or "").replace("\x00", "") or None,  # PostgreSQL: no NUL
-                    control=decision.control,
-                    offers=list(decision.offers),
-                    decision=decision.to_dict(),
-                    segment=rule_segment,
-                )
+            _update(
+                con,
+                flow_id,
+                status="answered",
+                answered_at=now,
+                reason=reason,
+                free_text=(text or "").replace("\x00", "") or None,  # PostgreSQL: no NUL
+                control=decision.control,
+                offers=list(decision.offers),
+                decision=decision.to_dict(),
+                segment=rule_segment,
             )
             return self._flow(self._locked(con, flow_id))
 
@@ -452,71 +449,3 @@ class CancelFlowsMixin:
     def _downgrade_target(self, offer: Offer, plan: str | None, mrr: float) -> tuple[str, float]:
         """The downgrade's plan and its MRR (:func:`downgrade_price`)."""
         return downgrade_price(self.warehouse.ibis, offer, plan, mrr)
-
-    # -- webhooks and measurement --------------------------------------------------------------
-
-    def deliver_webhooks(self, *, limit: int = 100) -> DeliveryReport:
-        """Deliver this tenant's due outbox rows now; what happened.
-
-        With ``[stripe] api_key`` the accepted offers' Stripe calls are made
-        (:meth:`deliver_stripe_offers`); with ``[webhooks] url`` the ``offer.accepted``
-        webhooks are posted (nothing is queued without it), as ``tenure serve``'s sender
-        does: at most ``limit`` rows of each kind.
-
-        Raises
-        ------
-        ConfigError
-            When ``[webhooks] url`` is set but ``secret`` is not (nothing can be signed);
-            the Stripe calls were made first.
-        """
-        import httpx
-
-        report = self.deliver_stripe_offers(limit=limit)
-        hooks = self.settings.webhooks
-        if not hooks.url:
-            return report
-        with httpx.Client(timeout=hooks.timeout_seconds) as client:
-            return report + deliver_due(
-                self.operational.engine,
-                client,
-                hooks,
-                self.clock.now(),
-                limit,
-                tenant_id=self._tenant_id,
-            )
-
-    def cancel_flow_frame(self) -> pl.DataFrame:
-        """The tenant's finished cancel flows, one row each (``saved``, ``mrr_kept``)."""
-        from tenure.measure.cancel_flows import flow_frame
-
-        return flow_frame(self.operational.engine, self._tenant_id)
-
-    def cancel_flow_report(self, *, confidence: float = 0.95) -> CancelFlowReport:
-        """Save rate, saved MRR, discount cost and net impact vs control (docs/cancel-flow.md).
-
-        By reason, offer and segment, with what the ``offer.accepted`` webhooks did.
-        """
-        from tenure.measure.cancel_flows import cancel_flow_report
-
-        hooks = self.settings.webhooks
-        counts = status_counts(
-            self.operational.engine, tenant_id=self._tenant_id, kind="offer.accepted"
-        )
-        note = None
-        if not hooks.url:
-            note = (
-                "[webhooks] url is not set: accepted offers are recorded, but nothing is "
-                "sent to your backend"
-            )
-        elif not hooks.secret:
-            note = (
-                f"[webhooks] secret is not set: {counts['pending']} offer.accepted webhooks "
-                "wait unsent until it is (they are signed with it)"
-            )
-        return cancel_flow_report(
-            self.cancel_flow_frame(),
-            currency=self.settings.reporting_currency,
-            value_months=self.settings.offers.value_months,
-            confidence=confidence,
-            webhooks={"url": hooks.url, **counts, "note": note},
-        )

@@ -11,25 +11,31 @@ customer's rows (or one page) to Python, never a whole table:
   ``events``, ``support_tickets``, ``feedback``, ``stripe_events``) for identity, billing
   and the timeline.
 
-The list pages with an opaque keyset cursor (base64url JSON of the day, the sort, the
-last row's sort value and customer id), so pages stay stable while the table grows.
+The list pages with an opaque keyset cursor, so pages stay stable while the table grows;
+its parameters, page query and cursor are in ``_customer_list.py``.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import json
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import ibis
 import ibis.expr.types as ir
 
 from tenure.errors import ConfigError, NotFoundError, StoreError
 from tenure.workspace._cards import CARDS, head_sql, split_head
+from tenure.workspace._customer_list import (
+    bind_cursor,
+    check_page,
+    cursor_mode,
+    next_cursor,
+    page_query,
+    resume,
+    sort_of,
+)
 from tenure.workspace._profile_queries import (
     COMPONENTS,
     DETAIL_PARTS,
@@ -63,66 +69,15 @@ if TYPE_CHECKING:
     from tenure.decide import Segment
     from tenure.store import Warehouse
 
-__all__ = ["HEALTH_BANDS", "LIST_FIELDS", "SORT_FIELDS", "ProfilesMixin"]
-
-SORT_FIELDS = (
-    "churn_probability",
-    "health",
-    "mrr",
-    "ltv",
-    "account_age_days",
-    "renewal_in_days",
-    "customer_id",
-)
-"""Fields :meth:`ProfilesMixin.customers` sorts by (``-field`` for descending)."""
-HEALTH_BANDS = ("green", "yellow", "red")
-LIST_FIELDS = (
-    "customer_id",
-    "name",
-    "email",
-    "plan",
-    "mrr",
-    "health",
-    "health_band",
-    "churn_probability",
-    "ltv",
-    "account_age_days",
-    "renewal_in_days",
-    "cancel_pending",
-)
-"""The fields of each item of :meth:`ProfilesMixin.customers`."""
+__all__ = ["ProfilesMixin"]
 
 _PROFILES = "customer_profiles"
-_MEMBERS = "segment_members"
-_MAX_LIMIT = 500
 _CACHE_SIZE = 64
 _CACHE_SECONDS = 300.0
-_CURSOR_ID = "__tenure_cursor_id__"
-_CURSOR_VALUE = "__tenure_cursor_value__"
 
 
 def _json_list(text: str | None) -> list[Any]:
     return list(json.loads(text)) if text else []
-
-
-def _encode_cursor(payload: dict[str, Any]) -> str:
-    raw = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> dict[str, Any]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        payload = json.loads(raw)
-        if not isinstance(payload, dict) or not {"as_of", "sort", "id"} <= payload.keys():
-            raise ValueError("fields missing")
-        dt.date.fromisoformat(payload["as_of"])
-    except (ValueError, binascii.Error, TypeError) as exc:
-        raise ConfigError(
-            f"The 'cursor' parameter of Workspace.customers must be a next_cursor returned by "
-            f"an earlier page. Got {cursor!r} instead ({exc})."
-        ) from None
-    return payload
 
 
 class ProfilesMixin:
@@ -412,13 +367,15 @@ class ProfilesMixin:
 
         Filters combine with *and*: members of ``segment``; churn probability in
         ``[risk_min, risk_max]``; ``plan``; ``health_band`` (green, yellow, red).
-        ``sort`` is one of :data:`SORT_FIELDS`, ``-`` first for descending; missing values
-        sort last either way, and customer id breaks ties. Pass ``next_cursor`` of a page
-        as ``cursor`` to get the next one (same filters and sort); it pins the day, so
-        paging is stable across a refresh. ``as_of`` defaults to the latest refreshed day.
+        ``sort`` is one of :data:`~tenure.workspace._customer_list.SORT_FIELDS`, ``-``
+        first for descending; missing values sort last either way, and customer id breaks
+        ties. Pass ``next_cursor`` of a page as ``cursor`` to get the next one (same
+        filters and sort); it pins the day, so paging is stable across a refresh.
+        ``as_of`` defaults to the latest refreshed day.
 
         Returns ``{"as_of", "sort", "items": [...], "next_cursor"}``; ``next_cursor`` is
-        None on the last page. Each item has the fields of :data:`LIST_FIELDS`.
+        None on the last page. Each item has the fields of
+        :data:`~tenure.workspace._customer_list.LIST_FIELDS`.
 
         Raises
         ------
@@ -428,124 +385,38 @@ class ProfilesMixin:
         SegmentError
             For an unknown segment (with the closest names).
         """
-        field, descending = self._sort_of(sort)
-        if not 1 <= limit <= _MAX_LIMIT:
-            raise ConfigError(
-                "The 'limit' parameter of Workspace.customers must be an int in the range "
-                f"[1, {_MAX_LIMIT}]. Got {limit!r} instead."
-            )
-        for name, bound in (("risk_min", risk_min), ("risk_max", risk_max)):
-            if bound is not None and not 0 <= bound <= 1:
-                raise ConfigError(
-                    f"The {name!r} parameter of Workspace.customers must be a float in the "
-                    f"range [0, 1]. Got {bound!r} instead."
-                )
-        if health_band is not None and health_band not in HEALTH_BANDS:
-            raise ConfigError(
-                "The 'health_band' parameter of Workspace.customers must be one of "
-                f"{', '.join(HEALTH_BANDS)}. Got {health_band!r} instead."
-            )
-        after = _decode_cursor(cursor) if cursor is not None else None
-        if after is not None:
-            if after["sort"] != sort:
-                raise ConfigError(
-                    f"The 'cursor' parameter of Workspace.customers belongs to a list sorted by "
-                    f"{after['sort']!r}, not {sort!r}; start again without a cursor."
-                )
-            cursor_day = dt.date.fromisoformat(after["as_of"])
-            if as_of is not None and as_of != cursor_day:
-                raise ConfigError(
-                    f"The 'cursor' parameter of Workspace.customers is for {cursor_day}, "
-                    f"not the as_of {as_of}; start again without a cursor."
-                )
-            as_of = cursor_day
+        field, descending = sort_of(sort)
+        check_page(limit=limit, risk_min=risk_min, risk_max=risk_max, health_band=health_band)
+        after: dict[str, Any] | None = None
+        if cursor is not None:
+            after, as_of = resume(cursor, sort=sort, as_of=as_of)
         if segment is not None:
             self._definition(segment)  # an unknown name raises SegmentError with suggestions
         day = as_of or self.profile_day()
         if day is None:
             return {"as_of": None, "sort": sort, "items": [], "next_cursor": None}
-        mode = None
-        if after is not None:
-            mode = "value" if field != "customer_id" and after.get("v") is not None else "null"
+        mode = cursor_mode(after, field)
 
         def build() -> ir.Table:
-            con = self._wh
-            p = con.table(_PROFILES)
-            t = p.filter(p.as_of == day)
-            if segment is not None:
-                if _MEMBERS in con.list_tables():
-                    m = con.table(_MEMBERS)
-                    m = m.filter((m.as_of == day) & (m.segment == segment))
-                    t = t.semi_join(m, t.customer_id == m.customer_id)
-                else:
-                    t = t.filter(ibis.literal(False))
-            if risk_min is not None:
-                t = t.filter(t.churn_probability >= risk_min)
-            if risk_max is not None:
-                t = t.filter(t.churn_probability <= risk_max)
-            if plan is not None:
-                t = t.filter(t.plan == plan)
-            if health_band is not None:
-                t = t.filter(t.health_band == health_band)
-            if mode is not None:
-                t = t.filter(self._after(t, field, descending, with_value=mode == "value"))
-            order = [
-                t[field].isnull(),
-                ibis.desc(field) if descending else ibis.asc(field),
-                ibis.asc("customer_id"),
-            ]
-            if field == "customer_id":
-                order = [ibis.desc("customer_id") if descending else ibis.asc("customer_id")]
-            c = con.table("customers").select("customer_id", "name", "email")
-            page = t.order_by(order).limit(limit + 1)
-            page = page.left_join(c, page.customer_id == c.customer_id)
-            cols = [x for x in LIST_FIELDS if x in page.columns]
-            return page.select(*cols).order_by(order)
+            return page_query(
+                self._wh,
+                day,
+                segment=segment,
+                risk_min=risk_min,
+                risk_max=risk_max,
+                plan=plan,
+                health_band=health_band,
+                field=field,
+                descending=descending,
+                limit=limit,
+                mode=mode,
+            )
 
         filters = (segment, risk_min, risk_max, plan, health_band)
         sql = self._compiled(("list", day, sort, limit, filters, mode), build)
-        if after is not None:
-            sql = bind(sql, str(after["id"]), placeholder=_CURSOR_ID)
-            if mode == "value":
-                sql = bind(sql, repr(float(after["v"])), placeholder=_CURSOR_VALUE)
-        rows = self._run(sql)
-        next_cursor = None
+        rows = self._run(bind_cursor(sql, after, mode))
+        cursor_out = None
         if len(rows) > limit:
             rows = rows[:limit]
-            last = rows[-1]
-            next_cursor = _encode_cursor(
-                {
-                    "as_of": day.isoformat(),
-                    "sort": sort,
-                    "v": last[field],
-                    "id": last["customer_id"],
-                }
-            )
-        return {"as_of": day, "sort": sort, "items": rows, "next_cursor": next_cursor}
-
-    @staticmethod
-    def _sort_of(sort: str) -> tuple[str, bool]:
-        descending = sort.startswith("-")
-        field = sort.lstrip("-+")
-        if field not in SORT_FIELDS:
-            raise ConfigError(
-                "The 'sort' parameter of Workspace.customers must be one of "
-                f"{', '.join(SORT_FIELDS)} (with - for descending). Got {sort!r} instead."
-            )
-        return field, descending
-
-    @staticmethod
-    def _after(t: ir.Table, field: str, descending: bool, *, with_value: bool) -> ir.Value:
-        """Rows after the cursor's row in the order ``(isnull, field, id)``.
-
-        The cursor's id and value are placeholders, bound when the query runs.
-        """
-        last_id = ibis.literal(_CURSOR_ID)
-        if field == "customer_id":
-            return t.customer_id < last_id if descending else t.customer_id > last_id
-        key = t[field]
-        if not with_value:  # the cursor is among the rows without a value: they sort last
-            return key.isnull() & (t.customer_id > last_id)
-        value = ibis.literal(_CURSOR_VALUE).cast(key.type())
-        beyond = key < value if descending else key > value
-        return key.isnull() | beyond | ((key == value) & (t.customer_id > last_id))
+            cursor_out = next_cursor(rows[-1], day=day, sort=sort, field=field)
+        return {"as_of": day, "sort": sort, "items": rows, "next_cursor": cursor_out}
