@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from tenure.errors import DataError, Location
+from tenure.models._frame import scoring_rows
 from tenure.models.tabular import _label, _listed, prepare_table
 from tenure.models.uplift import TLearner, UpliftModel, XLearner
 
@@ -223,23 +224,11 @@ def score_uplift_table(
     DataError
         When a column the model needs, or ``id_column``, is missing.
     """
-    names = getattr(model, "feature_names_in_", None)
-    features = [str(n) for n in names] if names is not None else list(model.encoder_.names_)
-    missing = [c for c in features if c not in frame.columns]
-    if id_column is not None and id_column not in frame.columns:
-        missing.append(id_column)
-    if missing:
-        raise DataError(
-            f"the table lacks columns the model was fitted with: {', '.join(missing)}",
-            location=Location(file=source, field=missing[0]),
-        )
-    rows = frame[features]
+    rows, ids = scoring_rows(model, frame, id_column=id_column, source=source)
     mu0, mu1 = model.predict_outcomes(rows)
-    key = id_column or "row"
-    ids: Any = frame[id_column].to_numpy() if id_column else np.arange(1, len(frame) + 1)
     return pd.DataFrame(
         {
-            key: ids,
+            **ids,
             "uplift": model.predict(rows),
             "outcome_if_control": mu0,
             "outcome_if_treated": mu1,

@@ -20,15 +20,16 @@ check names and order first (``sklearn.utils.validation.validate_data``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
 
-from tenure.errors import DataError
+from tenure.errors import DataError, Location
 
-__all__ = ["ColumnSpec", "TableEncoder", "as_frame"]
+__all__ = ["ColumnSpec", "TableEncoder", "as_frame", "scoring_rows"]
 
 ColumnKind = Literal["numeric", "category"]
 ColumnSource = Literal["number", "boolean", "numeric text", "date", "duration", "text"]
@@ -61,6 +62,29 @@ def as_frame(X: Any) -> tuple[pd.DataFrame, Any]:
         input_name="X",
     )
     return pd.DataFrame(array, columns=[f"x{i}" for i in range(array.shape[1])]), array
+
+
+def scoring_rows(
+    model: Any, frame: pd.DataFrame, *, id_column: str | None, source: Path | str | None
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The columns of ``frame`` a fitted ``model`` reads, and each row's id to print beside.
+
+    The id is ``{id_column: values}``, or ``{"row": 1, 2, ...}`` in file order. Raises
+    :class:`~tenure.errors.DataError` naming the columns the model was fitted with (or
+    ``id_column``) that ``frame`` lacks.
+    """
+    names = getattr(model, "feature_names_in_", None)
+    features = [str(n) for n in names] if names is not None else list(model.encoder_.names_)
+    missing = [c for c in features if c not in frame.columns]
+    if id_column is not None and id_column not in frame.columns:
+        missing.append(id_column)
+    if missing:
+        raise DataError(
+            f"the table lacks columns the model was fitted with: {', '.join(missing)}",
+            location=Location(file=source, field=missing[0]),
+        )
+    ids: Any = frame[id_column].to_numpy() if id_column else np.arange(1, len(frame) + 1)
+    return frame[features], {id_column or "row": ids}
 
 
 def _check_shape(shape: tuple[int, int]) -> None:

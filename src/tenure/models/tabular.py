@@ -22,7 +22,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 from sklearn.model_selection import StratifiedKFold
 
 from tenure.errors import DataError, Location
-from tenure.models._frame import TableEncoder
+from tenure.models._frame import TableEncoder, scoring_rows
 from tenure.models.baseline import LogisticBaseline
 from tenure.models.churn import ChurnModel
 from tenure.progress import NullProgress, Progress
@@ -484,17 +484,5 @@ def score_table(
     DataError
         When a column the model needs, or ``id_column``, is missing.
     """
-    names = getattr(model, "feature_names_in_", None)
-    features = [str(n) for n in names] if names is not None else list(model.encoder_.names_)
-    missing = [c for c in features if c not in frame.columns]
-    if id_column is not None and id_column not in frame.columns:
-        missing.append(id_column)
-    if missing:
-        raise DataError(
-            f"the table lacks columns the model was fitted with: {', '.join(missing)}",
-            location=Location(file=source, field=missing[0]),
-        )
-    proba = model.predict_proba(frame[features])[:, 1]
-    key = id_column or "row"
-    ids: Any = frame[id_column].to_numpy() if id_column else np.arange(1, len(frame) + 1)
-    return pd.DataFrame({key: ids, "churn_probability": proba})
+    rows, ids = scoring_rows(model, frame, id_column=id_column, source=source)
+    return pd.DataFrame({**ids, "churn_probability": model.predict_proba(rows)[:, 1]})
