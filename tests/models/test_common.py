@@ -10,7 +10,14 @@ import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from tenure.errors import NotFittedError
-from tenure.models import ChurnModel, LifetimeValueModel, LogisticBaseline, TLearner, XLearner
+from tenure.models import (
+    ChurnModel,
+    LifetimeValueModel,
+    LogisticBaseline,
+    StrataUplift,
+    TLearner,
+    XLearner,
+)
 
 ESTIMATORS = [ChurnModel(), LogisticBaseline()]
 
@@ -90,7 +97,7 @@ def test_sklearn_api_checks_hold_when_the_model_takes_a_spell_table(name: str) -
 # The uplift learners take fit(X, treatment, y), causalml's order: a treatment is not a
 # scikit-learn argument, so only the API checks apply; tests/models/test_uplift.py holds
 # Tenure's own checks (same seed same uplift, pickle round trip, not fitted).
-@pytest.mark.parametrize("make", [TLearner, XLearner], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("make", [StrataUplift, TLearner, XLearner], ids=lambda c: c.__name__)
 @pytest.mark.parametrize("name", API_CHECKS)
 def test_sklearn_api_checks_hold_when_the_model_takes_a_treatment(name: str, make) -> None:
     from sklearn.utils import estimator_checks

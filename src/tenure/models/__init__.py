@@ -27,6 +27,7 @@ from tenure.models.uplift_metrics import (
     uplift_auc_score,
     uplift_curve,
 )
+from tenure.models.uplift_strata import StrataUplift
 from tenure.models.uplift_tabular import (
     UpliftData,
     UpliftReport,
@@ -45,6 +46,7 @@ __all__ = [
     "ModelArtifact",
     "ModelScores",
     "ModelVersionWarning",
+    "StrataUplift",
     "TLearner",
     "TabularData",
     "TabularReport",

@@ -14,7 +14,7 @@ from typing import Any, Self
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, _fit_context
 from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -25,7 +25,7 @@ from sklearn.utils._param_validation import Interval
 from tenure.models._frame import TableEncoder
 from tenure.models._validation import check_fitted, validate_X, validate_y
 
-__all__ = ["LogisticBaseline"]
+__all__ = ["LinearDesign", "LogisticBaseline"]
 
 _MISSING = "(missing)"
 
@@ -82,20 +82,7 @@ class LogisticBaseline(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         frame = validate_X(self, X, reset=True)
         classes, codes = validate_y(self, y, len(frame), binary=False)
         self.encoder_ = TableEncoder().fit(frame)
-        numeric = [c.name for c in self.encoder_.columns_ if c.kind == "numeric"]
-        categories = [c.name for c in self.encoder_.columns_ if c.kind == "category"]
-        columns = ColumnTransformer(
-            [
-                (
-                    "numbers",
-                    make_pipeline(
-                        SimpleImputer(strategy="median", add_indicator=True), StandardScaler()
-                    ),
-                    numeric,
-                ),
-                ("categories", OneHotEncoder(handle_unknown="ignore"), categories),
-            ]
-        )
+        columns = _columns(self.encoder_)
         model = LogisticRegression(C=self.C, max_iter=self.max_iter)
         self.pipeline_ = Pipeline([("columns", columns), ("logistic", model)])
         self.pipeline_.fit(self._encode(frame), codes)
@@ -104,12 +91,7 @@ class LogisticBaseline(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return self
 
     def _encode(self, frame: pd.DataFrame) -> pd.DataFrame:
-        encoded = self.encoder_.transform(frame)
-        for spec in self.encoder_.columns_:
-            if spec.kind == "category":
-                column = encoded[spec.name].astype(object)
-                encoded[spec.name] = column.where(column.notna(), _MISSING)
-        return encoded
+        return _encode(self.encoder_, frame)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Probability of each class, in the order of ``classes_``."""
@@ -132,3 +114,51 @@ class LogisticBaseline(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         proba = self.predict_proba(X)
         labels: np.ndarray = self.classes_[np.argmax(proba, axis=1)]
         return labels
+
+
+class LinearDesign(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """The columns of a linear model on a table, as :class:`LogisticBaseline` builds them.
+
+    Attributes
+    ----------
+    encoder_ : TableEncoder
+    columns_ : sklearn.compose.ColumnTransformer
+        Median imputation with a missing-value indicator and standardisation for numbers,
+        one-hot categories (missing as its own value, unseen ones ignored).
+    """
+
+    def fit(self, X: pd.DataFrame, y: Any = None) -> Self:
+        self.encoder_ = TableEncoder().fit(X)
+        self.columns_ = _columns(self.encoder_).fit(_encode(self.encoder_, X))
+        return self
+
+    def transform(self, X: pd.DataFrame) -> np.ndarray:
+        """The design matrix of ``X`` (dense)."""
+        matrix = self.columns_.transform(_encode(self.encoder_, X))
+        return np.asarray(matrix.toarray() if hasattr(matrix, "toarray") else matrix)
+
+
+def _columns(encoder: TableEncoder) -> ColumnTransformer:
+    numeric = [c.name for c in encoder.columns_ if c.kind == "numeric"]
+    categories = [c.name for c in encoder.columns_ if c.kind == "category"]
+    return ColumnTransformer(
+        [
+            (
+                "numbers",
+                make_pipeline(
+                    SimpleImputer(strategy="median", add_indicator=True), StandardScaler()
+                ),
+                numeric,
+            ),
+            ("categories", OneHotEncoder(handle_unknown="ignore"), categories),
+        ]
+    )
+
+
+def _encode(encoder: TableEncoder, frame: pd.DataFrame) -> pd.DataFrame:
+    encoded = encoder.transform(frame)
+    for spec in encoder.columns_:
+        if spec.kind == "category":
+            column = encoded[spec.name].astype(object)
+            encoded[spec.name] = column.where(column.notna(), _MISSING)
+    return encoded
