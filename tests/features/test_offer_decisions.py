@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import ibis
 import polars as pl
 import pytest
 
@@ -13,6 +14,7 @@ from tenure.features.offer_decisions import (
     decision_months,
     demo_offer_log,
     offer_decision_frame,
+    usage_before,
 )
 
 D = dt.date
@@ -90,3 +92,44 @@ def test_demo_offer_log_keeps_offered_customers_with_the_save50_terms_when_read(
 def test_offer_log_without_its_columns_is_refused_when_decisions_are_built() -> None:
     with pytest.raises(DataError, match="offered_at"):
         cancel_decisions(None, pl.DataFrame({"customer_id": ["a"]}))  # type: ignore[arg-type]
+
+
+def test_use_before_counts_the_30_days_before_each_moment_and_the_30_before_those() -> None:
+    """Windows are ``[at - 30d, at)`` and ``[at - 60d, at - 30d)``; e-mail events and other
+    customers' events are not product use; each row is taken at its own moment."""
+    at = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    day = dt.timedelta(days=1)
+    events = [  # (customer, type, seconds before ``at``)
+        ("a", "track", 1),  # recent
+        ("a", "page", 30 * 86400),  # exactly 30 days before: recent
+        ("a", "track", 30 * 86400 + 1),  # earlier window
+        ("a", "screen", 59 * 86400),  # earlier window
+        ("a", "track", 60 * 86400 + 1),  # older than both
+        ("a", "track", -1),  # after the moment
+        ("a", "identify", 5),  # not product use
+        ("b", "track", 3),
+    ]
+    con = ibis.duckdb.connect()
+    con.create_table(
+        "events",
+        ibis.memtable(
+            pl.DataFrame(
+                {
+                    "customer_id": [e[0] for e in events],
+                    "type": [e[1] for e in events],
+                    "occurred_at": [at - dt.timedelta(seconds=e[2]) for e in events],
+                }
+            )
+        ),
+    )
+    rows = pl.DataFrame(
+        {"customer_id": ["a", "c", "a"], "decided_at": [at, at, at + 30 * day]},
+        schema_overrides={"decided_at": pl.Datetime("us", "UTC")},
+    )
+    out = usage_before(con, rows, at="decided_at")
+    assert out["customer_id"].to_list() == ["a", "c", "a"]  # order and rows kept
+    assert out["decision_events_30d"].to_list() == [2.0, 0.0, 1.0]
+    assert out["decision_events_prev_30d"].to_list() == [2.0, 0.0, 2.0]
+    assert out["decision_usage_ratio"].to_list() == [1.0, None, 0.5]
+    one = usage_before(con, rows.head(1).drop("decided_at"), at=at)
+    assert one["decision_events_30d"].to_list() == [2.0]

@@ -18,7 +18,9 @@ whom a discount saves"). One row per *cancel decision* of a paying customer:
 Each decision gets the customer's features on the first day of its month, built from the
 data known before that day (:func:`tenure.features.feature_frame`: no leakage from the
 decision or its outcome), ``cancel_requests_before`` (how many times the customer asked to
-cancel before the decision: requests taken back, since they still pay), and its outcome:
+cancel before the decision: requests taken back, since they still pay), the product use in
+the 30 days before the decision itself against the 30 before those (:func:`usage_before`:
+someone who has decided to leave uses the product less and less), and its outcome:
 **retained** when, on the first day of the first month at least ``outcome_days`` after the
 decision, the customer pays (``mrr > 0``) and has no cancellation pending.
 """
@@ -34,6 +36,7 @@ import polars as pl
 from ibis.backends import BaseBackend
 
 __all__ = [
+    "DECISION_USAGE",
     "OFFER_LOG_COLUMNS",
     "cancel_decisions",
     "cancel_requests",
@@ -42,10 +45,14 @@ __all__ = [
     "demo_offer_log",
     "first_of_month",
     "offer_decision_frame",
+    "usage_before",
 ]
 
 OFFER_LOG_COLUMNS = ("customer_id", "offered_at", "accepted", "percent", "months")
 """The columns of an offer log: one row per retention discount shown in a cancel flow."""
+
+DECISION_USAGE = ("decision_events_30d", "decision_events_prev_30d", "decision_usage_ratio")
+"""The columns :func:`usage_before` adds: product use just before a cancel decision."""
 
 DEMO_OFFER = (50.0, 3)
 """The demo world's retention offer (SAVE50): 50 % off for 3 months."""
@@ -127,11 +134,62 @@ def cancel_requests_before(
     )
 
 
+def usage_before(con: BaseBackend, rows: pl.DataFrame, *, at: str | dt.datetime) -> pl.DataFrame:
+    """``rows`` with the customer's product use just before ``at`` (:data:`DECISION_USAGE`).
+
+    ``decision_events_30d`` and ``decision_events_prev_30d`` count the customer's product
+    events (``track``, ``page``, ``screen``) in the 30 days before ``at`` and the 30 before
+    those; ``decision_usage_ratio`` is the first over the second (null without events in
+    the earlier window). ``at`` is a column of ``rows`` (each row's own moment) or one
+    moment for all. The feature frame's ``usage_ratio_30d`` is taken on the first of the
+    decision's month, up to a month before the cancel flow opens; these are taken at the
+    moment itself, as the cancel flow sees the customer, in training and in scoring alike.
+    """
+    from tenure.metrics import ACTIVE_TYPES
+
+    moment = pl.col(at) if isinstance(at, str) else pl.lit(at, dtype=pl.Datetime("us", "UTC"))
+    indexed = rows.with_row_index("_row")
+    keys = ibis.memtable(
+        indexed.select(
+            pl.col("_row").cast(pl.Int64),
+            _customer=pl.col("customer_id").cast(pl.Utf8),
+            _at=moment.cast(pl.Datetime("us", "UTC")),
+        ).to_arrow()
+    )
+    e = con.table("events")
+    e = e.filter(e.customer_id.notnull() & e.type.isin(ACTIVE_TYPES))
+    month = ibis.interval(days=30)
+    joined = keys.join(
+        e,
+        (keys._customer == e.customer_id)
+        & (e.occurred_at < keys._at)
+        & (e.occurred_at >= keys._at - 2 * month),
+    )
+    recent = joined.occurred_at >= joined._at - month
+    counts: pl.DataFrame = (
+        joined.group_by("_row")
+        .agg(
+            decision_events_30d=joined.count(where=recent).cast("float64"),
+            decision_events_prev_30d=joined.count(where=~recent).cast("float64"),
+        )
+        .to_polars()
+    )
+    before, earlier = pl.col("decision_events_30d"), pl.col("decision_events_prev_30d")
+    return (
+        indexed.join(counts.with_columns(pl.col("_row").cast(pl.UInt32)), on="_row", how="left")
+        .with_columns(before.fill_null(0.0), earlier.fill_null(0.0))
+        .with_columns(decision_usage_ratio=pl.when(earlier > 0).then(before / earlier))
+        .sort("_row")
+        .drop("_row")
+    )
+
+
 def cancel_decisions(con: BaseBackend, offer_log: pl.DataFrame) -> pl.DataFrame:
     """Every cancel decision, offered or not.
 
     Columns ``customer_id``, ``decided_at``, ``decided_on``, ``treated``, ``accepted``,
-    ``percent``, ``months`` and ``cancel_requests_before``. Not-offered decisions of a
+    ``percent``, ``months``, ``cancel_requests_before`` and the use just before the decision
+    (:func:`usage_before`). Not-offered decisions of a
     customer are kept once per month (the first), and dropped from the customer's first
     offer on.
     """
@@ -189,7 +247,8 @@ def cancel_decisions(con: BaseBackend, offer_log: pl.DataFrame) -> pl.DataFrame:
         months="months",
     )
     decisions = pl.concat([control, treated]).sort("decided_at", "customer_id")
-    return cancel_requests_before(decisions, cancel_requests(con), at="decided_at")
+    counted = cancel_requests_before(decisions, cancel_requests(con), at="decided_at")
+    return usage_before(con, counted, at="decided_at")
 
 
 def decision_months(
