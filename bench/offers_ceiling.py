@@ -14,6 +14,8 @@ fold (five customer folds, as ``tenure offers simulate``'s cross-fitting), with:
 - **T raw**, **X raw**: the shipped learners (``[offers] uplift_learner`` settings)
   *without* the calibration, acting on their own uplift.
 - **T calibrated**: the shipped policy (``CalibratedUplift``).
+- **strata**: ``[offers] uplift_learner = "strata"`` (``StrataUplift``, its own
+  ``P(accept)``).
 
 Prints one row per policy: offers, net revenue against "discount everyone" on the ground
 truth (paired, 95% interval) and the oracle's, as JSON.
@@ -46,6 +48,7 @@ def main() -> None:
             "T raw": _raw("t"),
             "X raw": _raw("x"),
             "T calibrated": ws._scored,  # what offers_simulate does
+            "strata": _strata,
         }
         rows = []
         for name, score in scorers.items():
@@ -100,6 +103,23 @@ def _ceiling(train: pl.DataFrame, test: pl.DataFrame) -> pl.DataFrame:
     offer = p[:, 1] * 7 >= p[:, 2]
     return test.with_columns(
         uplift=pl.Series(np.where(offer, 1.0, 0.0)), accept_probability=pl.lit(0.5)
+    )
+
+
+def _strata(train: pl.DataFrame, test: pl.DataFrame) -> pl.DataFrame:
+    from tenure.models import StrataUplift
+    from tenure.workspace._offer_acceptance import accept_probability
+    from tenure.workspace._offer_uplift import _STRATA_C
+
+    features = _features(test)
+    model = StrataUplift(C=_STRATA_C).fit(
+        train.select(features).to_pandas(),
+        train["treated"].to_numpy(),
+        train["retained"].cast(pl.Int8).to_numpy(),
+    )
+    return test.with_columns(
+        uplift=pl.Series(model.predict(test.select(features).to_pandas())),
+        accept_probability=accept_probability(None, test, features, uplift=model),
     )
 
 

@@ -222,8 +222,12 @@ class OfferSettings(_Section):
         description="A cancel decision's outcome: still paying this many days later (rounded "
         "up to the first of a month).",
     )
-    uplift_learner: Literal["t", "x"] = Field(
-        default="t", description="The discount uplift model: T-learner ('t') or X-learner ('x')."
+    uplift_learner: Literal["strata", "t", "x"] = Field(
+        default="strata",
+        description="The discount uplift model: principal strata ('strata': one model of "
+        "who stays anyway, who the offer saves and who leaves anyway, acting on the upper "
+        "bound of the saved share), or a T-learner ('t') or X-learner ('x') on LightGBM, "
+        "shrunk by their calibration slope.",
     )
     holdout_months: int = Field(
         default=6,

@@ -52,6 +52,8 @@ def test_decisions_use_features_from_before_the_decision_when_built(
     assert not (frame["accepted"] & ~frame["treated"]).any()
     assert frame.filter(~pl.col("observed"))["retained"].null_count() == (~frame["observed"]).sum()
     assert {"would_save", "seeker"} <= set(frame.columns)  # the demo's ground truth is joined
+    # product use just before each decision moment, beside the first-of-month features
+    assert frame["decision_events_30d"].null_count() == 0 and frame["decision_events_30d"].max() > 0
 
 
 def test_decisions_count_the_customers_earlier_cancel_requests_when_built(
@@ -193,12 +195,36 @@ def test_offer_decision_uses_model_uplift_when_trained_else_default(
     assert 0 < accept < 1 and scored["accept_probability"].n_unique() > 1
     assert discount["accept_probability"] == pytest.approx(accept, abs=1e-6)
     assert discount["expected_cost"] == pytest.approx(accept * discount["cost"], abs=0.01)
+    # the principal-strata model (the default) is its own acceptance model: π_s + π_v
+    assert scored["accept_probability"].to_list() == pytest.approx(
+        scored["retained_if_offered"].to_list()
+    )
+    assert (scored["uplift"] >= 0).all()
+    assert not (offers_workspace / "models/offer_uplift/acceptance/metadata.json").exists()
     with Workspace.open(untrained) as ws:
         with pytest.raises(NotFoundError, match="tenure offers train"):
             ws.offer_uplift()
         fallback = ws.offer_decision(payer, "too_expensive")
     discount = next(c for c in fallback.considered if c["kind"] == "discount")
     assert discount["uplift_source"] == "default" and discount["uplift"] == 0.1
+
+
+def test_t_learner_is_saved_with_an_acceptance_model_when_chosen(
+    offers_workspace: Path, simulated: dict[str, Any], tmp_path: Path
+) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(offers_workspace, root)
+    with Workspace.open(root) as ws:
+        offers = ws.settings.offers.model_copy(update={"uplift_learner": "t"})
+        ws.settings = ws.settings.model_copy(update={"offers": offers})
+        report = ws.offer_uplift_train()
+        scored = ws.offer_uplift()
+    assert report["learner"] == "t" and report["acceptance_model"]
+    assert (root / "models/offer_uplift/acceptance/metadata.json").exists()
+    assert scored["accept_probability"].is_between(0, 1).all()
+    assert scored["accept_probability"].to_list() != pytest.approx(
+        scored["retained_if_offered"].to_list()
+    )
 
 
 def test_cli_simulate_prints_json_and_table_when_asked(

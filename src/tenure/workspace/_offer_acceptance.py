@@ -5,8 +5,9 @@ chance that the customer accepts it (docs/offers.md, "The decision"): ``uplift �
 P(accept) × cost > 0``. :func:`fit_acceptance` learns ``P(accept | offered, x)`` from the
 offered decisions with a regularised logistic regression
 (:class:`~tenure.models.LogisticBaseline`: a few hundred rows, so a simple model), and
-:func:`accept_probability` applies it. :func:`with_request_counts` adds
-``cancel_requests_before`` to a feature frame scored at one moment, as
+:func:`accept_probability` applies it. :func:`with_decision_columns` adds
+``cancel_requests_before`` and the use just before the moment to a feature frame scored at
+one moment, as
 :func:`tenure.features.offer_decisions.cancel_decisions` does for past decisions.
 """
 
@@ -25,7 +26,7 @@ __all__ = [
     "accept_probability",
     "fit_acceptance",
     "load_acceptance",
-    "with_request_counts",
+    "with_decision_columns",
 ]
 
 ACCEPTANCE_DIR = Path("models") / "offer_uplift" / "acceptance"
@@ -47,8 +48,17 @@ def fit_acceptance(rows: pl.DataFrame, features: list[str]) -> Any | None:
     return LogisticBaseline(C=_C).fit(offered.select(features), accepted.to_numpy())
 
 
-def accept_probability(model: Any | None, frame: pl.DataFrame, features: list[str]) -> pl.Series:
-    """Each row's predicted chance of accepting the offer; 1 (the cautious rule) without a model."""
+def accept_probability(
+    model: Any | None, frame: pl.DataFrame, features: list[str], *, uplift: Any | None = None
+) -> pl.Series:
+    """Each row's predicted chance of accepting the offer; 1 (the cautious rule) without a model.
+
+    A principal-strata ``uplift`` model (:class:`~tenure.models.StrataUplift`) answers
+    itself: who accepts stays anyway or is saved, ``π_s + π_v``.
+    """
+    if uplift is not None and hasattr(uplift, "predict_strata"):
+        _, stays_if_offered = uplift.predict_outcomes(frame.select(features))
+        return pl.Series("accept_probability", stays_if_offered, dtype=pl.Float64)
     if model is None:
         return pl.Series("accept_probability", [1.0] * frame.height, dtype=pl.Float64)
     proba = model.predict_proba(frame.select(features))[:, 1]
@@ -65,12 +75,22 @@ def load_acceptance(root: Path) -> Any | None:
     return load_model(folder).model
 
 
-def with_request_counts(con: BaseBackend, frame: pl.DataFrame, day: dt.date) -> pl.DataFrame:
-    """``frame`` (one row per customer, scored on ``day``) with ``cancel_requests_before``."""
-    from tenure.features.offer_decisions import cancel_requests, cancel_requests_before
+def with_decision_columns(con: BaseBackend, frame: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+    """``frame`` (one row per customer, scored on ``day``) with the decision-time columns.
+
+    ``cancel_requests_before`` and the use just before the moment
+    (:func:`~tenure.features.offer_decisions.usage_before`), as
+    :func:`~tenure.features.offer_decisions.cancel_decisions` adds them to past decisions.
+    """
+    from tenure.features.offer_decisions import (
+        cancel_requests,
+        cancel_requests_before,
+        usage_before,
+    )
 
     moment = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-    return cancel_requests_before(frame, cancel_requests(con), at=moment)
+    counted = cancel_requests_before(frame, cancel_requests(con), at=moment)
+    return usage_before(con, counted, at=moment)
 
 
 class CalibratedUplift:

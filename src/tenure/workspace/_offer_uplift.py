@@ -42,6 +42,9 @@ _MODEL_DIR = Path("models") / "offer_uplift"
 _CACHE_DIR = Path("cache") / "offer_decisions"
 """The last decision frame, reused until a load or a setting it depends on changes."""
 _MIN_ARM = 2
+_STRATA_C = 0.03
+"""L2 strength of the principal-strata model: a few hundred decisions, strong shrinkage
+(docs/benchmarks.md, "Offer policies on the demo world")."""
 """Fewest decisions with, and without, an offer the uplift model is fitted on."""
 _GROUND_TRUTH = Path("data") / "ground_truth" / "churn_drivers.parquet"
 _NOT_FEATURES = frozenset(
@@ -148,8 +151,9 @@ class OfferUpliftMixin:
         log = self.offer_log()
         key = json.dumps(
             {
-                # 4: cancel_requests_before; 3: no failed-payment cancels; 2: ``seeker``
-                "frame": 4,
+                # 5: use before the decision; 4: cancel_requests_before;
+                # 3: no failed-payment cancels; 2: ``seeker``
+                "frame": 5,
                 "data_version": self.data_version(),
                 "offer_log": [log.height, str(log["offered_at"].max())],
                 "through": through.isoformat(),
@@ -218,13 +222,17 @@ class OfferUpliftMixin:
                 f"{_MIN_ARM} decisions with and {_MIN_ARM} without an offer "
                 "(ingest more history, or wait for the cancel flow's control group to grow)"
             )
+        X = rows.select(_feature_columns(rows))
+        treated = rows["treated"].to_numpy()
+        retained = rows["retained"].cast(pl.Int8).to_numpy()
+        if self.settings.offers.uplift_learner == "strata":
+            from tenure.models import StrataUplift
+
+            return StrataUplift(C=_STRATA_C).fit(X, treated, retained)
         from tenure.workspace._offer_acceptance import CalibratedUplift
 
         return CalibratedUplift(self._uplift_estimator()).fit(
-            rows.select(_feature_columns(rows)),
-            rows["treated"].to_numpy(),
-            rows["retained"].cast(pl.Int8).to_numpy(),
-            rows["accepted"].fill_null(value=False).to_numpy(),
+            X, treated, retained, rows["accepted"].fill_null(value=False).to_numpy()
         )
 
     def offer_uplift_train(self, *, data_through: dt.date | None = None) -> dict[str, Any]:
@@ -241,7 +249,8 @@ class OfferUpliftMixin:
         frame = self.offer_decisions(data_through=data_through)
         rows = frame.filter(pl.col("observed"))
         model = self._fit(rows)
-        acceptance = fit_acceptance(rows, _feature_columns(rows))
+        strata = hasattr(model, "predict_strata")  # its own P(accept): no second model
+        acceptance = None if strata else fit_acceptance(rows, _feature_columns(rows))
         treated = rows.filter(pl.col("treated"))
         control = rows.filter(~pl.col("treated"))
         effect = difference_in_proportions(
@@ -266,7 +275,7 @@ class OfferUpliftMixin:
             save_model(acceptance, self.root / ACCEPTANCE_DIR, {"target": "accepted"})
         else:
             (self.root / ACCEPTANCE_DIR / "metadata.json").unlink(missing_ok=True)
-        report["acceptance_model"] = acceptance is not None
+        report["acceptance_model"] = strata or acceptance is not None
         save_model(
             model,
             self.root / _MODEL_DIR,
@@ -299,7 +308,7 @@ class OfferUpliftMixin:
         from tenure.workspace._offer_acceptance import (
             accept_probability,
             load_acceptance,
-            with_request_counts,
+            with_decision_columns,
         )
 
         artifact = self.offer_uplift_model()
@@ -307,7 +316,7 @@ class OfferUpliftMixin:
         frame = self.features(as_of=day).filter(pl.col("mrr") > 0)
         if customer_ids is not None:
             frame = frame.filter(pl.col("customer_id").is_in(customer_ids))
-        frame = with_request_counts(self.warehouse.ibis, frame, day)
+        frame = with_decision_columns(self.warehouse.ibis, frame, day)
         if frame.height == 0:
             return pl.DataFrame(
                 schema={
@@ -321,7 +330,9 @@ class OfferUpliftMixin:
             )
         X = frame.select(artifact.features)
         mu0, mu1 = artifact.model.predict_outcomes(X)
-        accept = accept_probability(load_acceptance(self.root), frame, artifact.features)
+        accept = accept_probability(
+            load_acceptance(self.root), frame, artifact.features, uplift=artifact.model
+        )
         return frame.select("customer_id", "mrr").with_columns(
             uplift=pl.Series(artifact.model.predict(X), dtype=pl.Float64),
             retained_if_offered=pl.Series(mu1, dtype=pl.Float64),
@@ -343,7 +354,7 @@ class OfferUpliftMixin:
         from tenure.workspace._offer_acceptance import (
             accept_probability,
             load_acceptance,
-            with_request_counts,
+            with_decision_columns,
         )
 
         day = today or self.scoring_day()
@@ -353,11 +364,13 @@ class OfferUpliftMixin:
         accept: float | None = None
         if (self.root / _MODEL_DIR / "metadata.json").exists() and features.height:
             artifact = self.offer_uplift_model()
-            features = with_request_counts(self.warehouse.ibis, features, day)
+            features = with_decision_columns(self.warehouse.ibis, features, day)
             uplift = float(artifact.model.predict(features.select(artifact.features))[0])
             model = load_acceptance(self.root)
-            if model is not None:
-                accept = float(accept_probability(model, features, artifact.features)[0])
+            if model is not None or hasattr(artifact.model, "predict_strata"):
+                accept = float(
+                    accept_probability(model, features, artifact.features, uplift=artifact.model)[0]
+                )
         subs = self.warehouse.ibis.table("subscriptions_versions")
         last = (
             subs.filter((subs.customer_id == customer_id) & subs.discount_start_at.notnull())
@@ -437,10 +450,11 @@ class OfferUpliftMixin:
 
         model = self._fit(train)
         features = _feature_columns(test)
-        acceptance = fit_acceptance(train, features)
+        strata = hasattr(model, "predict_strata")  # its own P(accept): no second model
+        acceptance = None if strata else fit_acceptance(train, features)
         return test.with_columns(
             uplift=pl.Series(model.predict(test.select(features)), dtype=pl.Float64),
-            accept_probability=accept_probability(acceptance, test, features),
+            accept_probability=accept_probability(acceptance, test, features, uplift=model),
         )
 
     def _policy_report(self, test: pl.DataFrame, split: dict[str, Any]) -> dict[str, Any]:
