@@ -13,9 +13,9 @@ fold (five customer folds, as ``tenure offers simulate``'s cross-fitting), with:
   features can tell, not what a model trained on outcomes can learn.
 - **T raw**, **X raw**: the shipped learners (``[offers] uplift_learner`` settings)
   *without* the calibration, acting on their own uplift.
-- **T calibrated**: the shipped policy (``CalibratedUplift``).
-- **strata**: ``[offers] uplift_learner = "strata"`` (``StrataUplift``, its own
-  ``P(accept)``).
+- **T calibrated**: ``[offers] uplift_learner = "t"`` (``CalibratedUplift``).
+- **strata (shipped)**: the default, ``[offers] uplift_learner = "strata"``
+  (``StrataUplift``, its own ``P(accept)``).
 
 Prints one row per policy: offers, net revenue against "discount everyone" on the ground
 truth (paired, 95% interval) and the oracle's, as JSON.
@@ -47,8 +47,8 @@ def main() -> None:
             "ceiling": _ceiling,
             "T raw": _raw("t"),
             "X raw": _raw("x"),
-            "T calibrated": ws._scored,  # what offers_simulate does
-            "strata": _strata,
+            "T calibrated": _shipped(ws, "t"),
+            "strata (shipped)": _shipped(ws, "strata"),
         }
         rows = []
         for name, score in scorers.items():
@@ -106,21 +106,15 @@ def _ceiling(train: pl.DataFrame, test: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _strata(train: pl.DataFrame, test: pl.DataFrame) -> pl.DataFrame:
-    from tenure.models import StrataUplift
-    from tenure.workspace._offer_acceptance import accept_probability
-    from tenure.workspace._offer_uplift import _STRATA_C
+def _shipped(ws: Any, learner: str) -> Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]:
+    """What ``offers_simulate`` does with ``[offers] uplift_learner = learner``."""
 
-    features = _features(test)
-    model = StrataUplift(C=_STRATA_C).fit(
-        train.select(features).to_pandas(),
-        train["treated"].to_numpy(),
-        train["retained"].cast(pl.Int8).to_numpy(),
-    )
-    return test.with_columns(
-        uplift=pl.Series(model.predict(test.select(features).to_pandas())),
-        accept_probability=accept_probability(None, test, features, uplift=model),
-    )
+    def score(train: pl.DataFrame, test: pl.DataFrame) -> pl.DataFrame:
+        offers = ws.settings.offers.model_copy(update={"uplift_learner": learner})
+        ws.settings = ws.settings.model_copy(update={"offers": offers})
+        return ws._scored(train, test)
+
+    return score
 
 
 def _raw(learner: str) -> Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]:

@@ -246,11 +246,29 @@ def test_cli_simulate_prints_json_and_table_when_asked(
     assert table.exit_code == 0, table.output
     assert "discount everyone who cancels" in table.output and "oracle" in table.output
     assert "scored by models fitted on the other customers' decisions" in table.output
+    assert "principal strata" in table.output and "Targeting withholds" in table.output
     trained = runner.invoke(app, ["offers", "train", "-w", str(offers_workspace), "--json"])
     assert trained.exit_code == 0, trained.output
     assert json.loads(trained.output)["rows"] == simulated["train"]["rows"]
     # the decisions were built once and kept for the next process
     assert (offers_workspace / "cache" / "offer_decisions" / "key.json").exists()
+
+
+def test_simulation_says_how_many_decisions_targeting_leaves_without_a_discount(
+    simulated: dict[str, Any],
+) -> None:
+    from tenure.cli.offers_simulate import _withheld
+
+    report = json.loads(json.dumps(simulated["crossfit"]))
+    n = report["test_decisions"]
+    for policy in report["logged"]["policies"]:
+        if policy["policy"] == "targeted":
+            policy["offered"] = n
+    assert _withheld(report).startswith("Targeting withholds no discount: from ")
+    for policy in report["logged"]["policies"]:
+        if policy["policy"] == "targeted":
+            policy["offered"] = n - 3
+    assert _withheld(report) == f"Targeting withholds the discount from 3 of {n:,} decisions."
 
 
 def test_stored_decisions_are_rebuilt_when_a_setting_they_depend_on_changes(

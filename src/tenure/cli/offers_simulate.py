@@ -16,6 +16,7 @@ _NAMES = {
     "targeted": "targeted: uplift × value > P(accept) × cost",
     "oracle": "oracle (ground truth)",
 }
+_LEARNERS = {"strata": "principal strata", "t": "T-learner", "x": "X-learner"}
 
 
 def _cell(metric: dict[str, Any], *, money: bool) -> str:
@@ -80,10 +81,11 @@ def print_simulation(report: dict[str, Any]) -> None:
         f"{split} Offer: {report['percent']:g}% off for "
         f"{report['months']} months; value = MRR × {report['value_months']:g} months; "
         f"saved = still paying {report['outcome_days']} days on. Uplift model "
-        f"({report['learner'].upper()}-learner) Qini AUC on the scored decisions: "
-        + ("–" if qini is None else f"{qini:.3f}"),
+        f"({_LEARNERS.get(report['learner'], report['learner'])}) Qini AUC on the scored "
+        "decisions: " + ("–" if qini is None else f"{qini:.3f}"),
         highlight=False,
     )
+    console.print(_withheld(report), highlight=False)
     caption = "95% intervals in parentheses; net revenue = value × saved MRR − discount cost."
     if report.get("logged"):
         print_policy_table(
@@ -99,6 +101,27 @@ def print_simulation(report: dict[str, Any]) -> None:
             f"{gt['rows_used']:,} decisions without an offer, scaled to "
             f"{gt['decisions']:,}. " + caption,
         )
+
+
+def _withheld(report: dict[str, Any]) -> str:
+    """How many scored decisions the targeted policy leaves without the discount."""
+    evaluated = report.get("logged") or report.get("ground_truth")
+    offered = (
+        next(p["offered"] for p in evaluated["policies"] if p["policy"] == "targeted")
+        if evaluated
+        else report["test_decisions"]
+    )
+    if offered < report["test_decisions"]:
+        return (
+            f"Targeting withholds the discount from {report['test_decisions'] - offered:,} of "
+            f"{report['test_decisions']:,} decisions."
+        )
+    return (
+        f"Targeting withholds no discount: from {report['train_decisions']:,} training "
+        "decisions the model is not sure of any customer that a discount would be wasted on "
+        "them, so it offers it to everyone (more history lets it target; docs/offers.md, "
+        "'What the demo world shows')."
+    )
 
 
 def demo_offers_and_winback(ws: Workspace) -> tuple[dict[str, Any] | str, Any]:

@@ -53,6 +53,7 @@ __all__ = [
     "evaluate_ground_truth",
     "evaluate_logged",
     "policy_actions",
+    "policy_report",
 ]
 
 POLICIES = ("none", "everyone", "targeted", "oracle")
@@ -259,3 +260,56 @@ def evaluate_ground_truth(
         paired = scaled(per["net_revenue"] - everyone)  # the same decisions: a tighter interval
         outcomes.append(PolicyOutcome(policy, offered, **totals, net_vs_everyone=paired))
     return PolicyReport("ground_truth", big_n, m, tuple(outcomes))
+
+
+def policy_report(
+    test: pl.DataFrame,
+    split: dict[str, Any],
+    *,
+    learner: str,
+    outcome_days: int,
+    value_months: float,
+) -> dict[str, Any]:
+    """``tenure offers simulate``'s report on scored decisions (docs/offers.md).
+
+    ``test`` holds the scored decisions (``uplift``, ``accept_probability``, the logged
+    offer and outcome, and on a demo the ground truth), ``split`` how they were kept out
+    of their models' training rows. The discount's terms are the logged offers' (the
+    most common percent and months; 50 % for 3 months without an offer). Adds the model's
+    normalised Qini AUC on ``test`` and both evaluations (``logged`` when both arms are
+    there, ``ground_truth`` on a demo with decisions without an offer).
+    """
+    from tenure.models import qini_auc_score
+
+    offered = test.filter(pl.col("treated"))
+    percent = float(offered["percent"].mode()[0]) if offered.height else 50.0
+    months = int(offered["months"].mode()[0]) if offered.height else 3
+    terms: dict[str, Any] = {"percent": percent, "months": months, "value_months": value_months}
+    both = test["treated"].any() and not test["treated"].all()
+    qini = (
+        float(
+            qini_auc_score(
+                test["retained"].cast(pl.Int8).to_numpy(),
+                test["uplift"].to_numpy(),
+                test["treated"].to_numpy(),
+            )
+        )
+        if both
+        else None
+    )
+    report: dict[str, Any] = {
+        **split,
+        "test_decisions": test.height,
+        "test_offered": int(test["treated"].sum()),
+        "test_from": str(test["decided_on"].min()),
+        "test_to": str(test["decided_on"].max()),
+        "qini_auc": qini,
+        "learner": learner,
+        "outcome_days": outcome_days,
+        **terms,
+        "logged": evaluate_logged(test, **terms).to_dict() if both else None,
+        "ground_truth": None,
+    }
+    if "would_save" in test.columns and (~test["treated"]).any():
+        report["ground_truth"] = evaluate_ground_truth(test, **terms).to_dict()
+    return report

@@ -458,46 +458,16 @@ class OfferUpliftMixin:
         )
 
     def _policy_report(self, test: pl.DataFrame, split: dict[str, Any]) -> dict[str, Any]:
-        from tenure.measure.offer_policy import evaluate_ground_truth, evaluate_logged
-        from tenure.models import qini_auc_score
+        from tenure.measure.offer_policy import policy_report
 
         cfg = self.settings.offers
-        offered = test.filter(pl.col("treated"))
-        percent = float(offered["percent"].mode()[0]) if offered.height else 50.0
-        months = int(offered["months"].mode()[0]) if offered.height else 3
-        terms: dict[str, Any] = {
-            "percent": percent,
-            "months": months,
-            "value_months": cfg.value_months,
-        }
-        both = test["treated"].any() and not test["treated"].all()
-        qini = (
-            float(
-                qini_auc_score(
-                    test["retained"].cast(pl.Int8).to_numpy(),
-                    test["uplift"].to_numpy(),
-                    test["treated"].to_numpy(),
-                )
-            )
-            if both
-            else None
+        return policy_report(
+            test,
+            split,
+            learner=cfg.uplift_learner,
+            outcome_days=cfg.outcome_days,
+            value_months=cfg.value_months,
         )
-        report: dict[str, Any] = {
-            **split,
-            "test_decisions": test.height,
-            "test_offered": int(test["treated"].sum()),
-            "test_from": str(test["decided_on"].min()),
-            "test_to": str(test["decided_on"].max()),
-            "qini_auc": qini,
-            "learner": cfg.uplift_learner,
-            "outcome_days": cfg.outcome_days,
-            **terms,
-            "logged": evaluate_logged(test, **terms).to_dict() if both else None,
-            "ground_truth": None,
-        }
-        if "would_save" in test.columns and (~test["treated"]).any():
-            report["ground_truth"] = evaluate_ground_truth(test, **terms).to_dict()
-        return report
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:
