@@ -159,13 +159,17 @@ class StrataUplift(BaseEstimator):  # type: ignore[misc]
         self.n_iter_ = int(result.nit)
         return self
 
-    def predict_strata(self, X: Any) -> np.ndarray:
-        """Each row's chance of each kind: columns stays anyway, saved, leaves anyway."""
+    def _logits(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
+        """The design matrix with its intercept column, and the three kinds' logits."""
         check_fitted(self)
         frame = validate_X(self, X, reset=False)
-        matrix = self.design_.transform(frame)
-        logits = np.hstack([matrix @ self.coef_.T + self.intercept_, np.zeros((len(frame), 1))])
-        strata: np.ndarray = softmax(logits, axis=1)
+        design = np.hstack([np.ones((len(frame), 1)), self.design_.transform(frame)])
+        beta = np.column_stack([self.intercept_, self.coef_])
+        return design, np.hstack([design @ beta.T, np.zeros((len(frame), 1))])
+
+    def predict_strata(self, X: Any) -> np.ndarray:
+        """Each row's chance of each kind: columns stays anyway, saved, leaves anyway."""
+        strata: np.ndarray = softmax(self._logits(X)[1], axis=1)
         return strata
 
     def predict_outcomes(self, X: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -178,15 +182,13 @@ class StrataUplift(BaseEstimator):  # type: ignore[misc]
 
         With ``confidence=0.5`` this is ``π_v``, the chance that the offer saves them.
         """
-        strata = self.predict_strata(X)
-        accept = strata[:, 0] + strata[:, 1]
-        share = np.log(strata[:, 1]) - np.log(strata[:, 0])
-        design = np.hstack(
-            [np.ones((len(share), 1)), self.design_.transform(validate_X(self, X, reset=False))]
-        )
+        design, logits = self._logits(X)
+        strata = softmax(logits, axis=1)
+        share = logits[:, 1] - logits[:, 0]  # log(π_v / π_s) = x (β_v − β_s)
         spread = np.einsum("ij,jk,ik->i", design, self.share_covariance_, design)
         z = float(norm.ppf(self.confidence))
-        uplift: np.ndarray = accept * expit(share + z * np.sqrt(np.maximum(spread, 0.0)))
+        bound = expit(share + z * np.sqrt(np.maximum(spread, 0.0)))
+        uplift: np.ndarray = (strata[:, 0] + strata[:, 1]) * bound
         return uplift
 
 
