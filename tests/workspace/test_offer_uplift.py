@@ -209,6 +209,22 @@ def test_offer_decision_uses_model_uplift_when_trained_else_default(
     assert discount["uplift_source"] == "default" and discount["uplift"] == 0.1
 
 
+def test_training_report_gives_the_average_strata_when_the_learner_is_strata(
+    simulated: dict[str, Any],
+) -> None:
+    report = simulated["train"]
+    kinds = report["strata"]
+    assert report["learner"] == "strata" and set(kinds) == {
+        "stays_anyway",
+        "saved",
+        "leaves_anyway",
+    }
+    assert sum(kinds.values()) == pytest.approx(1.0)
+    assert all(0 <= v <= 1 for v in kinds.values())
+    # customers not offered who stay are the ones who stay anyway
+    assert kinds["stays_anyway"] == pytest.approx(report["retained_not_offered"], abs=0.1)
+
+
 def test_t_learner_is_saved_with_an_acceptance_model_when_chosen(
     offers_workspace: Path, simulated: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -219,7 +235,7 @@ def test_t_learner_is_saved_with_an_acceptance_model_when_chosen(
         ws.settings = ws.settings.model_copy(update={"offers": offers})
         report = ws.offer_uplift_train()
         scored = ws.offer_uplift()
-    assert report["learner"] == "t" and report["acceptance_model"]
+    assert report["learner"] == "t" and report["acceptance_model"] and report["strata"] is None
     assert (root / "models/offer_uplift/acceptance/metadata.json").exists()
     assert scored["accept_probability"].is_between(0, 1).all()
     assert scored["accept_probability"].to_list() != pytest.approx(
@@ -250,6 +266,9 @@ def test_cli_simulate_prints_json_and_table_when_asked(
     trained = runner.invoke(app, ["offers", "train", "-w", str(offers_workspace), "--json"])
     assert trained.exit_code == 0, trained.output
     assert json.loads(trained.output)["rows"] == simulated["train"]["rows"]
+    told = runner.invoke(app, ["offers", "train", "-w", str(offers_workspace)])
+    assert told.exit_code == 0, told.output
+    assert "Principal strata: of the customers at these decisions" in told.output
     # the decisions were built once and kept for the next process
     assert (offers_workspace / "cache" / "offer_decisions" / "key.json").exists()
 

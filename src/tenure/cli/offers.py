@@ -165,6 +165,14 @@ def train(workspace: WorkspaceOpt = Path(), as_json: JsonOpt = False) -> None:
         f"{effect['value']:+.1%}, 95% {effect['low']:+.1%} to {effect['high']:+.1%}).",
         highlight=False,
     )
+    if report.get("strata"):
+        kinds = report["strata"]
+        console.print(
+            f"Principal strata: of the customers at these decisions, {kinds['stays_anyway']:.1%} "
+            f"stay anyway, {kinds['saved']:.1%} are saved by the discount and "
+            f"{kinds['leaves_anyway']:.1%} leave anyway (the model's average).",
+            highlight=False,
+        )
 
 
 @offers_app.command("simulate")

@@ -54,9 +54,10 @@ from tenure.models._validation import check_fitted, validate_X
 from tenure.models.baseline import LinearDesign
 from tenure.models.uplift import _outcome, _treatment
 
-__all__ = ["StrataUplift"]
+__all__ = ["STRATA", "StrataUplift"]
 
-_KINDS = ("stays_anyway", "saved", "leaves_anyway")
+STRATA = ("stays_anyway", "saved", "leaves_anyway")
+"""The kinds, in the order of :meth:`StrataUplift.predict_strata`'s columns."""
 # which kinds each (arm, outcome) cell can hold: rows are control-left, control-stayed,
 # offered-left, offered-stayed
 _CELLS = np.array(

@@ -240,7 +240,9 @@ class OfferUpliftMixin:
 
         The model (``[offers] uplift_learner``, seed 0) goes to ``models/offer_uplift/``
         with the report: rows, offered, retention with and without an offer and their
-        difference (Newcombe interval).
+        difference (Newcombe interval), and for principal strata the average chance of
+        each kind over the decisions (``strata``: ``stays_anyway``, ``saved``,
+        ``leaves_anyway``; None for the other learners).
         """
         from tenure.measure import difference_in_proportions
         from tenure.models import save_model
@@ -276,6 +278,12 @@ class OfferUpliftMixin:
         else:
             (self.root / ACCEPTANCE_DIR / "metadata.json").unlink(missing_ok=True)
         report["acceptance_model"] = strata or acceptance is not None
+        report["strata"] = None
+        if strata:  # the model's estimate of who the cancelling customers are, on average
+            from tenure.models.uplift_strata import STRATA
+
+            share = model.predict_strata(rows.select(_feature_columns(rows))).mean(axis=0)
+            report["strata"] = dict(zip(STRATA, (float(x) for x in share), strict=True))
         save_model(
             model,
             self.root / _MODEL_DIR,
