@@ -23,14 +23,14 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from sklearn.utils._param_validation import Interval
 
 from tenure.models._frame import TableEncoder
-from tenure.models._validation import check_fitted, validate_X, validate_y
+from tenure.models._validation import TableInputMixin, check_fitted, validate_X, validate_y
 
 __all__ = ["LinearDesign", "LogisticBaseline"]
 
 _MISSING = "(missing)"
 
 
-class LogisticBaseline(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+class LogisticBaseline(TableInputMixin, ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Logistic regression on a table, with the preprocessing it needs built in.
 
     Parameters
@@ -69,12 +69,6 @@ class LogisticBaseline(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def __init__(self, *, C: float = 1.0, max_iter: int = 1000) -> None:
         self.C = C
         self.max_iter = max_iter
-
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        return tags
 
     @_fit_context(prefer_skip_nested_validation=True)  # type: ignore[untyped-decorator]
     def fit(self, X: Any, y: Any) -> Self:

@@ -36,7 +36,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from tenure.models._frame import TableEncoder
-from tenure.models._validation import check_fitted, encode_labels, validate_X, validate_y
+from tenure.models._validation import (
+    TableInputMixin,
+    check_fitted,
+    encode_labels,
+    validate_X,
+    validate_y,
+)
 
 __all__ = ["ChurnModel"]
 
@@ -47,7 +53,7 @@ _MIN_VALIDATION_ROWS_PER_CLASS = 10
 """A holdout is drawn only when each class would have at least this many rows in it."""
 
 
-class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+class ChurnModel(TableInputMixin, ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Churn probability from a table of customer features, with LightGBM.
 
     Parameters
@@ -179,8 +185,6 @@ class ChurnModel(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
         tags.classifier_tags.multi_class = False
         return tags
 

@@ -28,14 +28,19 @@ from typing import Any, Literal, Self
 
 import joblib  # type: ignore[import-untyped]
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
 from tenure.models._frame import TableEncoder
-from tenure.models._validation import check_fitted, validate_X
+from tenure.models._validation import (
+    TableInputMixin,
+    check_fitted,
+    validate_outcome,
+    validate_treatment,
+    validate_X,
+)
 
 __all__ = ["TLearner", "UpliftModel", "XLearner"]
 
@@ -45,7 +50,7 @@ _MIN_VALIDATION_ROWS = 10
 """An early-stopping holdout is drawn only when each of its classes gets this many rows."""
 
 
-class UpliftModel(ABC, BaseEstimator):  # type: ignore[misc]
+class UpliftModel(TableInputMixin, ABC, BaseEstimator):  # type: ignore[misc]
     """What every Tenure uplift estimator shares: LightGBM settings, ``fit`` and ``predict``.
 
     Parameters
@@ -117,12 +122,6 @@ class UpliftModel(ABC, BaseEstimator):  # type: ignore[misc]
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        return tags
-
     # -- fit ---------------------------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)  # type: ignore[untyped-decorator]
@@ -144,8 +143,8 @@ class UpliftModel(ABC, BaseEstimator):  # type: ignore[misc]
             ``self``, fitted.
         """
         frame = validate_X(self, X, reset=True)
-        t = _treatment(self, treatment, len(frame))
-        outcome = _outcome(self, y, len(frame))
+        t = validate_treatment(self, treatment, len(frame))
+        outcome = validate_outcome(self, y, len(frame))
         self.outcome_kind_: OutcomeKind = (
             "binary" if np.isin(outcome, (0.0, 1.0)).all() else "continuous"
         )
@@ -416,51 +415,3 @@ class XLearner(UpliftModel):
 def _seeds(random_state: Any, n: int) -> list[int]:
     rng = check_random_state(random_state)
     return [int(s) for s in rng.randint(np.iinfo(np.int32).max, size=n)]
-
-
-def _treatment(estimator: Any, treatment: Any, n_rows: int) -> np.ndarray:
-    name = type(estimator).__name__
-    if treatment is None:
-        raise ValueError(f"{name} requires treatment to be passed, but it is None.")
-    values = column_or_1d(
-        treatment.to_numpy() if hasattr(treatment, "to_numpy") else treatment, warn=True
-    )
-    if len(values) != n_rows:
-        raise ValueError(
-            f"treatment must have one value per row of X: X has {n_rows} rows, treatment "
-            f"{len(values)}."
-        )
-    if values.dtype.kind not in "biuf" or not np.isin(values, (0, 1)).all():
-        raise ValueError(
-            f"treatment of {name} must hold 0 (control) and 1 (treated) only, or False and "
-            "True; map the arms first (tenure.models.prepare_uplift_table does)."
-        )
-    t: np.ndarray = values.astype(np.int64)
-    counts = np.bincount(t, minlength=2)
-    if counts.min() < 2:
-        raise ValueError(
-            f"{name} needs treated and control rows to learn from; got {counts[1]} treated "
-            f"and {counts[0]} control rows."
-        )
-    return t
-
-
-def _outcome(estimator: Any, y: Any, n_rows: int) -> np.ndarray:
-    name = type(estimator).__name__
-    if y is None:
-        raise ValueError(f"{name} requires y to be passed, but the target y is None.")
-    values = column_or_1d(y.to_numpy() if hasattr(y, "to_numpy") else y, warn=True)
-    if len(values) != n_rows:
-        raise ValueError(
-            f"y must have one value per row of X: X has {n_rows} rows, y {len(values)}."
-        )
-    try:
-        outcome = pd.to_numeric(pd.Series(values), errors="raise").to_numpy(dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"y of {name} must be numbers (0/1 for a response); encode labels first."
-        ) from exc
-    if not np.isfinite(outcome).all():
-        raise ValueError(f"y of {name} must be finite numbers: it holds NaN or infinity.")
-    checked: np.ndarray = outcome
-    return checked

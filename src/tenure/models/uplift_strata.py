@@ -50,9 +50,14 @@ from scipy.stats import norm
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.utils._param_validation import Interval
 
-from tenure.models._validation import check_fitted, validate_X
+from tenure.models._validation import (
+    TableInputMixin,
+    check_fitted,
+    validate_outcome,
+    validate_treatment,
+    validate_X,
+)
 from tenure.models.baseline import LinearDesign
-from tenure.models.uplift import _outcome, _treatment
 
 __all__ = ["STRATA", "StrataUplift"]
 
@@ -65,7 +70,7 @@ _CELLS = np.array(
 )
 
 
-class StrataUplift(BaseEstimator):  # type: ignore[misc]
+class StrataUplift(TableInputMixin, BaseEstimator):  # type: ignore[misc]
     """Uplift of an offer that can only help, as the share of customers it saves.
 
     Parameters
@@ -114,18 +119,12 @@ class StrataUplift(BaseEstimator):  # type: ignore[misc]
         self.max_iter = max_iter
         self.confidence = confidence
 
-    def __sklearn_tags__(self) -> Any:
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True
-        tags.input_tags.string = True
-        return tags
-
     @_fit_context(prefer_skip_nested_validation=True)  # type: ignore[untyped-decorator]
     def fit(self, X: Any, treatment: Any, y: Any) -> Self:
         """Learn from a randomised experiment: ``treatment`` 1 offered, ``y`` 1 stayed."""
         frame = validate_X(self, X, reset=True)
-        t = _treatment(self, treatment, len(frame))
-        out = _outcome(self, y, len(frame))
+        t = validate_treatment(self, treatment, len(frame))
+        out = validate_outcome(self, y, len(frame))
         if not np.isin(out, (0, 1)).all():
             raise ValueError("StrataUplift needs a 0/1 outcome (1: the customer stayed)")
         self.design_ = LinearDesign().fit(frame)

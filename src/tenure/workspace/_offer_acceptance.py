@@ -37,10 +37,18 @@ _Z_ONE_SIDED = 1.645
 """The calibration slope used is its one-sided 95% lower bound."""
 
 
-def fit_acceptance(rows: pl.DataFrame, features: list[str]) -> Any | None:
-    """``P(accept | offered, x)`` fitted on the offered ``rows``; None with one class only."""
+def fit_acceptance(
+    rows: pl.DataFrame, features: list[str], *, uplift: Any | None = None
+) -> Any | None:
+    """``P(accept | offered, x)`` fitted on the offered ``rows``; None with one class only.
+
+    None too beside a principal-strata ``uplift`` model, which is its own acceptance model
+    (:func:`accept_probability`).
+    """
     from tenure.models import LogisticBaseline
 
+    if uplift is not None and hasattr(uplift, "predict_strata"):
+        return None
     offered = rows.filter(pl.col("treated"))
     accepted = offered["accepted"].cast(pl.Int8)
     if offered.height == 0 or accepted.n_unique() < 2:

@@ -251,8 +251,8 @@ class OfferUpliftMixin:
         frame = self.offer_decisions(data_through=data_through)
         rows = frame.filter(pl.col("observed"))
         model = self._fit(rows)
-        strata = hasattr(model, "predict_strata")  # its own P(accept): no second model
-        acceptance = None if strata else fit_acceptance(rows, _feature_columns(rows))
+        strata = hasattr(model, "predict_strata")
+        acceptance = fit_acceptance(rows, _feature_columns(rows), uplift=model)
         treated = rows.filter(pl.col("treated"))
         control = rows.filter(~pl.col("treated"))
         effect = difference_in_proportions(
@@ -458,8 +458,7 @@ class OfferUpliftMixin:
 
         model = self._fit(train)
         features = _feature_columns(test)
-        strata = hasattr(model, "predict_strata")  # its own P(accept): no second model
-        acceptance = None if strata else fit_acceptance(train, features)
+        acceptance = fit_acceptance(train, features, uplift=model)
         return test.with_columns(
             uplift=pl.Series(model.predict(test.select(features)), dtype=pl.Float64),
             accept_probability=accept_probability(acceptance, test, features, uplift=model),
