@@ -42,10 +42,10 @@ _MODEL_DIR = Path("models") / "offer_uplift"
 _CACHE_DIR = Path("cache") / "offer_decisions"
 """The last decision frame, reused until a load or a setting it depends on changes."""
 _MIN_ARM = 2
-_STRATA_C = 0.03
-"""L2 strength of the principal-strata model: a few hundred decisions, strong shrinkage
-(docs/benchmarks.md, "Offer policies on the demo world")."""
 """Fewest decisions with, and without, an offer the uplift model is fitted on."""
+_STRATA_C = 0.03
+"""Inverse L2 strength of the principal-strata model: a few hundred decisions, strong
+shrinkage (docs/benchmarks.md, "Offer policies on the demo world")."""
 _GROUND_TRUTH = Path("data") / "ground_truth" / "churn_drivers.parquet"
 _NOT_FEATURES = frozenset(
     {
