@@ -1,5 +1,6 @@
 # Two entry points that work on a fresh machine with only python3 (and make):
-#   make demo   set up .venv, generate a demo world, ingest it, print a summary, then serve
+#   make demo   set up .venv, generate a demo world (10,000 customers), ingest it, print a
+#               summary (about 5 minutes), then serve
 #               the dashboard on it at http://127.0.0.1:8000/ with a printed login (Ctrl-C
 #               stops it; 'tenure demo --no-serve' only builds the demo)
 #   make test   set up .venv, run the linters (ruff, import-linter, mypy) and all tests

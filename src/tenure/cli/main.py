@@ -35,6 +35,12 @@ if TYPE_CHECKING:
     from tenure.store import IngestResult
 
 
+DEMO_CUSTOMERS = 10_000
+"""Customers of ``tenure demo``'s world: with 24 months about 740 cancel decisions have a
+known outcome, enough for the discount targeting to beat "discount everyone" (at 2,000,
+136 are too few for it to be sure of anyone; docs/demo.md)."""
+
+
 class StripeShape(StrEnum):
     """The Stripe API shape the demo writes."""
 
@@ -184,7 +190,14 @@ def demo(
     directory: Annotated[Path, typer.Option("--dir", help="Workspace to create.")] = Path(
         "tenure-demo"
     ),
-    customers: Annotated[int, typer.Option(min=1, help="Customers to simulate.")] = 2000,
+    customers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Customers to simulate (the default gives the discount targeting enough "
+            "cancel decisions to learn from).",
+        ),
+    ] = DEMO_CUSTOMERS,
     months: Annotated[int, typer.Option(min=1, max=120, help="Months of history.")] = 24,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     serve_after: Annotated[
