@@ -80,11 +80,17 @@ WINBACK_OFFERS: dict[str, WinbackOffer] = {
         offer="comparison",
         message="What changed since you left {months_gone} months ago, side by side.",
     ),
+    "payment_failed": WinbackOffer(
+        offer="update_payment",
+        message="Your subscription ended when a payment did not go through, not by your "
+        "choice. Update your card and pick up where you left off: your data is still here.",
+    ),
     "other": WinbackOffer(
         offer="check_in", message="We would love to hear what would bring you back."
     ),
 }
-"""Default offers by cancel reason (the exit survey's codes); ``other`` is the fallback."""
+"""Default offers by churn reason: the exit survey's codes, and ``payment_failed`` for an
+involuntary churn; ``other`` is the fallback (also for churned customers with no reason)."""
 
 
 class WinbackSettings(_Section):

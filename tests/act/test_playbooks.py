@@ -108,13 +108,25 @@ def _asked(ws: Workspace, features: dict[str, list[str]]) -> set[tuple[str, str]
 
 
 def _cancel_reasons(ws: Workspace) -> dict[str, str]:
-    """Each customer's e-mail -> their latest cancel reason."""
+    """Each customer's e-mail -> why they left (docs/winback.md, "Why they left")."""
     con = ws.warehouse.ibis
     f = con.table("feedback")
     f = f.filter(f.kind == "cancel_reason").select("customer_id", "cancel_reason", "submitted_at")
+    survey = f.to_polars().sort("submitted_at").group_by("customer_id").last()
+    s = con.table("subscriptions")
+    s = s.filter(s.ended_at.notnull()).select(
+        "customer_id", "ended_at", "cancellation_reason", "cancellation_feedback"
+    )
+    ended = s.to_polars().sort("ended_at").group_by("customer_id").last()
+    stripe = {"unused": "not_using", "low_quality": "technical_issues"}
+    stripe |= {"customer_service": "poor_support", "switched_service": "switched_competitor"}
+    frame = ended.join(survey, on="customer_id", how="full", coalesce=True).with_columns(
+        reason=pl.when(pl.col("cancellation_reason").is_in(["payment_failed", "payment_disputed"]))
+        .then(pl.lit("payment_failed"))
+        .otherwise(pl.coalesce("cancel_reason", pl.col("cancellation_feedback").replace(stripe)))
+    )
     c = con.table("customers").select("customer_id", "email").to_polars()
-    latest = f.to_polars().sort("submitted_at").group_by("customer_id").last()
-    return dict(latest.join(c, on="customer_id").select("email", "cancel_reason").rows())
+    return dict(frame.join(c, on="customer_id").select("email", "reason").rows())
 
 
 @pytest.mark.slow
@@ -191,7 +203,7 @@ _FIRST_WINBACK = {  # the win-back's first subject by cancel reason ([winback] o
     "too_expensive": "Come back for less", "temporary_budget": "Come back for less",
     "technical_issues": "We fixed what got in your way",
     "not_using": "Let us set it up with you", "too_complex": "Let us set it up with you",
-    "poor_support": "A named contact for",
+    "poor_support": "A named contact for", "payment_failed": "Pick up where you left",
 }  # fmt: skip
 
 
@@ -227,16 +239,19 @@ def _check_new_playbooks(
     features = {live.match(str(m["Subject"])).group(1) for m in told}  # type: ignore[union-attr]
     assert features == {f for _, f in asked}
     assert len(told) == done[("feature-asked-live", "tell")] > 0
-    # the win-back's first mail follows the cancel reason of the customer it went to
-    firsts = 0
+    # the win-back's first mail follows why the customer it went to left
+    firsts, by_reason = 0, Counter[str]()
     for m in smtp_sink.messages:
         subject = str(m["Subject"])
-        if not subject.startswith(("Come back", "We fixed", "Let us set", "A named", "We miss")):
+        firsts_of = ("Come back", "We fixed", "Let us set", "A named", "We miss", "Pick up where")
+        if not subject.startswith(firsts_of):
             continue
         firsts += 1
         expected = _FIRST_WINBACK.get(reasons.get(str(m["To"]), "other"), "We miss you")
         assert subject.startswith(expected), (m["To"], reasons.get(str(m["To"])), subject)
+        by_reason[reasons.get(str(m["To"]), "other")] += 1
     assert firsts == done[("winback-series", "first")] > 0
+    assert by_reason["payment_failed"] > 0, by_reason  # an involuntary churn: update the card
 
 
 @pytest.mark.slow

@@ -43,6 +43,16 @@ def test_winback_ranks_churned_customers_with_offers_by_reason_when_trained(
     not_using = ranked.filter(pl.col("cancel_reason") == "not_using")
     assert set(not_using["offer"]) <= {"onboarding_help"}
     assert 0 < ranked["high_ltv"].sum() <= 0.2 * ranked.height + 1
+    # an involuntary churn's reason is the failed payment, whatever the survey said before
+    involuntary = ranked.filter(pl.col("churn_type") == "involuntary")
+    assert involuntary.height and set(involuntary["cancel_reason"]) == {"payment_failed"}
+    assert set(involuntary["offer"]) == {"update_payment"}
+    assert set(involuntary["reason_source"]) == {"payment"}
+    voluntary = ranked.filter(pl.col("churn_type") == "voluntary")
+    assert set(voluntary["reason_source"].drop_nulls()) == {"survey", "stripe"}
+    assert voluntary.filter(pl.col("reason_source").is_null())["cancel_reason"].null_count() == (
+        voluntary["reason_source"].null_count()
+    )
 
     runner = CliRunner()
     audience = tmp_path / "audience.csv"
@@ -56,3 +66,33 @@ def test_winback_ranks_churned_customers_with_offers_by_reason_when_trained(
     with audience.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == ranked.height and {"email", "offer", "message"} <= set(rows[0])
+
+
+def test_a_churn_reason_comes_from_stripe_feedback_when_the_survey_has_none(
+    trained_workspace: Path,
+) -> None:
+    with Workspace.open(trained_workspace) as ws:
+        churned = ws.churned()
+        table = ws.warehouse.ibis.table("subscriptions")
+        subs = table.select("customer_id", "ended_at", "cancellation_feedback").to_polars()
+    # each customer's latest ended subscription, as the features read it
+    last = (
+        subs.filter(pl.col("ended_at").is_not_null())
+        .sort("ended_at")
+        .group_by("customer_id")
+        .agg(pl.col("cancellation_feedback").last())
+    )
+    stripe = churned.filter(pl.col("reason_source") == "stripe").join(last, on="customer_id")
+    assert stripe.height > 0
+    expected = {
+        "unused": "not_using",
+        "low_quality": "technical_issues",
+        "customer_service": "poor_support",
+        "switched_service": "switched_competitor",
+    }
+    for row in stripe.iter_rows(named=True):
+        feedback = row["cancellation_feedback"]
+        assert row["cancel_reason"] == expected.get(feedback, feedback)
+    # no reason at all only where neither the survey nor Stripe's feedback had one
+    silent = churned.filter(pl.col("reason_source").is_null()).join(last, on="customer_id")
+    assert silent["cancellation_feedback"].null_count() == silent.height

@@ -7,7 +7,7 @@ Each command parses its options, calls the ``Workspace`` and renders the result
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -36,6 +36,7 @@ AUDIENCE = (
     "value",
     "expected_value",
     "cancel_reason",
+    "reason_source",
     "offer",
     "message",
     "high_ltv",
@@ -119,8 +120,16 @@ def print_winback(audience: pl.DataFrame, limit: int) -> None:
             f"{row['probability']:.1%}",
             f"{row['value']:,.0f}",
             f"{row['expected_value']:,.0f}",
-            str(row["cancel_reason"] or "–"),
+            _reason(row),
             str(row["offer"]),
             str(row["message"]),
         )
     console.print(table)
+
+
+def _reason(row: dict[str, Any]) -> str:
+    """The churn reason, marked when it comes from Stripe's cancellation feedback."""
+    reason = row["cancel_reason"]
+    if reason is None:
+        return "–"
+    return f"{reason} (Stripe)" if row.get("reason_source") == "stripe" else str(reason)

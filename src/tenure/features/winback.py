@@ -11,7 +11,12 @@ known before ``as_of`` (a :class:`~tenure.features.PointInTimeContext`):
   and ``avg_mrr`` (``revenue / paid_months``: the average order value of a subscription);
 - ``churn_type``: ``involuntary`` when their latest ended subscription was ended for
   non-payment, else ``voluntary``;
-- ``cancel_reason`` and ``cancel_comment``: their latest cancel survey answer;
+- ``cancel_reason``, why they left, and ``reason_source``, where that comes from:
+  ``payment_failed`` for an involuntary churn (``payment``); else their latest cancel
+  survey answer (``survey``); else the Stripe ``cancellation_details.feedback`` of their
+  latest ended subscription in the survey's codes (``stripe``, :data:`STRIPE_FEEDBACK`);
+  else null;
+- ``cancel_comment``: the comment of their latest cancel survey answer;
 - ``events_90d_before_churn``: product events in the 90 days before the churn.
 
 *Reactivated within the horizon* (:func:`reactivation_labels`) means a ``reactivation``
@@ -31,7 +36,9 @@ from tenure.metrics import MetricsContext, mrr_changes
 from tenure.metrics.mrr import changes_until
 
 __all__ = [
+    "STRIPE_FEEDBACK",
     "WINBACK_COLUMNS",
+    "churn_reasons",
     "churned_customers",
     "reactivation_labels",
     "tickets_solved_since",
@@ -49,10 +56,25 @@ WINBACK_COLUMNS = (
     "avg_mrr",
     "churn_type",
     "cancel_reason",
+    "reason_source",
     "cancel_comment",
     "events_90d_before_churn",
 )
 """The columns of :func:`churned_customers`."""
+
+STRIPE_FEEDBACK = {
+    "too_expensive": "too_expensive",
+    "unused": "not_using",
+    "missing_features": "missing_features",
+    "low_quality": "technical_issues",
+    "customer_service": "poor_support",
+    "switched_service": "switched_competitor",
+    "too_complex": "too_complex",
+    "other": "other",
+}
+"""Stripe's ``cancellation_details.feedback`` values and the exit survey's reason codes."""
+PAYMENT_FAILED = "payment_failed"
+"""The reason of an involuntary churn (a subscription ended for non-payment)."""
 
 _DAYS_PER_MONTH = 30.4375
 
@@ -88,8 +110,8 @@ def churned_customers(ctx: MetricsContext, as_of: dt.date) -> ir.Table:
         revenue=out.revenue.fill_null(0.0),
         avg_mrr=ibis.ifelse(out.paid_months > 0, out.revenue / out.paid_months, None),
     )
-    out = _left(out, _churn_types(ctx, as_of))
-    out = _left(out, _cancel_answers(ctx, as_of))
+    reasons = churn_reasons(ctx.table("subscriptions"), ctx.table("feedback"), before=as_of)
+    out = _left(out, reasons)
     out = _left(out, _events_before(ctx, churned))
     return out.mutate(
         churn_type=out.churn_type.fill_null("voluntary"),
@@ -97,34 +119,59 @@ def churned_customers(ctx: MetricsContext, as_of: dt.date) -> ir.Table:
     ).select(*WINBACK_COLUMNS)
 
 
-def _left(t: ir.Table, other: ir.Table) -> ir.Table:
-    other = other.rename(_cid="customer_id")
-    return t.left_join(other, t.customer_id == other._cid).drop("_cid")
+def churn_reasons(subscriptions: ir.Table, feedback: ir.Table, *, before: dt.date) -> ir.Table:
+    """Why each customer with an ended subscription or a cancel answer left, as of ``before``.
 
-
-def _churn_types(ctx: MetricsContext, as_of: dt.date) -> ir.Table:
-    s = ctx.table("subscriptions")
-    ended = s.filter(s.ended_at.notnull() & (s.ended_at.date() < as_of))
+    Columns ``customer_id``, ``churn_type`` (``involuntary`` when their latest subscription
+    ended before ``before`` ended for non-payment; null when none ended), ``cancel_reason``,
+    ``reason_source`` and ``cancel_comment``, from what was known on days before
+    ``before`` (the module's docstring gives the order of the reasons).
+    """
+    s = subscriptions
+    ended = s.filter(s.ended_at.notnull() & (s.ended_at.date() < before))
     ended = ended.mutate(
         _n=ibis.row_number().over(group_by="customer_id", order_by=ibis.desc("ended_at"))
     )
     last = ended.filter(ended._n == 0)
-    return last.select(
+    kinds = last.select(
         "customer_id",
         churn_type=ibis.ifelse(
             last.cancellation_reason.isin(INVOLUNTARY_REASONS), "involuntary", "voluntary"
         ),
+        stripe=last.cancellation_feedback.substitute(STRIPE_FEEDBACK, else_=ibis.null("string")),
     )
-
-
-def _cancel_answers(ctx: MetricsContext, as_of: dt.date) -> ir.Table:
-    f = ctx.table("feedback")
-    f = f.filter((f.kind == "cancel_reason") & (f.submitted_at.date() < as_of))
+    f = feedback
+    f = f.filter((f.kind == "cancel_reason") & (f.submitted_at.date() < before))
     f = f.mutate(
         _n=ibis.row_number().over(group_by="customer_id", order_by=ibis.desc("submitted_at"))
     )
-    last = f.filter(f._n == 0)
-    return last.select("customer_id", cancel_reason=last.cancel_reason, cancel_comment=last.comment)
+    answers = f.filter(f._n == 0).select(
+        _a="customer_id", survey=f.cancel_reason, cancel_comment=f.comment
+    )
+    both = kinds.outer_join(answers, kinds.customer_id == answers._a)
+    both = both.mutate(customer_id=ibis.coalesce(both.customer_id, both._a))
+    involuntary = both.churn_type == "involuntary"
+    return both.select(
+        "customer_id",
+        "churn_type",
+        cancel_reason=ibis.cases(
+            (involuntary, PAYMENT_FAILED),
+            (both.survey.notnull(), both.survey),
+            else_=both.stripe,
+        ),
+        reason_source=ibis.cases(
+            (involuntary, "payment"),
+            (both.survey.notnull(), "survey"),
+            (both.stripe.notnull(), "stripe"),
+            else_=ibis.null("string"),
+        ),
+        cancel_comment=both.cancel_comment,
+    )
+
+
+def _left(t: ir.Table, other: ir.Table) -> ir.Table:
+    other = other.rename(_cid="customer_id")
+    return t.left_join(other, t.customer_id == other._cid).drop("_cid")
 
 
 def _events_before(ctx: MetricsContext, churned: ir.Table) -> ir.Table:

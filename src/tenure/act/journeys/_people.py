@@ -2,7 +2,7 @@
 
 - A ``new_user`` enrolment's entry key is ``user:<user_id>``: :meth:`BatchExtras.user`
   reads the user's latest ``identify`` traits (role, e-mail, name, ...), once per batch.
-- A ``churned`` journey's templates see ``winback``: the customer's cancel reason and
+- A ``churned`` journey's templates see ``winback``: the customer's churn reason and
   the offer and message of ``[winback] offers`` for it, chosen by
   :func:`tenure.decide.winback.choose_offers` (the same mapping as ``tenure winback``).
 - A ``feature_request`` enrolment's entry key is ``feature:<name>``: templates see
@@ -102,8 +102,10 @@ class BatchExtras:
     def winback(self, customer_id: str, name: str | None) -> dict[str, Any]:
         """``reason``, ``offer``, ``message``, ``release`` and ``churned_on`` of a churned customer.
 
-        The customer's latest cancel answer picks the offer and message from ``[winback]
-        offers`` (``other`` when none was given), as ``tenure winback`` does.
+        Why they left (:func:`tenure.features.winback.churn_reasons`: a failed payment, their
+        latest cancel answer, or Stripe's cancellation feedback) picks the offer and message
+        from ``[winback] offers`` (``other`` when there is no reason), as ``tenure winback``
+        does.
         """
         if self._winback is None:
             self._winback = self._offers()
@@ -120,13 +122,13 @@ class BatchExtras:
         return found
 
     def _offers(self) -> dict[str, dict[str, Any]]:
-        """The batch's churned customers with the offer and message of their cancel reason.
+        """The batch's churned customers with the offer and message of their churn reason.
 
         Churned: their latest MRR change up to today is a ``churn`` movement (as in
         :func:`tenure.features.winback.churned_customers`), read for the batch alone.
         """
         from tenure.decide.winback import choose_offers
-        from tenure.features.winback import tickets_solved_since
+        from tenure.features.winback import churn_reasons, tickets_solved_since
         from tenure.metrics import CHANGES_TABLE
 
         tables = set(self.con.list_tables())
@@ -139,19 +141,14 @@ class BatchExtras:
         churned = ch.filter((ch._n == 0) & (ch.movement == "churn")).select(
             "customer_id", churned_on=ch.day
         )
+        subs = self.con.table("subscriptions")
         f = self.con.table("feedback")
-        f = f.filter(
-            (f.kind == "cancel_reason")
-            & f.customer_id.isin(self.ids)
-            & (f.submitted_at.date() <= today)
-        )
-        f = f.mutate(
-            _n=ibis.row_number().over(group_by="customer_id", order_by=ibis.desc("submitted_at"))
-        )
-        answers = f.filter(f._n == 0).select(
-            _c="customer_id", cancel_reason=f.cancel_reason, cancel_comment=f.comment
-        )
-        joined = churned.left_join(answers, churned.customer_id == answers._c).drop("_c")
+        reasons = churn_reasons(
+            subs.filter(subs.customer_id.isin(self.ids)),
+            f.filter(f.customer_id.isin(self.ids)),
+            before=today + dt.timedelta(days=1),
+        ).select(_c="customer_id", cancel_reason="cancel_reason", cancel_comment="cancel_comment")
+        joined = churned.left_join(reasons, churned.customer_id == reasons._c).drop("_c")
         who = self.con.table("customers").select(_w="customer_id", name="name")
         joined = joined.left_join(who, joined.customer_id == who._w).drop("_w")
         frame = joined.to_polars()

@@ -20,7 +20,14 @@ class WinbackItemPublic(BaseModel):
     name: str | None = None
     email: str | None = None
     churned_on: dt.date
-    cancel_reason: str | None = None
+    cancel_reason: str | None = Field(
+        default=None,
+        description="Why they left: payment_failed for an involuntary churn, else the exit "
+        "survey's reason code, else Stripe's cancellation feedback in those codes.",
+    )
+    reason_source: str | None = Field(
+        default=None, description="Where cancel_reason comes from: payment, survey or stripe."
+    )
     probability: float = Field(description="Of coming back within [winback] horizon_days.")
     value: float = Field(description="MRR before the churn × [winback] value_months.")
     expected_value: float = Field(description="probability × value; the list's order.")
