@@ -35,17 +35,8 @@ import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)  # the demo world's end
-JOURNEY = """\
-name: send-time
-trigger: {type: event, event: Logged In}
-steps:
-  - id: split
-    type: branch
-    split: [{variant: best, weight: 1}, {variant: fixed, weight: 1, goto: fixed}]
-  - {id: best, type: send, channel: inapp, at: best_hour, title: Hello, body: best}
-  - {id: done, type: exit}
-  - {id: fixed, type: send, channel: inapp, at: "10:00", title: Hello, body: fixed}
-"""
+JOURNEY = Path(__file__).parent / "journeys" / "send-time.yaml"
+"""The journey: a 50/50 split between the best hour and 10:00 (the test sends it too)."""
 
 
 def build(folder: Path, customers: int, months: int, seed: int) -> float:
@@ -58,7 +49,7 @@ def build(folder: Path, customers: int, months: int, seed: int) -> float:
     with (folder / "tenure.toml").open("a", encoding="utf-8") as toml:
         toml.write('\n[journeys]\nlookback_hours = 336\nsend_time_default = "10:00"\n')
     (folder / "journeys").mkdir()
-    (folder / "journeys" / "send-time.yaml").write_text(JOURNEY, encoding="utf-8")
+    shutil.copy(JOURNEY, folder / "journeys" / "send-time.yaml")
     Deployment.upgrade(folder)
     with Deployment.open(folder) as d:
         d.create_tenant("demo", name="Demo", folder=".")

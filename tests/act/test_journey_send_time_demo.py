@@ -21,17 +21,8 @@ from tenure.demo._habits import open_probability
 from tenure.workspace import Deployment
 
 NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)  # the demo world's end
-JOURNEY = """\
-name: send-time
-trigger: {type: event, event: Logged In}
-steps:
-  - id: split
-    type: branch
-    split: [{variant: best, weight: 1}, {variant: fixed, weight: 1, goto: fixed}]
-  - {id: best, type: send, channel: inapp, at: best_hour, title: Hello, body: best}
-  - {id: done, type: exit}
-  - {id: fixed, type: send, channel: inapp, at: "10:00", title: Hello, body: fixed}
-"""
+JOURNEY = Path(__file__).parents[2] / "bench" / "journeys" / "send-time.yaml"
+"""The benchmark's journey (bench/send_time.py), sent here at test size."""
 
 
 @pytest.mark.slow
@@ -43,7 +34,7 @@ def test_best_hour_messages_are_opened_more_than_ten_oclock_ones_on_the_demo_wor
     with (folder / "tenure.toml").open("a", encoding="utf-8") as toml:
         toml.write("\n[journeys]\nlookback_hours = 336\n")
     (folder / "journeys").mkdir()
-    (folder / "journeys" / "send-time.yaml").write_text(JOURNEY, encoding="utf-8")
+    shutil.copy(JOURNEY, folder / "journeys" / "send-time.yaml")
     Deployment.upgrade(folder)
     clock = FixedClock(NOW)
     rows = []
