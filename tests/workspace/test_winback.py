@@ -40,6 +40,11 @@ def test_winback_ranks_churned_customers_with_offers_by_reason_when_trained(
     assert ranked["expected_value"].to_list() == sorted(ranked["expected_value"], reverse=True)
     reasons = ranked.filter(pl.col("cancel_reason") == "too_expensive")
     assert reasons.height and set(reasons["offer"]) == {"discount"}
+    # the message names the plan they paid for last
+    assert ranked["plan"].null_count() == 0
+    assert set(ranked["plan"]) <= {"Starter", "Pro", "Business"}
+    for plan, message in reasons.select("plan", "message").iter_rows():
+        assert message.endswith(f"a cheaper plan than {plan}.")
     not_using = ranked.filter(pl.col("cancel_reason") == "not_using")
     assert set(not_using["offer"]) <= {"onboarding_help"}
     assert 0 < ranked["high_ltv"].sum() <= 0.2 * ranked.height + 1

@@ -35,6 +35,7 @@ AUDIENCE = (
     "probability",
     "value",
     "expected_value",
+    "plan",
     "cancel_reason",
     "reason_source",
     "offer",

@@ -5,7 +5,8 @@ A customer is *churned* at ``as_of`` when their latest MRR change before it is a
 known before ``as_of`` (a :class:`~tenure.features.PointInTimeContext`):
 
 - ``churned_on``, ``days_since_churn`` and ``mrr_before_churn`` (MRR on the day before the
-  churn, reporting currency);
+  churn, reporting currency), and ``plan``: the product of their largest subscription
+  line on that day, by its name (``Business``), for messages;
 - ``churns`` and ``reactivations`` before, ``paid_months`` (months with MRR above zero),
   ``revenue`` (MRR × months paid, summed over the customer's history: the value realised)
   and ``avg_mrr`` (``revenue / paid_months``: the average order value of a subscription);
@@ -32,7 +33,7 @@ import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 
 from tenure.features.labels import INVOLUNTARY_REASONS
-from tenure.metrics import MetricsContext, mrr_changes
+from tenure.metrics import MetricsContext, mrr_changes, mrr_segments
 from tenure.metrics.mrr import changes_until
 
 __all__ = [
@@ -49,6 +50,7 @@ WINBACK_COLUMNS = (
     "churned_on",
     "days_since_churn",
     "mrr_before_churn",
+    "plan",
     "churns",
     "reactivations",
     "paid_months",
@@ -112,6 +114,7 @@ def churned_customers(ctx: MetricsContext, as_of: dt.date) -> ir.Table:
     )
     reasons = churn_reasons(ctx.table("subscriptions"), ctx.table("feedback"), before=as_of)
     out = _left(out, reasons)
+    out = _left(out, _plans_before(ctx, churned))
     out = _left(out, _events_before(ctx, churned))
     return out.mutate(
         churn_type=out.churn_type.fill_null("voluntary"),
@@ -167,6 +170,19 @@ def churn_reasons(subscriptions: ir.Table, feedback: ir.Table, *, before: dt.dat
         ),
         cancel_comment=both.cancel_comment,
     )
+
+
+def _plans_before(ctx: MetricsContext, churned: ir.Table) -> ir.Table:
+    """The plan of each churned customer's largest MRR line on the day before the churn."""
+    segs = mrr_segments(ctx)
+    c = churned.select(_c="customer_id", _day=churned.churned_on - ibis.interval(days=1))
+    on = segs.join(c, segs.customer_id == c._c)
+    on = on.filter((on.start_on <= on._day) & (on.end_on > on._day) & (on.units > 0))
+    p = ctx.table("products")
+    products = p.select(_p="product_id", _plan=p.name.fill_null(p.plan))
+    on = on.left_join(products, on.product_id == products._p)
+    on = on.mutate(_n=ibis.row_number().over(group_by="customer_id", order_by=ibis.desc("units")))
+    return on.filter(on._n == 0).select("customer_id", plan=on._plan)
 
 
 def _left(t: ir.Table, other: ir.Table) -> ir.Table:

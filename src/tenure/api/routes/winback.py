@@ -20,6 +20,7 @@ class WinbackItemPublic(BaseModel):
     name: str | None = None
     email: str | None = None
     churned_on: dt.date
+    plan: str | None = Field(default=None, description="The product they paid for last.")
     cancel_reason: str | None = Field(
         default=None,
         description="Why they left: payment_failed for an involuntary churn, else the exit "
