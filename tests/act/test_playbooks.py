@@ -250,6 +250,9 @@ def _check_new_playbooks(
         expected = _FIRST_WINBACK.get(reasons.get(str(m["To"]), "other"), "We miss you")
         assert subject.startswith(expected), (m["To"], reasons.get(str(m["To"])), subject)
         by_reason[reasons.get(str(m["To"]), "other")] += 1
+        if subject.startswith("Come back for less"):  # the message names their last plan
+            text = m.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+            assert re.search(r"a cheaper plan than (Starter|Pro|Business)\.", text), text
     assert firsts == done[("winback-series", "first")] > 0
     assert by_reason["payment_failed"] > 0, by_reason  # an involuntary churn: update the card
 

@@ -41,6 +41,7 @@ __all__ = [
     "WINBACK_COLUMNS",
     "churn_reasons",
     "churned_customers",
+    "plans_before",
     "reactivation_labels",
     "tickets_solved_since",
 ]
@@ -114,7 +115,7 @@ def churned_customers(ctx: MetricsContext, as_of: dt.date) -> ir.Table:
     )
     reasons = churn_reasons(ctx.table("subscriptions"), ctx.table("feedback"), before=as_of)
     out = _left(out, reasons)
-    out = _left(out, _plans_before(ctx, churned))
+    out = _left(out, plans_before(ctx, churned))
     out = _left(out, _events_before(ctx, churned))
     return out.mutate(
         churn_type=out.churn_type.fill_null("voluntary"),
@@ -172,8 +173,12 @@ def churn_reasons(subscriptions: ir.Table, feedback: ir.Table, *, before: dt.dat
     )
 
 
-def _plans_before(ctx: MetricsContext, churned: ir.Table) -> ir.Table:
-    """The plan of each churned customer's largest MRR line on the day before the churn."""
+def plans_before(ctx: MetricsContext, churned: ir.Table) -> ir.Table:
+    """Each churned customer's plan: the product of their largest MRR line, by name.
+
+    ``churned`` has ``customer_id`` and ``churned_on``; the line is the one of the day
+    before ``churned_on``. Columns ``customer_id`` and ``plan``.
+    """
     segs = mrr_segments(ctx)
     c = churned.select(_c="customer_id", _day=churned.churned_on - ibis.interval(days=1))
     on = segs.join(c, segs.customer_id == c._c)

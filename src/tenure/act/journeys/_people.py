@@ -128,8 +128,8 @@ class BatchExtras:
         :func:`tenure.features.winback.churned_customers`), read for the batch alone.
         """
         from tenure.decide.winback import choose_offers
-        from tenure.features.winback import churn_reasons, tickets_solved_since
-        from tenure.metrics import CHANGES_TABLE
+        from tenure.features.winback import churn_reasons, plans_before, tickets_solved_since
+        from tenure.metrics import CHANGES_TABLE, MetricsContext
 
         tables = set(self.con.list_tables())
         if CHANGES_TABLE not in tables:
@@ -151,6 +151,11 @@ class BatchExtras:
         joined = churned.left_join(reasons, churned.customer_id == reasons._c).drop("_c")
         who = self.con.table("customers").select(_w="customer_id", name="name")
         joined = joined.left_join(who, joined.customer_id == who._w).drop("_w")
+        ctx = MetricsContext(
+            self.con, today, currency=self.settings.reporting_currency, rules=self.settings.metrics
+        )
+        plans = plans_before(ctx, churned).rename(_p="customer_id")
+        joined = joined.left_join(plans, joined.customer_id == plans._p).drop("_p")
         frame = joined.to_polars()
         if frame.height == 0:
             return {}
