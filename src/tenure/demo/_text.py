@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import random
 
+from tenure.schema import STRIPE_FEEDBACK_REASONS
+
 __all__ = ["STRIPE_FEEDBACK", "cancel_comment", "csat_comment", "nps_comment", "ticket_subject"]
 
 STRIPE_FEEDBACK: dict[str, str] = {
-    "too_expensive": "too_expensive",
-    "not_using": "unused",
-    "missing_features": "missing_features",
-    "technical_issues": "low_quality",
-    "poor_support": "customer_service",
-    "switched_competitor": "switched_service",
-    "temporary_budget": "other",
-    "too_complex": "too_complex",
-    "other": "other",
+    **{reason: feedback for feedback, reason in STRIPE_FEEDBACK_REASONS.items()},
+    "temporary_budget": "other",  # Stripe has no such answer
 }
 """Tenure cancel reason code -> Stripe ``cancellation_details.feedback`` value."""
 

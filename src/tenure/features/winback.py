@@ -15,7 +15,8 @@ known before ``as_of`` (a :class:`~tenure.features.PointInTimeContext`):
 - ``cancel_reason``, why they left, and ``reason_source``, where that comes from:
   ``payment_failed`` for an involuntary churn (``payment``); else their latest cancel
   survey answer (``survey``); else the Stripe ``cancellation_details.feedback`` of their
-  latest ended subscription in the survey's codes (``stripe``, :data:`STRIPE_FEEDBACK`);
+  latest ended subscription in the survey's codes (``stripe``,
+  :data:`tenure.schema.STRIPE_FEEDBACK_REASONS`);
   else null;
 - ``cancel_comment``: the comment of their latest cancel survey answer;
 - ``events_90d_before_churn``: product events in the 90 days before the churn.
@@ -35,9 +36,9 @@ from ibis.backends import BaseBackend
 from tenure.features.labels import INVOLUNTARY_REASONS
 from tenure.metrics import MetricsContext, mrr_changes, mrr_segments
 from tenure.metrics.mrr import changes_until
+from tenure.schema import STRIPE_FEEDBACK_REASONS
 
 __all__ = [
-    "STRIPE_FEEDBACK",
     "WINBACK_COLUMNS",
     "churn_reasons",
     "churned_customers",
@@ -65,17 +66,6 @@ WINBACK_COLUMNS = (
 )
 """The columns of :func:`churned_customers`."""
 
-STRIPE_FEEDBACK = {
-    "too_expensive": "too_expensive",
-    "unused": "not_using",
-    "missing_features": "missing_features",
-    "low_quality": "technical_issues",
-    "customer_service": "poor_support",
-    "switched_service": "switched_competitor",
-    "too_complex": "too_complex",
-    "other": "other",
-}
-"""Stripe's ``cancellation_details.feedback`` values and the exit survey's reason codes."""
 PAYMENT_FAILED = "payment_failed"
 """The reason of an involuntary churn (a subscription ended for non-payment)."""
 
@@ -142,7 +132,9 @@ def churn_reasons(subscriptions: ir.Table, feedback: ir.Table, *, before: dt.dat
         churn_type=ibis.ifelse(
             last.cancellation_reason.isin(INVOLUNTARY_REASONS), "involuntary", "voluntary"
         ),
-        stripe=last.cancellation_feedback.substitute(STRIPE_FEEDBACK, else_=ibis.null("string")),
+        stripe=last.cancellation_feedback.substitute(
+            STRIPE_FEEDBACK_REASONS, else_=ibis.null("string")
+        ),
     )
     f = feedback
     f = f.filter((f.kind == "cancel_reason") & (f.submitted_at.date() < before))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tenure.schema.cancel_reasons import STRIPE_FEEDBACK_REASONS
 from tenure.schema.tables import TABLES, Column, TableSpec, table_spec
 
-__all__ = ["TABLES", "Column", "TableSpec", "table_spec"]
+__all__ = ["STRIPE_FEEDBACK_REASONS", "TABLES", "Column", "TableSpec", "table_spec"]
